@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import DataLoader from 'dataloader';
+import type { DataSource } from 'typeorm';
+
+/** What every resolver gets: the subgraph's database and per-request batch loaders. */
+export class RequestContext {
+  readonly requestId: string;
+  private readonly loaders = new Map<string, DataLoader<unknown, unknown>>();
+
+  constructor(readonly db: DataSource, requestId?: string) {
+    this.requestId = requestId || randomUUID();
+  }
+
+  /**
+   * A per-request DataLoader: every `load` in the same tick becomes one call of `batch`.
+   * `batch` must return one result per key, in key order.
+   */
+  loader<K, V>(name: string, batch: (keys: readonly K[]) => Promise<V[]>): DataLoader<K, V> {
+    let loader = this.loaders.get(name) as DataLoader<K, V> | undefined;
+    if (!loader) {
+      loader = new DataLoader<K, V>(async (keys) => batch(keys), { maxBatchSize: 1000 });
+      this.loaders.set(name, loader as DataLoader<unknown, unknown>);
+    }
+    return loader;
+  }
+}
+
+/** One row (or null) per key, in key order. */
+export function byKey<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K): (V | null)[] {
+  const index = new Map<K, V>();
+  for (const row of rows) index.set(keyOf(row), row);
+  return keys.map((key) => index.get(key) ?? null);
+}
+
+/** All rows per key, in key order. */
+export function groupByKey<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K | null | undefined): V[][] {
+  const groups = new Map<K, V[]>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    if (key === null || key === undefined) continue;
+    const group = groups.get(key);
+    if (group) group.push(row);
+    else groups.set(key, [row]);
+  }
+  return keys.map((key) => groups.get(key) ?? []);
+}

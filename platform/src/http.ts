@@ -1,0 +1,142 @@
+import http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { ApolloServer, BaseContext, HeaderMap } from '@apollo/server';
+
+export type RouteHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>;
+
+export interface HttpServerOptions<TContext extends BaseContext> {
+  apollo: ApolloServer<TContext>;
+  graphqlPath?: string;
+  /** Builds the per-request context; gets the request id echoed back in `x-request-id`. */
+  context: (req: http.IncomingMessage, requestId: string) => Promise<TContext>;
+  /** Extra routes keyed by "METHOD /path", e.g. "GET /health". */
+  routes?: Record<string, RouteHandler>;
+  maxBodyBytes?: number;
+}
+
+export function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const payload = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(payload),
+    ...headers,
+  });
+  res.end(payload);
+}
+
+function graphqlError(res: http.ServerResponse, status: number, code: string, message: string): void {
+  sendJson(res, status, { errors: [{ message, extensions: { code } }] });
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) return reject(new BodyTooLarge());
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new BodyTooLarge());
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * A small node:http integration for Apollo Server 5 (which ships none): GraphQL at one path,
+ * plain routes for health, readiness and the like, a body size limit, and a request id on every response.
+ */
+export function createHttpServer<TContext extends BaseContext>(options: HttpServerOptions<TContext>): http.Server {
+  const graphqlPath = options.graphqlPath ?? '/graphql';
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const routes = options.routes ?? {};
+
+  const server = http.createServer(async (req, res) => {
+    const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 128) || randomUUID();
+    res.setHeader('x-request-id', requestId);
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const route = routes[`${req.method} ${url.pathname}`];
+      if (route) return await route(req, res);
+      if (url.pathname !== graphqlPath) return sendJson(res, 404, { error: 'not found' });
+      if (req.method !== 'GET' && req.method !== 'POST') {
+        res.setHeader('allow', 'GET, POST');
+        return graphqlError(res, 405, 'BAD_REQUEST', 'Only GET and POST are supported');
+      }
+
+      let body: unknown = undefined;
+      if (req.method === 'POST') {
+        let text: string;
+        try {
+          text = await readBody(req, maxBodyBytes);
+        } catch (error) {
+          if (error instanceof BodyTooLarge) {
+            res.setHeader('connection', 'close');
+            return graphqlError(res, 413, 'BAD_REQUEST', `Request body larger than ${maxBodyBytes} bytes`);
+          }
+          throw error;
+        }
+        const type = req.headers['content-type'] ?? '';
+        if (type.includes('application/json') || type.includes('application/graphql-response+json')) {
+          try {
+            body = text.length ? JSON.parse(text) : undefined;
+          } catch {
+            return graphqlError(res, 400, 'BAD_REQUEST', 'Request body is not valid JSON');
+          }
+        } else {
+          body = text;
+        }
+      }
+
+      const headers = new HeaderMap();
+      for (const [key, value] of Object.entries(req.headers)) {
+        if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+      }
+      const response = await options.apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method, headers, search: url.search, body },
+        context: () => options.context(req, requestId),
+      });
+      for (const [key, value] of response.headers) res.setHeader(key, value);
+      res.statusCode = response.status ?? 200;
+      if (response.body.kind === 'complete') {
+        res.end(response.body.string);
+      } else {
+        for await (const chunk of response.body.asyncIterator) res.write(chunk);
+        res.end();
+      }
+    } catch (error) {
+      if (!res.headersSent) graphqlError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+      else res.end();
+      if (process.env.NODE_ENV !== 'test') console.error(`[${requestId}]`, error);
+    }
+  });
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  return server;
+}
+
+export function listen(server: http.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}
+
+export function close(server: http.Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections?.();
+  });
+}

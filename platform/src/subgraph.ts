@@ -1,0 +1,127 @@
+import 'reflect-metadata';
+import type http from 'node:http';
+import { GraphQLSchema } from 'graphql';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import type { MixedList, EntitySchema } from 'typeorm';
+import type { NonEmptyArray } from 'type-graphql';
+import { DatabaseConfig, databaseConfig, intFromEnv } from './config';
+import { Database, openDatabase } from './database';
+import { RequestContext } from './context';
+import { formatError, isDevelopment } from './errors';
+import { buildFederatedSchema, printSubgraphSchema, ReferenceResolvers } from './federation';
+import { close, createHttpServer, listen, sendJson } from './http';
+
+/** Everything one agency subgraph is made of; each subgraph's index.ts exports one. */
+export interface SubgraphDefinition {
+  /** Also the database name suffix and the name in the supergraph, e.g. "land". */
+  name: string;
+  defaultPort: number;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities: MixedList<Function | string | EntitySchema>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations: MixedList<Function | string>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  resolvers: NonEmptyArray<Function>;
+  /** Key-only stub types of entities owned elsewhere that this subgraph extends. */
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  orphanedTypes?: Function[];
+  references?: ReferenceResolvers;
+}
+
+export function defineSubgraph(definition: SubgraphDefinition): SubgraphDefinition {
+  return definition;
+}
+
+export async function buildSubgraphSchemaFor(definition: SubgraphDefinition): Promise<GraphQLSchema> {
+  return buildFederatedSchema({
+    resolvers: definition.resolvers,
+    orphanedTypes: definition.orphanedTypes,
+    references: definition.references,
+  });
+}
+
+/** The subgraph's SDL as composition sees it. */
+export async function printSubgraphSdl(definition: SubgraphDefinition): Promise<string> {
+  return printSubgraphSchema(await buildSubgraphSchemaFor(definition));
+}
+
+export interface RunningSubgraph {
+  name: string;
+  url: string;
+  port: number;
+  database: Database;
+  server: http.Server;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  port?: number;
+  host?: string;
+  database?: DatabaseConfig;
+}
+
+export async function startSubgraph(definition: SubgraphDefinition, options: StartOptions = {}): Promise<RunningSubgraph> {
+  const port = options.port ?? intFromEnv('PORT', definition.defaultPort);
+  const host = options.host ?? process.env.HOST ?? '127.0.0.1';
+  const database = await openDatabase({
+    config: options.database ?? databaseConfig(definition.name),
+    entities: definition.entities,
+    migrations: definition.migrations,
+  });
+  const schema = await buildSubgraphSchemaFor(definition);
+  const apollo = new ApolloServer<RequestContext>({
+    schema,
+    formatError,
+    includeStacktraceInErrorResponses: isDevelopment(),
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
+  });
+  await apollo.start();
+
+  const server = createHttpServer<RequestContext>({
+    apollo,
+    context: async (_req, requestId) => new RequestContext(database.dataSource, requestId),
+    routes: {
+      'GET /health': (_req, res) => sendJson(res, 200, { status: 'ok', subgraph: definition.name }),
+      'GET /ready': async (_req, res) => {
+        try {
+          await database.dataSource.query('SELECT 1');
+          sendJson(res, 200, { status: 'ready', subgraph: definition.name, database: database.description });
+        } catch (error) {
+          sendJson(res, 503, { status: 'unavailable', subgraph: definition.name, reason: 'database unreachable' });
+        }
+      },
+    },
+  });
+  const boundPort = await listen(server, port, host);
+  return {
+    name: definition.name,
+    url: `http://${host}:${boundPort}/graphql`,
+    port: boundPort,
+    database,
+    server,
+    async stop() {
+      await close(server);
+      await apollo.stop();
+      await database.dataSource.destroy();
+    },
+  };
+}
+
+/** Entry point of a subgraph process: `node dist/main.js [serve|print-schema]`. */
+export async function runSubgraphMain(definition: SubgraphDefinition, argv = process.argv.slice(2)): Promise<void> {
+  const command = argv[0] ?? 'serve';
+  if (command === 'print-schema') {
+    process.stdout.write(await printSubgraphSdl(definition));
+    return;
+  }
+  if (command !== 'serve') throw new Error(`Unknown command "${command}" (use serve or print-schema)`);
+  const running = await startSubgraph(definition);
+  console.log(JSON.stringify({ level: 'info', msg: 'subgraph ready', subgraph: definition.name, url: running.url, database: running.database.description }));
+  const shutdown = async () => {
+    await running.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
