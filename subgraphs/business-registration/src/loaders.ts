@@ -1,0 +1,34 @@
+import { In } from 'typeorm';
+import { byKey, groupByKey, RequestContext } from '@onestop/platform';
+import { BusinessLine } from './entities/business-line';
+import { Enterprise } from './entities/enterprise';
+
+export function enterpriseByCode(ctx: RequestContext) {
+  return ctx.loader<string, Enterprise | null>('enterpriseByCode', async (codes) =>
+    byKey(codes, await ctx.db.getRepository(Enterprise).findBy({ enterpriseCode: In([...codes]) }), (e) => e.enterpriseCode),
+  );
+}
+
+/** Enterprises grouped by one of their reference columns, in name order. */
+export function enterprisesBy(
+  ctx: RequestContext,
+  column: 'legalRepresentativePersonalNumber' | 'parentEnterpriseCode' | 'registrationDossierCode',
+) {
+  return ctx.loader<string, Enterprise[]>(`enterprisesBy.${column}`, async (keys) =>
+    groupByKey(
+      keys,
+      await ctx.db.getRepository(Enterprise).find({ where: { [column]: In([...keys]) }, order: { name: 'ASC', enterpriseCode: 'ASC' } }),
+      (e) => e[column],
+    ),
+  );
+}
+
+export function businessLinesByEnterprise(ctx: RequestContext) {
+  return ctx.loader<string, BusinessLine[]>('businessLinesByEnterprise', async (codes) =>
+    groupByKey(
+      codes,
+      await ctx.db.getRepository(BusinessLine).find({ where: { enterpriseCode: In([...codes]) }, order: { isMain: 'DESC', vsicCode: 'ASC' } }),
+      (l) => l.enterpriseCode,
+    ),
+  );
+}

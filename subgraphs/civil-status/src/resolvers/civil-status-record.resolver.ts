@@ -1,0 +1,34 @@
+import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { BadUserInputError, RequestContext } from '@onestop/platform';
+import { Citizen } from '../entities/citizen';
+import { CivilStatusRecord } from '../entities/civil-status-record';
+import { DossierRef } from '../entities/references';
+import { citizenByNumber, recordsByDossier } from '../loaders';
+
+@Resolver(() => CivilStatusRecord)
+export class CivilStatusRecordResolver {
+  @Query(() => CivilStatusRecord, { nullable: true })
+  async civilStatusRecord(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<CivilStatusRecord | null> {
+    const numeric = Number(id);
+    if (!Number.isInteger(numeric) || numeric < 1) throw new BadUserInputError('id', 'must be a positive integer');
+    return ctx.db.getRepository(CivilStatusRecord).findOneBy({ id: numeric });
+  }
+
+  @FieldResolver(() => Citizen, { nullable: true, description: 'The child, the husband or the deceased' })
+  subject(@Root() record: CivilStatusRecord, @Ctx() ctx: RequestContext): Promise<Citizen | null> {
+    return citizenByNumber(ctx).load(record.subjectPersonalNumber);
+  }
+
+  @FieldResolver(() => Citizen, { nullable: true, description: 'The wife, for a marriage' })
+  spouse(@Root() record: CivilStatusRecord, @Ctx() ctx: RequestContext): Promise<Citizen | null> | null {
+    return record.secondPersonalNumber ? citizenByNumber(ctx).load(record.secondPersonalNumber) : null;
+  }
+}
+
+@Resolver(() => DossierRef)
+export class DossierCivilStatusResolver {
+  @FieldResolver(() => [CivilStatusRecord], { description: 'Civil-status entries registered through this dossier' })
+  civilStatusRecords(@Root() dossier: DossierRef, @Ctx() ctx: RequestContext): Promise<CivilStatusRecord[]> {
+    return recordsByDossier(ctx).load(dossier.code);
+  }
+}

@@ -1,0 +1,68 @@
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import { FindOptionsWhere } from 'typeorm';
+import { BadUserInputError, PageArgs, PageOf, pageWindow, parseLandParcelId, RequestContext, required } from '@onestop/platform';
+import { LandParcel } from '../entities/land-parcel';
+import { LandTransaction } from '../entities/land-transaction';
+import { LandUseRight } from '../entities/land-use-right';
+import { landUsePurposeName } from '../land-use-purposes';
+import { parcelById, rightsBy, transactionsBy } from '../loaders';
+
+const LandParcelPage = PageOf(LandParcel, 'LandParcelPage');
+type LandParcelPage = InstanceType<typeof LandParcelPage>;
+
+@ArgsType()
+class LandParcelFilterArgs extends PageArgs {
+  @Field({ description: 'Commune code, 5 digits' })
+  communeCode: string;
+
+  @Field(() => Int, { nullable: true })
+  mapSheetNumber?: number | null;
+}
+
+@Resolver(() => LandParcel)
+export class LandParcelResolver {
+  @Query(() => LandParcel, { nullable: true, description: 'A parcel by id; null when not in the cadastre' })
+  landParcel(@Arg('id') id: string, @Ctx() ctx: RequestContext): Promise<LandParcel | null> {
+    required(parseLandParcelId(id), 'id');
+    return parcelById(ctx).load(id.trim());
+  }
+
+  @Query(() => LandParcelPage, { description: 'Parcels of a commune, by map sheet and parcel number' })
+  async landParcels(@Args() args: LandParcelFilterArgs, @Ctx() ctx: RequestContext): Promise<LandParcelPage> {
+    const { skip, take } = pageWindow(args);
+    if (!/^\d{5}$/.test(args.communeCode)) throw new BadUserInputError('communeCode', 'must be 5 digits');
+    const where: FindOptionsWhere<LandParcel> = { communeCode: args.communeCode };
+    if (args.mapSheetNumber !== undefined && args.mapSheetNumber !== null) {
+      if (args.mapSheetNumber < 1) throw new BadUserInputError('mapSheetNumber', 'must be 1 or more');
+      where.mapSheetNumber = args.mapSheetNumber;
+    }
+    const [items, totalCount] = await ctx.db
+      .getRepository(LandParcel)
+      .findAndCount({ where, order: { mapSheetNumber: 'ASC', parcelNumber: 'ASC' }, skip, take });
+    return { items, totalCount, offset: skip };
+  }
+
+  @FieldResolver(() => String)
+  usePurposeName(@Root() parcel: LandParcel): string {
+    return landUsePurposeName(parcel.usePurpose);
+  }
+
+  @FieldResolver(() => Boolean, { description: 'Sử dụng lâu dài' })
+  isLongTerm(@Root() parcel: LandParcel): boolean {
+    return parcel.useTermUntil === null;
+  }
+
+  @FieldResolver(() => [LandUseRight])
+  rights(
+    @Root() parcel: LandParcel,
+    @Ctx() ctx: RequestContext,
+    @Arg('activeOnly', () => Boolean, { defaultValue: true }) activeOnly: boolean,
+  ): Promise<LandUseRight[]> {
+    return rightsBy(ctx, 'parcelId', activeOnly).load(parcel.id);
+  }
+
+  @FieldResolver(() => [LandTransaction], { description: 'Newest first' })
+  transactions(@Root() parcel: LandParcel, @Ctx() ctx: RequestContext): Promise<LandTransaction[]> {
+    return transactionsBy(ctx, 'parcelId').load(parcel.id);
+  }
+}

@@ -1,0 +1,41 @@
+import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { RequestContext, required, validateDossierCode } from '@onestop/platform';
+import { LandParcel } from '../entities/land-parcel';
+import { LandTransaction } from '../entities/land-transaction';
+import { CitizenRef, DossierRef } from '../entities/references';
+import { parcelById, transactionsBy } from '../loaders';
+
+@Resolver(() => LandTransaction)
+export class LandTransactionResolver {
+  @Query(() => LandTransaction, { nullable: true, description: 'The land registration handled for a dossier' })
+  async landTransaction(@Arg('dossierCode') dossierCode: string, @Ctx() ctx: RequestContext): Promise<LandTransaction | null> {
+    const found = await transactionsBy(ctx, 'dossierCode').load(required(validateDossierCode(dossierCode), 'dossierCode'));
+    return found[0] ?? null;
+  }
+
+  @FieldResolver(() => LandParcel)
+  async parcel(@Root() transaction: LandTransaction, @Ctx() ctx: RequestContext): Promise<LandParcel> {
+    const parcel = await parcelById(ctx).load(transaction.parcelId);
+    if (!parcel) throw new Error(`land_transaction ${transaction.id} names missing parcel ${transaction.parcelId}`);
+    return parcel;
+  }
+
+  @FieldResolver(() => CitizenRef, { nullable: true, description: 'Bên chuyển nhượng / tặng cho' })
+  transferor(@Root() transaction: LandTransaction): CitizenRef | null {
+    return transaction.transferorPersonalNumber ? { personalNumber: transaction.transferorPersonalNumber } : null;
+  }
+
+  @FieldResolver(() => CitizenRef, { nullable: true, description: 'Bên nhận' })
+  transferee(@Root() transaction: LandTransaction): CitizenRef | null {
+    return transaction.transfereePersonalNumber ? { personalNumber: transaction.transfereePersonalNumber } : null;
+  }
+}
+
+@Resolver(() => DossierRef)
+export class DossierLandTransactionResolver {
+  @FieldResolver(() => LandTransaction, { nullable: true, description: 'The land office\'s view of this dossier' })
+  async landTransaction(@Root() dossier: DossierRef, @Ctx() ctx: RequestContext): Promise<LandTransaction | null> {
+    const found = await transactionsBy(ctx, 'dossierCode').load(dossier.code);
+    return found[0] ?? null;
+  }
+}

@@ -1,0 +1,42 @@
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { RequestContext } from '@onestop/platform';
+import { LandParcel } from '../entities/land-parcel';
+import { LandUseRight } from '../entities/land-use-right';
+import { CitizenRef, EnterpriseRef } from '../entities/references';
+import { parcelById, rightsBy } from '../loaders';
+
+@Resolver(() => LandUseRight)
+export class LandUseRightResolver {
+  @FieldResolver(() => LandParcel)
+  async parcel(@Root() right: LandUseRight, @Ctx() ctx: RequestContext): Promise<LandParcel> {
+    const parcel = await parcelById(ctx).load(right.parcelId);
+    if (!parcel) throw new Error(`land_use_right ${right.id} names missing parcel ${right.parcelId}`);
+    return parcel;
+  }
+
+  @FieldResolver(() => CitizenRef, { nullable: true, description: 'The holder, when a person' })
+  holderCitizen(@Root() right: LandUseRight): CitizenRef | null {
+    return right.holderPersonalNumber ? { personalNumber: right.holderPersonalNumber } : null;
+  }
+
+  @FieldResolver(() => EnterpriseRef, { nullable: true, description: 'The holder, when an organisation' })
+  holderEnterprise(@Root() right: LandUseRight): EnterpriseRef | null {
+    return right.holderEnterpriseCode ? { enterpriseCode: right.holderEnterpriseCode } : null;
+  }
+}
+
+@Resolver(() => CitizenRef)
+export class CitizenLandRightsResolver {
+  @FieldResolver(() => [LandUseRight], { description: 'Land-use rights this person holds now' })
+  landRights(@Root() citizen: CitizenRef, @Ctx() ctx: RequestContext): Promise<LandUseRight[]> {
+    return rightsBy(ctx, 'holderPersonalNumber', true).load(citizen.personalNumber);
+  }
+}
+
+@Resolver(() => EnterpriseRef)
+export class EnterpriseLandRightsResolver {
+  @FieldResolver(() => [LandUseRight], { description: 'Land-use rights this enterprise holds now' })
+  landRights(@Root() enterprise: EnterpriseRef, @Ctx() ctx: RequestContext): Promise<LandUseRight[]> {
+    return rightsBy(ctx, 'holderEnterpriseCode', true).load(enterprise.enterpriseCode);
+  }
+}

@@ -1,0 +1,38 @@
+import 'reflect-metadata';
+import { defineSubgraph, RequestContext } from '@onestop/platform';
+import { AdministrativeUnit } from './entities/administrative-unit';
+import { Agency } from './entities/agency';
+import { Dossier } from './entities/dossier';
+import { DossierCodeCounter } from './entities/dossier-code-counter';
+import { DossierEvent } from './entities/dossier-event';
+import { Procedure } from './entities/procedure';
+import { CitizenRef, EnterpriseRef } from './entities/references';
+import { Initial1763800000000 } from './migrations/1763800000000-initial';
+import { AdministrativeUnitResolver, AgencyResolver } from './resolvers/reference-data.resolver';
+import { ProcedureResolver } from './resolvers/procedure.resolver';
+import { CitizenDossiersResolver, DossierResolver, EnterpriseDossiersResolver } from './resolvers/dossier.resolver';
+import { dossierByCode, procedureByCode, unitByCode } from './loaders';
+
+/** The service center's registry (một cửa): units, agencies, the procedure catalogue and dossiers. */
+export const singleWindow = defineSubgraph({
+  name: 'single-window',
+  defaultPort: 4001,
+  entities: [AdministrativeUnit, Agency, Procedure, Dossier, DossierEvent, DossierCodeCounter],
+  migrations: [Initial1763800000000],
+  resolvers: [
+    AdministrativeUnitResolver, AgencyResolver, ProcedureResolver, DossierResolver, CitizenDossiersResolver, EnterpriseDossiersResolver,
+  ],
+  orphanedTypes: [CitizenRef, EnterpriseRef],
+  references: {
+    Dossier: (ref: { code: string }, ctx: RequestContext) => dossierByCode(ctx).load(ref.code),
+    Procedure: (ref: { code: string }, ctx: RequestContext) => procedureByCode(ctx).load(ref.code),
+    AdministrativeUnit: (ref: { code: string }, ctx: RequestContext) => unitByCode(ctx).load(ref.code),
+  },
+});
+
+export { AdministrativeUnit, Agency, Procedure, Dossier, DossierEvent, DossierCodeCounter };
+export { AdministrativeLevel } from './entities/administrative-unit';
+export { AgencySector } from './entities/agency';
+export { OnlineService, ResultForm } from './entities/procedure';
+export { Channel, DossierStatus, NATIONAL_STATUS_CODE, FINISHED_STATUSES, ruleSetAt } from './entities/dossier-status';
+export { receiveDossier, workingCalendar } from './intake';

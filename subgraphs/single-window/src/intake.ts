@@ -1,0 +1,111 @@
+import { DataSource, EntityManager } from 'typeorm';
+import {
+  BadUserInputError, formatDossierCode, required, validateEnterpriseCode, validatePersonalNumber, WorkingCalendar,
+} from '@onestop/platform';
+import { Agency } from './entities/agency';
+import { Dossier } from './entities/dossier';
+import { DossierCodeCounter } from './entities/dossier-code-counter';
+import { DossierEvent } from './entities/dossier-event';
+import { Channel, DossierStatus, NATIONAL_STATUS_CODE, ruleSetAt } from './entities/dossier-status';
+import { OnlineService, Procedure } from './entities/procedure';
+
+export interface IntakeRequest {
+  procedureCode: string;
+  receivingAgencyCode: string;
+  channel: Channel;
+  applicantName: string;
+  applicantPersonalNumber?: string | null;
+  applicantEnterpriseCode?: string | null;
+  officerId?: string | null;
+}
+
+let calendar: WorkingCalendar | undefined;
+export function workingCalendar(): WorkingCalendar {
+  return (calendar ??= new WorkingCalendar());
+}
+
+/** Next sequence for a unit and day, inside the caller's transaction (row lock on MySQL, single writer on SQLite). */
+async function nextSequence(manager: EntityManager, unitCode: string, day: string): Promise<number> {
+  const counters = manager.getRepository(DossierCodeCounter);
+  const updated = await counters
+    .createQueryBuilder()
+    .update()
+    .set({ lastSequence: () => 'last_sequence + 1' })
+    .where('unit_code = :unitCode AND day = :day', { unitCode, day })
+    .execute();
+  if (!updated.affected) {
+    await counters.insert({ unitCode, day, lastSequence: 1 });
+    return 1;
+  }
+  const row = await counters.findOneByOrFail({ unitCode, day });
+  return row.lastSequence;
+}
+
+/** The agency of the procedure's sector closest to the receiving unit: same administrative unit first, then the province's. */
+function pickHandlingAgency(candidates: Agency[], receiving: Agency): Agency | undefined {
+  return (
+    candidates.find((a) => a.administrativeUnitCode === receiving.administrativeUnitCode) ??
+    candidates.find((a) => a.level === 'PROVINCE') ??
+    candidates[0]
+  );
+}
+
+/** Receives a dossier: checks the request, numbers it, sets the appointment and records the first timeline step. */
+export async function receiveDossier(db: DataSource, request: IntakeRequest, now = new Date()): Promise<Dossier> {
+  const personal = request.applicantPersonalNumber ?? null;
+  const enterprise = request.applicantEnterpriseCode ?? null;
+  if ((personal === null) === (enterprise === null)) {
+    throw new BadUserInputError('input.applicantPersonalNumber', 'give exactly one of applicantPersonalNumber or applicantEnterpriseCode');
+  }
+  const applicantPersonalNumber = personal === null ? null : required(validatePersonalNumber(personal), 'input.applicantPersonalNumber');
+  const applicantEnterpriseCode = enterprise === null ? null : required(validateEnterpriseCode(enterprise), 'input.applicantEnterpriseCode');
+
+  const procedure = await db.getRepository(Procedure).findOneBy({ code: request.procedureCode });
+  if (!procedure || !procedure.active) throw new BadUserInputError('input.procedureCode', `unknown or withdrawn procedure ${request.procedureCode}`);
+  const receiving = await db.getRepository(Agency).findOneBy({ code: request.receivingAgencyCode });
+  if (!receiving || !receiving.receivesDossiers) {
+    throw new BadUserInputError('input.receivingAgencyCode', `${request.receivingAgencyCode} is not a unit that receives dossiers`);
+  }
+  if (request.channel === Channel.ONLINE && procedure.onlineService === OnlineService.NONE) {
+    throw new BadUserInputError('input.channel', `procedure ${procedure.code} is not offered online`);
+  }
+  const handling = pickHandlingAgency(await db.getRepository(Agency).findBy({ sector: procedure.handlingSector }), receiving);
+  if (!handling) throw new BadUserInputError('input.procedureCode', `no agency handles ${procedure.handlingSector} procedures`);
+
+  const appointmentAt = workingCalendar().appointment(now, procedure.processingDays);
+  const localDay = workingCalendar().localDate(now);
+  const dayKey = localDay.slice(2).replace(/-/g, '');
+
+  return db.transaction(async (manager) => {
+    const sequence = await nextSequence(manager, receiving.code, dayKey);
+    const dossier = manager.getRepository(Dossier).create({
+      code: formatDossierCode(receiving.code, new Date(`${localDay}T00:00:00Z`), sequence),
+      procedureCode: procedure.code,
+      applicantName: request.applicantName.trim(),
+      applicantPersonalNumber,
+      applicantEnterpriseCode,
+      receivingAgencyCode: receiving.code,
+      handlingAgencyCode: handling.code,
+      channel: request.channel,
+      status: DossierStatus.RECEIVED,
+      statusCode: NATIONAL_STATUS_CODE.RECEIVED,
+      receivedAt: now,
+      appointmentAt,
+      resolvedAt: null,
+      returnedAt: null,
+      ruleSet: ruleSetAt(now),
+    });
+    await manager.getRepository(Dossier).insert(dossier);
+    await manager.getRepository(DossierEvent).insert({
+      dossierCode: dossier.code,
+      at: now,
+      action: 'RECEIVED',
+      status: DossierStatus.RECEIVED,
+      statusCode: NATIONAL_STATUS_CODE.RECEIVED,
+      agencyCode: receiving.code,
+      officerId: request.officerId ?? null,
+      note: 'Giấy tiếp nhận hồ sơ và hẹn trả kết quả (mẫu 01)',
+    });
+    return dossier;
+  });
+}

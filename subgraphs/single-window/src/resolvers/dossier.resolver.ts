@@ -1,0 +1,148 @@
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, InputType, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Length, MaxLength } from 'class-validator';
+import { Between, FindOptionsWhere, In } from 'typeorm';
+import {
+  BadUserInputError, PageArgs, PageOf, pageWindow, RequestContext, required, validateDossierCode, validateProcedureCode,
+} from '@onestop/platform';
+import { Agency } from '../entities/agency';
+import { Dossier } from '../entities/dossier';
+import { DossierEvent } from '../entities/dossier-event';
+import { Channel, DossierStatus, FINISHED_STATUSES } from '../entities/dossier-status';
+import { Procedure } from '../entities/procedure';
+import { CitizenRef, EnterpriseRef } from '../entities/references';
+import { receiveDossier } from '../intake';
+import { agencyByCode, dossierByCode, dossiersByApplicant, eventsByDossier, procedureByCode } from '../loaders';
+
+const DossierPage = PageOf(Dossier, 'DossierPage');
+type DossierPage = InstanceType<typeof DossierPage>;
+
+@ArgsType()
+class DossierFilterArgs extends PageArgs {
+  @Field(() => [DossierStatus], { nullable: true })
+  statuses?: DossierStatus[] | null;
+
+  @Field(() => String, { nullable: true })
+  receivingAgencyCode?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'An officer\'s inbox: dossiers their agency handles' })
+  handlingAgencyCode?: string | null;
+
+  @Field(() => String, { nullable: true })
+  procedureCode?: string | null;
+
+  @Field(() => Date, { nullable: true })
+  receivedFrom?: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  receivedTo?: Date | null;
+}
+
+@InputType({ description: 'A dossier handed in at a counter, online or by post' })
+class SubmitDossierInput {
+  @Field()
+  procedureCode: string;
+
+  @Field()
+  receivingAgencyCode: string;
+
+  @Field(() => Channel)
+  channel: Channel;
+
+  @Field()
+  @Length(1, 120)
+  applicantName: string;
+
+  @Field(() => String, { nullable: true, description: 'For a person: the 12-digit personal number' })
+  applicantPersonalNumber?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'For an enterprise: the enterprise code' })
+  applicantEnterpriseCode?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @MaxLength(64)
+  officerId?: string | null;
+}
+
+@Resolver(() => Dossier)
+export class DossierResolver {
+  @Query(() => Dossier, { nullable: true, description: 'Tra cứu hồ sơ: a dossier by its code' })
+  dossier(@Arg('code') code: string, @Ctx() ctx: RequestContext): Promise<Dossier | null> {
+    return dossierByCode(ctx).load(required(validateDossierCode(code), 'code'));
+  }
+
+  @Query(() => DossierPage, { description: 'Dossiers, newest first, filtered for an officer\'s inbox or a report' })
+  async dossiers(@Args() args: DossierFilterArgs, @Ctx() ctx: RequestContext): Promise<DossierPage> {
+    const { skip, take } = pageWindow(args);
+    const where: FindOptionsWhere<Dossier> = {};
+    if (args.statuses?.length) where.status = In(args.statuses);
+    if (args.receivingAgencyCode) where.receivingAgencyCode = args.receivingAgencyCode;
+    if (args.handlingAgencyCode) where.handlingAgencyCode = args.handlingAgencyCode;
+    if (args.procedureCode) where.procedureCode = required(validateProcedureCode(args.procedureCode), 'procedureCode');
+    if (args.receivedFrom || args.receivedTo) {
+      const from = args.receivedFrom ?? new Date(0);
+      const to = args.receivedTo ?? new Date('9999-12-31T00:00:00Z');
+      if (from > to) throw new BadUserInputError('receivedFrom', 'must not be after receivedTo');
+      where.receivedAt = Between(from, to);
+    }
+    const [items, totalCount] = await ctx.db
+      .getRepository(Dossier)
+      .findAndCount({ where, order: { receivedAt: 'DESC', code: 'DESC' }, skip, take });
+    return { items, totalCount, offset: skip };
+  }
+
+  @Mutation(() => Dossier, { description: 'Receive a dossier: gives it a code and an appointment (form 01)' })
+  submitDossier(@Arg('input') input: SubmitDossierInput, @Ctx() ctx: RequestContext): Promise<Dossier> {
+    return receiveDossier(ctx.db, input);
+  }
+
+  @FieldResolver(() => Procedure, { nullable: true })
+  procedure(@Root() dossier: Dossier, @Ctx() ctx: RequestContext): Promise<Procedure | null> {
+    return procedureByCode(ctx).load(dossier.procedureCode);
+  }
+
+  @FieldResolver(() => Agency, { nullable: true })
+  receivingAgency(@Root() dossier: Dossier, @Ctx() ctx: RequestContext): Promise<Agency | null> {
+    return agencyByCode(ctx).load(dossier.receivingAgencyCode);
+  }
+
+  @FieldResolver(() => Agency, { nullable: true })
+  handlingAgency(@Root() dossier: Dossier, @Ctx() ctx: RequestContext): Promise<Agency | null> {
+    return agencyByCode(ctx).load(dossier.handlingAgencyCode);
+  }
+
+  @FieldResolver(() => CitizenRef, { nullable: true, description: 'The applicant, when a person' })
+  applicant(@Root() dossier: Dossier): CitizenRef | null {
+    return dossier.applicantPersonalNumber ? { personalNumber: dossier.applicantPersonalNumber } : null;
+  }
+
+  @FieldResolver(() => EnterpriseRef, { nullable: true, description: 'The applicant, when an enterprise' })
+  applicantEnterprise(@Root() dossier: Dossier): EnterpriseRef | null {
+    return dossier.applicantEnterpriseCode ? { enterpriseCode: dossier.applicantEnterpriseCode } : null;
+  }
+
+  @FieldResolver(() => [DossierEvent], { description: 'Every step, oldest first' })
+  timeline(@Root() dossier: Dossier, @Ctx() ctx: RequestContext): Promise<DossierEvent[]> {
+    return eventsByDossier(ctx).load(dossier.code);
+  }
+
+  @FieldResolver(() => Boolean, { description: 'Still open past its appointment' })
+  isOverdue(@Root() dossier: Dossier): boolean {
+    return !FINISHED_STATUSES.has(dossier.status) && dossier.appointmentAt !== null && dossier.appointmentAt < new Date();
+  }
+}
+
+@Resolver(() => CitizenRef)
+export class CitizenDossiersResolver {
+  @FieldResolver(() => [Dossier], { description: 'Dossiers this person filed, newest first' })
+  dossiers(@Root() citizen: CitizenRef, @Ctx() ctx: RequestContext): Promise<Dossier[]> {
+    return dossiersByApplicant(ctx, 'applicantPersonalNumber').load(citizen.personalNumber);
+  }
+}
+
+@Resolver(() => EnterpriseRef)
+export class EnterpriseDossiersResolver {
+  @FieldResolver(() => [Dossier], { description: 'Dossiers this enterprise filed, newest first' })
+  dossiers(@Root() enterprise: EnterpriseRef, @Ctx() ctx: RequestContext): Promise<Dossier[]> {
+    return dossiersByApplicant(ctx, 'applicantEnterpriseCode').load(enterprise.enterpriseCode);
+  }
+}

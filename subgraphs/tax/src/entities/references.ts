@@ -1,0 +1,30 @@
+import { Directive, Field, ObjectType } from 'type-graphql';
+
+/** Key-only stubs of entities owned by other subgraphs. */
+@ObjectType('Citizen')
+@Directive('@key(fields: "personalNumber")')
+export class CitizenRef {
+  @Field()
+  personalNumber: string;
+}
+
+@ObjectType('Enterprise')
+@Directive('@key(fields: "enterpriseCode")')
+export class EnterpriseRef {
+  @Field()
+  enterpriseCode: string;
+}
+
+@ObjectType('LandParcel')
+@Directive('@key(fields: "id")')
+export class LandParcelRef {
+  @Field()
+  id: string;
+}
+
+@ObjectType('Dossier')
+@Directive('@key(fields: "code")')
+export class DossierRef {
+  @Field()
+  code: string;
+}

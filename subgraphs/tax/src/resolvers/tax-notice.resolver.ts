@@ -1,0 +1,35 @@
+import { Arg, Ctx, FieldResolver, Float, Query, Resolver, Root } from 'type-graphql';
+import { BadUserInputError, RequestContext } from '@onestop/platform';
+import { TaxNotice } from '../entities/tax-notice';
+import { TaxObligation } from '../entities/tax-obligation';
+import { noticesByDossier, obligationsBy } from '../loaders';
+import { DossierRef } from '../entities/references';
+
+@Resolver(() => TaxNotice)
+export class TaxNoticeResolver {
+  @Query(() => TaxNotice, { nullable: true })
+  taxNotice(@Arg('noticeNumber') noticeNumber: string, @Ctx() ctx: RequestContext): Promise<TaxNotice | null> {
+    if (!/^[0-9A-Za-z/.-]{1,30}$/.test(noticeNumber)) throw new BadUserInputError('noticeNumber', 'at most 30 letters, digits, / . -');
+    return ctx.db.getRepository(TaxNotice).findOneBy({ noticeNumber });
+  }
+
+  @FieldResolver(() => [TaxObligation], { description: 'The amounts to pay' })
+  lines(@Root() notice: TaxNotice, @Ctx() ctx: RequestContext): Promise<TaxObligation[]> {
+    return obligationsBy(ctx, 'noticeId').load(notice.id);
+  }
+
+  @FieldResolver(() => Float)
+  async totalAmount(@Root() notice: TaxNotice, @Ctx() ctx: RequestContext): Promise<number> {
+    const lines = await obligationsBy(ctx, 'noticeId').load(notice.id);
+    return lines.reduce((sum, line) => sum + line.amount, 0);
+  }
+}
+
+@Resolver(() => DossierRef)
+export class DossierTaxResolver {
+  @FieldResolver(() => TaxNotice, { nullable: true, description: 'The tax office\'s assessment for this dossier (latest notice)' })
+  async taxAssessment(@Root() dossier: DossierRef, @Ctx() ctx: RequestContext): Promise<TaxNotice | null> {
+    const notices = await noticesByDossier(ctx).load(dossier.code);
+    return notices[0] ?? null;
+  }
+}

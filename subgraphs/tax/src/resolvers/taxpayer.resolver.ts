@@ -1,0 +1,47 @@
+import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { RequestContext } from '@onestop/platform';
+import { TaxObligation, TaxObligationStatus } from '../entities/tax-obligation';
+import { TaxProfile } from '../entities/tax-profile';
+import { CitizenRef, EnterpriseRef, LandParcelRef } from '../entities/references';
+import { obligationsBy, profileByEnterprise } from '../loaders';
+
+function withStatus(rows: TaxObligation[], status?: TaxObligationStatus | null): TaxObligation[] {
+  return status ? rows.filter((row) => row.status === status) : rows;
+}
+
+@Resolver(() => CitizenRef)
+export class CitizenTaxResolver {
+  @FieldResolver(() => [TaxObligation], { description: 'This person\'s obligations, latest due first' })
+  async taxObligations(
+    @Root() citizen: CitizenRef,
+    @Ctx() ctx: RequestContext,
+    @Arg('status', () => TaxObligationStatus, { nullable: true }) status?: TaxObligationStatus | null,
+  ): Promise<TaxObligation[]> {
+    return withStatus(await obligationsBy(ctx, 'taxpayerPersonalNumber').load(citizen.personalNumber), status);
+  }
+}
+
+@Resolver(() => EnterpriseRef)
+export class EnterpriseTaxResolver {
+  @FieldResolver(() => TaxProfile, { nullable: true })
+  taxProfile(@Root() enterprise: EnterpriseRef, @Ctx() ctx: RequestContext): Promise<TaxProfile | null> {
+    return profileByEnterprise(ctx).load(enterprise.enterpriseCode);
+  }
+
+  @FieldResolver(() => [TaxObligation])
+  async taxObligations(
+    @Root() enterprise: EnterpriseRef,
+    @Ctx() ctx: RequestContext,
+    @Arg('status', () => TaxObligationStatus, { nullable: true }) status?: TaxObligationStatus | null,
+  ): Promise<TaxObligation[]> {
+    return withStatus(await obligationsBy(ctx, 'taxpayerEnterpriseCode').load(enterprise.enterpriseCode), status);
+  }
+}
+
+@Resolver(() => LandParcelRef)
+export class LandParcelTaxResolver {
+  @FieldResolver(() => [TaxObligation], { description: 'Land taxes and fees assessed on this parcel' })
+  landTaxes(@Root() parcel: LandParcelRef, @Ctx() ctx: RequestContext): Promise<TaxObligation[]> {
+    return obligationsBy(ctx, 'parcelId').load(parcel.id);
+  }
+}
