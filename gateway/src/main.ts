@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { intFromEnv } from '@onestop/platform';
+import { startGateway } from './index';
+
+const USAGE = `Usage: onestop-gateway [--supergraph FILE] [--port N] [--host H] [--subgraph NAME=URL ...] [--timeout MS] [--no-watch]
+
+Serves any supergraph composed offline (default schemas/supergraph.graphql), reloading it when the file changes.
+Environment: SUPERGRAPH_PATH, GATEWAY_PORT (or PORT), GATEWAY_HOST, SUBGRAPH_TIMEOUT_MS,
+SUBGRAPH_URL_<NAME> (e.g. SUBGRAPH_URL_SINGLE_WINDOW=http://10.0.0.5:4001/graphql). Flags win over environment.`;
+
+/** SUBGRAPH_URL_SINGLE_WINDOW → single-window; names in the supergraph use hyphens or underscores. */
+function urlsFromEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const urls: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (!key.startsWith('SUBGRAPH_URL_') || !value) continue;
+    const name = key.slice('SUBGRAPH_URL_'.length).toLowerCase();
+    urls[name] = value;
+    urls[name.replace(/_/g, '-')] = value;
+  }
+  return urls;
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      supergraph: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      subgraph: { type: 'string', multiple: true },
+      timeout: { type: 'string' },
+      'no-watch': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const subgraphUrls = urlsFromEnv(process.env);
+  for (const pair of values.subgraph ?? []) {
+    const at = pair.indexOf('=');
+    if (at < 1) throw new Error(`--subgraph takes NAME=URL, got "${pair}"`);
+    subgraphUrls[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  const supergraphPath = path.resolve(values.supergraph ?? process.env.SUPERGRAPH_PATH ?? 'schemas/supergraph.graphql');
+  const port = values.port !== undefined ? Number(values.port) : intFromEnv('GATEWAY_PORT', intFromEnv('PORT', 4000));
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port ${values.port}`);
+  const running = await startGateway({
+    supergraphPath,
+    port,
+    host: values.host ?? process.env.GATEWAY_HOST ?? '127.0.0.1',
+    subgraphUrls,
+    subgraphTimeoutMs: values.timeout !== undefined ? Number(values.timeout) : intFromEnv('SUBGRAPH_TIMEOUT_MS', 10_000),
+    watch: !values['no-watch'],
+  });
+  console.log(JSON.stringify({ level: 'info', msg: 'gateway ready', url: running.url, supergraph: supergraphPath }));
+  const shutdown = async () => {
+    await running.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+main().catch((error) => {
+  console.error(JSON.stringify({ level: 'fatal', msg: String(error?.message ?? error) }));
+  process.exit(1);
+});

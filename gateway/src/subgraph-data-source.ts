@@ -1,0 +1,51 @@
+import { RemoteGraphQLDataSource } from '@apollo/gateway';
+import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { GraphQLError } from 'graphql';
+import { Agent, fetch as undiciFetch } from 'undici';
+import type { GatewayContext } from './context';
+
+export interface SubgraphFetchOptions {
+  /** Abort a subgraph request after this long. */
+  timeoutMs: number;
+  /** Keep-alive connections per subgraph origin. */
+  connections: number;
+}
+
+/** A fetch over a keep-alive connection pool that gives up after `timeoutMs`. */
+export function createSubgraphFetcher(options: SubgraphFetchOptions): typeof fetch {
+  const dispatcher = new Agent({
+    connections: options.connections,
+    keepAliveTimeout: 60_000,
+    keepAliveMaxTimeout: 600_000,
+    pipelining: 1,
+  });
+  return ((input: Parameters<typeof undiciFetch>[0], init?: Parameters<typeof undiciFetch>[1]) =>
+    undiciFetch(input, { ...init, signal: AbortSignal.timeout(options.timeoutMs), dispatcher })) as unknown as typeof fetch;
+}
+
+/**
+ * Forwards the request id so one id is found in the gateway's and every subgraph's records, and turns
+ * transport failures into errors a client can act on (which subgraph, timed out or unreachable).
+ */
+export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(private readonly subgraphName: string, config: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0]) {
+    super(config);
+  }
+
+  willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    if (context?.requestId) request.http?.headers.set('x-request-id', context.requestId);
+  }
+
+  didEncounterError(error: Error): void {
+    if (error instanceof GraphQLError) throw error;
+    const name = (error as { name?: string }).name;
+    if (name === 'TimeoutError' || name === 'AbortError') {
+      throw new GraphQLError(`The ${this.subgraphName} subgraph did not answer in time`, {
+        extensions: { code: 'SUBGRAPH_TIMEOUT', subgraph: this.subgraphName },
+      });
+    }
+    throw new GraphQLError(`The ${this.subgraphName} subgraph is unreachable`, {
+      extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: this.subgraphName },
+    });
+  }
+}
