@@ -1,0 +1,94 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { isSeeded, seedDemoData } from './demo-data';
+import { startStack } from './stack';
+import { ROOT } from './subgraphs';
+import { graphql } from './testing';
+
+// autocannon ships no types
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const autocannon = require('autocannon') as (options: Record<string, unknown>) => Promise<any>;
+
+const PORTAL_QUERY = `query Portal($personalNumber: String!) {
+  citizen(personalNumber: $personalNumber) {
+    fullName birthDate
+    dossiers { code status appointmentAt procedure { name } }
+    landRights { certificateSerial parcel { id area usePurposeName } }
+    taxObligations { kindName amount status }
+  }
+}`;
+
+const DIRECT_QUERY = 'query One($personalNumber: String!) { citizen(personalNumber: $personalNumber) { fullName birthDate sex permanentAddress } }';
+
+interface Result {
+  name: string;
+  requests: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+/** Each request carries a different citizen, as real traffic does. */
+async function load(name: string, url: string, query: string, numbers: string[], seconds: number, connections: number): Promise<Result> {
+  let next = 0;
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    connections,
+    duration: seconds,
+    headers: { 'content-type': 'application/json' },
+    requests: [{
+      setupRequest: (request: Record<string, unknown>) => ({
+        ...request,
+        body: JSON.stringify({ query, variables: { personalNumber: numbers[next++ % numbers.length] } }),
+      }),
+    }],
+  });
+  return {
+    name,
+    requests: result.requests.total,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts + (result.non2xx ?? 0),
+  };
+}
+
+async function main() {
+  const { values } = parseArgs({ options: { seconds: { type: 'string' }, connections: { type: 'string' }, citizens: { type: 'string' } } });
+  const seconds = Number(values.seconds ?? 10);
+  const connections = Number(values.connections ?? 20);
+  const citizens = Number(values.citizens ?? process.env.BENCH_CITIZENS ?? 5000);
+  const env = { DATA_DIR: process.env.BENCH_DATA_DIR ?? path.join(ROOT, '.data', `bench-${citizens}`), DB_URL: process.env.DB_URL ?? '' };
+  if (!(await isSeeded(env))) {
+    console.log(`Seeding ${citizens} citizens into ${env.DB_URL || env.DATA_DIR}…`);
+    await seedDemoData({ citizens, env });
+  }
+  const stack = await startStack({ env, basePort: 4600, output: 'quiet' });
+  try {
+    const sample = await graphql(stack.gatewayUrl, '{ dossiers(limit: 100) { items { applicant { personalNumber } } } }');
+    const numbers = [...new Set<string>(sample.data!.dossiers.items.map((d: any) => d.applicant?.personalNumber).filter(Boolean))];
+    if (numbers.length < 10) throw new Error('not enough sample citizens');
+    const check = await graphql(stack.gatewayUrl, PORTAL_QUERY, { personalNumber: numbers[0] });
+    if (check.errors) throw new Error(`portal query failed: ${JSON.stringify(check.errors)}`);
+
+    const civilStatus = stack.subgraphs.find((s) => s.name === 'civil-status')!;
+    console.log(`\n${numbers.length} distinct citizens; ${connections} connections; ${seconds} s per run; ${env.DB_URL ? 'MySQL' : 'SQLite'}`);
+    await load('warm-up', stack.gatewayUrl, PORTAL_QUERY, numbers, 2, connections);
+    const results = [
+      await load('portal query via gateway (4 subgraphs)', stack.gatewayUrl, PORTAL_QUERY, numbers, seconds, connections),
+      await load('citizen query straight to civil-status', civilStatus.url, DIRECT_QUERY, numbers, seconds, connections),
+      await load('citizen query via gateway (1 subgraph)', stack.gatewayUrl, DIRECT_QUERY, numbers, seconds, connections),
+    ];
+    console.log('\n| run | requests | req/s | p50 ms | p99 ms | errors |\n|---|---:|---:|---:|---:|---:|');
+    for (const r of results) console.log(`| ${r.name} | ${r.requests} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.errors} |`);
+  } finally {
+    await stack.stop();
+  }
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,83 @@
+import { Database, databaseConfig, openDatabase, SubgraphDefinition } from '@onestop/platform';
+import { businessRegistration } from '@onestop/business-registration';
+import { civilStatus } from '@onestop/civil-status';
+import { land } from '@onestop/land';
+import { singleWindow } from '@onestop/single-window';
+import { tax } from '@onestop/tax';
+import { Dataset, generateDataset } from './generate';
+
+export interface SeedOptions {
+  citizens: number;
+  seed?: number;
+  env?: NodeJS.ProcessEnv;
+  referenceNow?: Date;
+  progress?: (stage: string, done: number, total: number) => void;
+}
+
+export type SeedSummary = Record<string, number>;
+
+const SUBGRAPHS: SubgraphDefinition[] = [singleWindow, civilStatus, businessRegistration, land, tax];
+const CHUNK = 500;
+/** The demo data's "today": fixed, so that a seed always gives the same rows. */
+export const DEMO_REFERENCE_NOW = new Date('2026-11-20T03:00:00Z');
+
+async function withDatabases<T>(env: NodeJS.ProcessEnv, work: (databases: Map<string, Database>) => Promise<T>): Promise<T> {
+  const databases = new Map<string, Database>();
+  try {
+    for (const definition of SUBGRAPHS) {
+      databases.set(definition.name, await openDatabase({ config: databaseConfig(definition.name, env), entities: definition.entities, migrations: definition.migrations }));
+    }
+    return await work(databases);
+  } finally {
+    for (const database of databases.values()) await database.dataSource.destroy();
+  }
+}
+
+/** True when the single-window registry already holds dossiers. */
+export async function isSeeded(env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+  const database = await openDatabase({ config: databaseConfig(singleWindow.name, env), entities: singleWindow.entities, migrations: singleWindow.migrations });
+  try {
+    return (await database.dataSource.getRepository('Dossier').count()) > 0;
+  } finally {
+    await database.dataSource.destroy();
+  }
+}
+
+/** Deletes every row of every subgraph's tables (the schema and migrations stay). */
+export async function resetDemoData(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  await withDatabases(env, async (databases) => {
+    for (const [, database] of databases) {
+      for (const entity of [...database.dataSource.entityMetadatas].reverse()) {
+        await database.dataSource.createQueryBuilder().delete().from(entity.target).execute();
+      }
+    }
+  });
+}
+
+/** Generates the demo data set and writes each subgraph's part into its own database, in chunks. */
+export async function seedDemoData(options: SeedOptions): Promise<SeedSummary> {
+  if (!Number.isInteger(options.citizens) || options.citizens < 50 || options.citizens > 999_999) {
+    throw new Error('citizens must be a whole number from 50 to 999,999');
+  }
+  const dataset: Dataset = generateDataset({
+    citizens: options.citizens, seed: options.seed ?? 766, referenceNow: options.referenceNow ?? DEMO_REFERENCE_NOW,
+  });
+  const summary: SeedSummary = {};
+  await withDatabases(options.env ?? process.env, async (databases) => {
+    for (const [subgraph, tables] of Object.entries(dataset)) {
+      const dataSource = databases.get(subgraph)!.dataSource;
+      for (const [entityName, rows] of Object.entries(tables as Record<string, object[]>)) {
+        const stage = `${subgraph}: ${entityName}`;
+        options.progress?.(stage, 0, rows.length);
+        await dataSource.transaction(async (manager) => {
+          for (let i = 0; i < rows.length; i += CHUNK) {
+            await manager.getRepository(entityName).insert(rows.slice(i, i + CHUNK));
+            options.progress?.(stage, Math.min(i + CHUNK, rows.length), rows.length);
+          }
+        });
+        summary[stage] = rows.length;
+      }
+    }
+  });
+  return summary;
+}

@@ -1,0 +1,208 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { seedDemoData } from '../demo-data';
+import { startStack, Stack } from '../stack';
+import { graphql } from '../testing';
+
+const OVERVIEW = `query Overview($personalNumber: String!) {
+  citizen(personalNumber: $personalNumber) {
+    personalNumber fullName birthDate sex
+    civilStatusRecords { type registeredOn }
+    dossiers { code status statusCode procedure { name handlingSector } }
+    landRights { certificateSerial parcel { id area usePurposeName landTaxes { kindName amount } } }
+    taxObligations { kindName amount status }
+    enterprises { enterpriseCode name taxProfile { managingTaxOffice } }
+  }
+}`;
+
+function noStackTraces(errors: { extensions?: Record<string, unknown> }[] | undefined) {
+  for (const error of errors ?? []) {
+    assert.equal(error.extensions?.stacktrace, undefined, 'stack trace leaked');
+    assert.equal(JSON.stringify(error).includes('    at '), false, 'stack frame leaked');
+  }
+}
+
+/** The whole graph over HTTP: five subgraph processes and the gateway on a seeded database. */
+export function graphSuite(
+  label: string,
+  setup: () => { env: NodeJS.ProcessEnv; basePort: number; cleanup?: () => Promise<void> } | undefined,
+) {
+  describe(`the federated graph on ${label}`, () => {
+    let stack: Stack | undefined;
+    let gateway = '';
+    let fullCitizen = '';
+    let cleanup: (() => Promise<void>) | undefined;
+
+    before(async () => {
+      const config = setup();
+      if (!config) return;
+      cleanup = config.cleanup;
+      await seedDemoData({ citizens: 400, env: config.env });
+      stack = await startStack({ env: config.env, basePort: config.basePort, output: 'quiet' });
+      gateway = stack.gatewayUrl;
+      // a legal representative who also holds land, owes tax and filed dossiers: the portal's richest case
+      const candidates = await graphql(gateway, `{ enterprises(limit: 100) { items { legalRepresentative { personalNumber
+        landRights { id } taxObligations { id } dossiers { code } civilStatusRecords { id } } } } }`);
+      assert.equal(candidates.errors, undefined, JSON.stringify(candidates.errors));
+      const people = candidates.data!.enterprises.items.map((e: any) => e.legalRepresentative);
+      const rich = people.find((p: any) => p.landRights.length && p.taxObligations.length && p.dossiers.length && p.civilStatusRecords.length)
+        ?? people.find((p: any) => p.landRights.length && p.dossiers.length);
+      assert.ok(rich, 'demo data has no citizen with land rights, dossiers and an enterprise');
+      fullCitizen = rich.personalNumber;
+    });
+
+    after(async () => {
+      await stack?.stop();
+      await cleanup?.();
+    });
+
+    test('one portal query answers from all five subgraphs', async (t) => {
+      if (!stack) return t.skip('not configured');
+      const { data, errors } = await graphql(gateway, OVERVIEW, { personalNumber: fullCitizen });
+      assert.equal(errors, undefined, JSON.stringify(errors));
+      const citizen = data!.citizen;
+      assert.equal(citizen.personalNumber, fullCitizen);
+      assert.match(citizen.fullName, /\p{L}+ \p{L}+/u); // civil-status
+      assert.ok(citizen.dossiers.length > 0); // single-window
+      assert.ok(citizen.dossiers.every((d: any) => d.procedure?.name)); // single-window, nested
+      assert.ok(citizen.landRights.length > 0); // land
+      assert.ok(citizen.landRights[0].parcel.usePurposeName); // land
+      assert.ok(citizen.taxObligations.length + citizen.landRights.flatMap((r: any) => r.parcel.landTaxes).length > 0); // tax
+      assert.ok(citizen.enterprises.length > 0); // business-registration
+      assert.ok(citizen.enterprises.every((e: any) => 'taxProfile' in e)); // tax, through business-registration
+    });
+
+    test('a dossier lookup joins the agencies\' views of it', async (t) => {
+      if (!stack) return t.skip('not configured');
+      const list = await graphql(gateway, `{ dossiers(limit: 100, statuses: [FINANCIAL_OBLIGATION, RETURNED, RESOLVED]) {
+        totalCount items { code procedure { handlingSector } landTransaction { id } } } }`);
+      assert.equal(list.errors, undefined, JSON.stringify(list.errors));
+      // a transfer dossier: land holds its transaction (not every land procedure is a transaction)
+      const landDossier = list.data!.dossiers.items.find((d: any) => d.procedure.handlingSector === 'LAND' && d.landTransaction);
+      assert.ok(landDossier, 'no land transfer dossier in the demo data');
+      const { data, errors } = await graphql(gateway, `query($code: String!) { dossier(code: $code) {
+        code status statusCode receivedAt appointmentAt ruleSet channel
+        receivingAgency { name } handlingAgency { sector }
+        applicant { fullName } timeline { action statusCode at }
+        landTransaction { type status parcel { id } } taxAssessment { noticeNumber totalAmount } } }`, { code: landDossier.code });
+      assert.equal(errors, undefined, JSON.stringify(errors));
+      assert.equal(data!.dossier.code, landDossier.code);
+      assert.equal(data!.dossier.handlingAgency.sector, 'LAND');
+      assert.ok(data!.dossier.timeline.length >= 1);
+      assert.ok(data!.dossier.landTransaction, 'land subgraph contributed no landTransaction');
+    });
+
+    test('malformed identifiers get BAD_USER_INPUT naming the field, with no stack trace', async (t) => {
+      if (!stack) return t.skip('not configured');
+      const cases: [string, string][] = [
+        ['{ citizen(personalNumber: "12345") { fullName } }', 'personalNumber'],
+        ['{ citizen(personalNumber: "003085012345") { fullName } }', 'personalNumber'],
+        ['{ enterprise(enterpriseCode: "0100109107") { name } }', 'enterpriseCode'],
+        ['{ landParcel(id: "nowhere") { area } }', 'id'],
+        ['{ dossier(code: "not-a-code") { status } }', 'code'],
+        ['{ procedure(code: "x") { name } }', 'code'],
+        ['{ citizens(limit: 1000) { totalCount } }', 'limit'],
+      ];
+      for (const [query, field] of cases) {
+        const { status, data, errors } = await graphql(gateway, query);
+        assert.equal(status, 200, query);
+        assert.equal(errors?.[0]?.extensions?.code, 'BAD_USER_INPUT', `${query}: ${JSON.stringify(errors)}`);
+        assert.equal(errors?.[0]?.extensions?.field, field, query);
+        assert.ok(errors?.[0]?.extensions?.reason, query);
+        assert.equal(Object.values(data ?? {})[0] ?? null, null);
+        noStackTraces(errors);
+      }
+    });
+
+    test('wrong types and unknown fields are refused before any subgraph is called', async (t) => {
+      if (!stack) return t.skip('not configured');
+      for (const query of ['{ citizen(personalNumber: 123) { fullName } }', '{ citizen(personalNumber: "001085012345") { salary } }', '{ citizen(']) {
+        const { status, errors } = await graphql(gateway, query);
+        assert.ok(status === 400 || status === 200, `${query}: status ${status}`);
+        assert.match(String(errors?.[0]?.extensions?.code), /GRAPHQL_VALIDATION_FAILED|GRAPHQL_PARSE_FAILED/);
+        noStackTraces(errors);
+      }
+      const wrongVariable = await graphql(gateway, OVERVIEW, { personalNumber: 42 });
+      assert.equal(wrongVariable.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
+    });
+
+    test('submitting a dossier numbers it, sets the appointment and records the step; bad input writes nothing', async (t) => {
+      if (!stack) return t.skip('not configured');
+      const catalogue = await graphql(gateway, '{ procedures(limit: 100) { items { code handlingSector onlineService } } agencies(receivesDossiers: true) { code level } }');
+      const procedure = catalogue.data!.procedures.items.find((p: any) => p.handlingSector === 'LAND' && p.onlineService !== 'NONE');
+      const agency = catalogue.data!.agencies.find((a: any) => a.level === 'PROVINCE');
+      assert.ok(procedure && agency);
+      const count = async () => (await graphql(gateway, '{ dossiers(limit: 1) { totalCount } }')).data!.dossiers.totalCount as number;
+      const before = await count();
+
+      const mutation = `mutation($input: SubmitDossierInput!) { submitDossier(input: $input) {
+        code status statusCode appointmentAt receivedAt ruleSet applicant { fullName } timeline { action statusCode } } }`;
+      const input = {
+        procedureCode: procedure.code, receivingAgencyCode: agency.code, channel: 'ONLINE',
+        applicantName: 'Nguyễn Thị Thu Hà', applicantPersonalNumber: fullCitizen,
+      };
+      const bad: [Record<string, unknown>, string][] = [
+        [{ ...input, applicantPersonalNumber: '0010850123' }, 'input.applicantPersonalNumber'],
+        [{ ...input, applicantEnterpriseCode: '0100109106' }, 'input.applicantPersonalNumber'],
+        [{ ...input, procedureCode: '9.999999.000.00.00.H99' }, 'input.procedureCode'],
+        [{ ...input, receivingAgencyCode: 'nowhere' }, 'input.receivingAgencyCode'],
+        [{ ...input, applicantName: 'x'.repeat(121) }, 'input.applicantName'],
+      ];
+      for (const [variables, field] of bad) {
+        const { errors } = await graphql(gateway, mutation, { input: variables });
+        assert.equal(errors?.[0]?.extensions?.code, 'BAD_USER_INPUT', JSON.stringify(errors));
+        assert.equal(errors?.[0]?.extensions?.field, field);
+        noStackTraces(errors);
+      }
+      const wrongEnum = await graphql(gateway, mutation, { input: { ...input, channel: 'FAX' } });
+      assert.equal(wrongEnum.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
+      assert.equal(await count(), before, 'a refused submission wrote a dossier');
+
+      const first = await graphql(gateway, mutation, { input });
+      const second = await graphql(gateway, mutation, { input });
+      assert.equal(first.errors, undefined, JSON.stringify(first.errors));
+      const a = first.data!.submitDossier;
+      const b = second.data!.submitDossier;
+      assert.match(a.code, new RegExp(`^${agency.code.replace(/\./g, '\\.')}-\\d{6}-\\d{4}$`));
+      assert.equal(Number(b.code.slice(-4)), Number(a.code.slice(-4)) + 1);
+      assert.equal(a.status, 'RECEIVED');
+      assert.equal(a.statusCode, 2);
+      assert.equal(a.ruleSet, 'ND118_2025');
+      assert.ok(new Date(a.appointmentAt) > new Date(a.receivedAt));
+      assert.equal(a.applicant.fullName.length > 0, true);
+      assert.deepEqual(a.timeline.map((e: any) => e.action), ['RECEIVED']);
+      assert.equal(await count(), before + 2);
+      const mine = await graphql(gateway, 'query($p: String!) { citizen(personalNumber: $p) { dossiers { code } } }', { p: fullCitizen });
+      assert.ok(mine.data!.citizen.dossiers.some((d: any) => d.code === a.code));
+    });
+
+    test('health and readiness of the gateway and every subgraph; request ids echoed', async (t) => {
+      if (!stack) return t.skip('not configured');
+      for (const proc of [...stack.subgraphs, stack.gateway]) {
+        for (const path of ['/health', '/ready']) {
+          const response = await fetch(new URL(path, proc.url));
+          assert.equal(response.status, 200, `${proc.name}${path}`);
+        }
+      }
+      const ready = (await (await fetch(new URL('/ready', gateway))).json()) as { subgraphs: { name: string; up: boolean }[] };
+      assert.deepEqual(ready.subgraphs.map((s) => s.name).sort(), ['business-registration', 'civil-status', 'land', 'single-window', 'tax']);
+      const echoed = await graphql(gateway, '{ __typename }', undefined, { 'x-request-id': 'req-e2e-1' });
+      assert.equal(echoed.headers.get('x-request-id'), 'req-e2e-1');
+    });
+
+    test('broken HTTP requests get a clear 4xx, never a 500', async (t) => {
+      if (!stack) return t.skip('not configured');
+      const notJson = await fetch(gateway, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+      assert.equal(notJson.status, 400);
+      assert.equal(((await notJson.json()) as any).errors[0].extensions.code, 'BAD_REQUEST');
+      const huge = await fetch(gateway, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ __typename } #${'x'.repeat(2 * 1024 * 1024)}` }),
+      });
+      assert.equal(huge.status, 413);
+      const noQuery = await fetch(gateway, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      assert.equal(noQuery.status, 400);
+      const put = await fetch(gateway, { method: 'PUT' });
+      assert.equal(put.status, 405);
+    });
+  });
+}

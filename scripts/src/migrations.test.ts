@@ -1,0 +1,54 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { databaseConfig, dropMysqlDatabase, openDatabase, pendingSchemaChanges, SubgraphDefinition } from '@onestop/platform';
+import { businessRegistration } from '@onestop/business-registration';
+import { civilStatus } from '@onestop/civil-status';
+import { land } from '@onestop/land';
+import { singleWindow } from '@onestop/single-window';
+import { tax } from '@onestop/tax';
+import { mysqlTestUrl, runId, skipWithoutMysql, tempDir } from './testing';
+
+const SUBGRAPHS: SubgraphDefinition[] = [singleWindow, civilStatus, businessRegistration, land, tax];
+
+async function checkMigrations(definition: SubgraphDefinition, env: NodeJS.ProcessEnv) {
+  const config = databaseConfig(definition.name, env);
+  await dropMysqlDatabase(config);
+  const open = () => openDatabase({ config, entities: definition.entities, migrations: definition.migrations });
+  try {
+    const first = await open();
+    try {
+      assert.deepEqual(await pendingSchemaChanges(first.dataSource), [], `${definition.name}: entities differ from migrations`);
+    } finally {
+      await first.dataSource.destroy();
+    }
+    // opening again applies nothing twice
+    const second = await open();
+    try {
+      const applied = await second.dataSource.query('SELECT COUNT(*) AS n FROM migrations');
+      assert.equal(Number(applied[0].n), (definition.migrations as unknown[]).length);
+      // and every migration can be reverted, leaving only the migrations table
+      for (let i = 0; i < (definition.migrations as unknown[]).length; i++) await second.dataSource.undoLastMigration();
+      const tables: { name: string }[] = await second.dataSource.query(
+        config.kind === 'sqlite'
+          ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+          : 'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()',
+      );
+      assert.deepEqual(tables.map((t) => t.name).filter((n) => n !== 'migrations'), []);
+    } finally {
+      await second.dataSource.destroy();
+    }
+  } finally {
+    await dropMysqlDatabase(config);
+  }
+}
+
+for (const definition of SUBGRAPHS) {
+  test(`${definition.name}: migrations build exactly the entities' schema on SQLite`, async () => {
+    await checkMigrations(definition, { DATA_DIR: tempDir('migrations') });
+  });
+
+  test(`${definition.name}: migrations build exactly the entities' schema on MariaDB`, async (t) => {
+    if (!skipWithoutMysql(t)) return;
+    await checkMigrations(definition, { DB_URL: mysqlTestUrl(), DB_PREFIX: `mig_${runId()}` });
+  });
+}
