@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { databaseConfig, describeDatabase, intFromEnv } from '@onestop/platform';
 import { isSeeded, seedDemoData } from './demo-data';
+import { findRichCitizen } from './examples';
 import { startStack } from './stack';
 import { SUBGRAPHS } from './subgraphs';
 
@@ -14,16 +15,6 @@ const EXAMPLE_QUERY = `query CitizenOverview($personalNumber: String!) {
     enterprises { enterpriseCode name }
   }
 }`;
-
-async function examplePersonalNumber(gatewayUrl: string): Promise<string | null> {
-  const response = await fetch(gatewayUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query: '{ dossiers(limit: 1, statuses: [FINANCIAL_OBLIGATION, IN_APPRAISAL, RETURNED]) { items { applicant { personalNumber } } } }' }),
-  });
-  const body = (await response.json()) as { data?: { dossiers?: { items: { applicant: { personalNumber: string } | null }[] } } };
-  return body.data?.dossiers?.items[0]?.applicant?.personalNumber ?? null;
-}
 
 async function main() {
   const { values } = parseArgs({ options: { 'no-seed': { type: 'boolean' }, citizens: { type: 'string' } } });
@@ -45,7 +36,7 @@ async function main() {
   }
 
   const stack = await startStack({ basePort: intFromEnv('GATEWAY_PORT', 4000), output: 'quiet' });
-  const personalNumber = await examplePersonalNumber(stack.gatewayUrl);
+  const personalNumber = await findRichCitizen(stack.gatewayUrl);
   const variables = JSON.stringify({ personalNumber: personalNumber ?? '001090000001' });
   console.log(`
 One-stop graph is up.

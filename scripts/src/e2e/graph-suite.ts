@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { seedDemoData } from '../demo-data';
+import { findRichCitizen } from '../examples';
 import { startStack, Stack } from '../stack';
 import { graphql } from '../testing';
 
@@ -40,15 +41,9 @@ export function graphSuite(
       await seedDemoData({ citizens: 400, env: config.env });
       stack = await startStack({ env: config.env, basePort: config.basePort, output: 'quiet' });
       gateway = stack.gatewayUrl;
-      // a legal representative who also holds land, owes tax and filed dossiers: the portal's richest case
-      const candidates = await graphql(gateway, `{ enterprises(limit: 100) { items { legalRepresentative { personalNumber
-        landRights { id } taxObligations { id } dossiers { code } civilStatusRecords { id } } } } }`);
-      assert.equal(candidates.errors, undefined, JSON.stringify(candidates.errors));
-      const people = candidates.data!.enterprises.items.map((e: any) => e.legalRepresentative);
-      const rich = people.find((p: any) => p.landRights.length && p.taxObligations.length && p.dossiers.length && p.civilStatusRecords.length)
-        ?? people.find((p: any) => p.landRights.length && p.dossiers.length);
+      const rich = await findRichCitizen(gateway);
       assert.ok(rich, 'demo data has no citizen with land rights, dossiers and an enterprise');
-      fullCitizen = rich.personalNumber;
+      fullCitizen = rich;
     });
 
     after(async () => {

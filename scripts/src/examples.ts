@@ -1,0 +1,31 @@
+/** Citizens of the demo data worth showing: the portal's richest cases, found through the gateway. */
+const CANDIDATES = `{ enterprises(limit: 100) { items { legalRepresentative { personalNumber
+  landRights { id } taxObligations { id } dossiers { code } civilStatusRecords { id } } } } }`;
+
+interface Candidate {
+  personalNumber: string;
+  landRights: unknown[];
+  taxObligations: unknown[];
+  dossiers: unknown[];
+  civilStatusRecords: unknown[];
+}
+
+/**
+ * A legal representative of an enterprise who also holds land, owes tax, filed dossiers and has civil-status records:
+ * one query about them touches all five subgraphs. Falls back to weaker matches; null when the graph is empty.
+ */
+export async function findRichCitizen(gatewayUrl: string): Promise<string | null> {
+  const response = await fetch(gatewayUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: CANDIDATES }),
+  });
+  const body = (await response.json()) as { data?: { enterprises: { items: { legalRepresentative: Candidate | null }[] } }; errors?: unknown[] };
+  if (body.errors?.length) throw new Error(`example lookup failed: ${JSON.stringify(body.errors)}`);
+  const people = (body.data?.enterprises.items ?? []).map((e) => e.legalRepresentative).filter((p): p is Candidate => p !== null);
+  const rich =
+    people.find((p) => p.landRights.length && p.taxObligations.length && p.dossiers.length && p.civilStatusRecords.length) ??
+    people.find((p) => p.landRights.length && p.dossiers.length) ??
+    people[0];
+  return rich?.personalNumber ?? null;
+}
