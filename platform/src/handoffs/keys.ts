@@ -1,0 +1,59 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject } from 'node:crypto';
+
+/**
+ * What one agency needs to sign and verify: its own private key and the public keys of the agencies it trusts.
+ * Keys live as PEM files in one folder: `<agency>.key.pem` (private, only the agency's own) and `<agency>.pub.pem`.
+ */
+export class KeyRing {
+  constructor(
+    readonly agency: string,
+    readonly privateKey: KeyObject,
+    private readonly trusted: Map<string, KeyObject>,
+  ) {}
+
+  publicKeyOf(agency: string): KeyObject | undefined {
+    return this.trusted.get(agency);
+  }
+
+  trust(agency: string, publicKey: KeyObject): void {
+    this.trusted.set(agency, publicKey);
+  }
+
+  revoke(agency: string): void {
+    this.trusted.delete(agency);
+  }
+
+  /** Public keys are re-read from the folder, so a key published there is trusted without a restart. */
+  static fromDirectory(agency: string, dir: string): KeyRing {
+    const own = path.join(dir, `${agency}.key.pem`);
+    if (!fs.existsSync(own)) throw new Error(`No signing key for ${agency}: ${own} is missing (HANDOFF_KEYS_DIR)`);
+    const ring = new KeyRing(agency, createPrivateKey(fs.readFileSync(own)), new Map());
+    ring.reload(dir);
+    return ring;
+  }
+
+  reload(dir: string): void {
+    for (const file of fs.readdirSync(dir)) {
+      const match = /^(.+)\.pub\.pem$/.exec(file);
+      if (match) this.trusted.set(match[1], createPublicKey(fs.readFileSync(path.join(dir, file))));
+    }
+  }
+}
+
+export function generateAgencyKeys(): { privateKey: KeyObject; publicKey: KeyObject } {
+  return generateKeyPairSync('ed25519');
+}
+
+/** Writes a key pair for each agency that has none yet: the dev key set for local runs and tests. */
+export function ensureDevKeys(dir: string, agencies: readonly string[]): void {
+  fs.mkdirSync(dir, { recursive: true });
+  for (const agency of agencies) {
+    const privatePath = path.join(dir, `${agency}.key.pem`);
+    if (fs.existsSync(privatePath)) continue;
+    const { privateKey, publicKey } = generateAgencyKeys();
+    fs.writeFileSync(privatePath, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    fs.writeFileSync(path.join(dir, `${agency}.pub.pem`), publicKey.export({ type: 'spki', format: 'pem' }));
+  }
+}

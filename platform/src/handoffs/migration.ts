@@ -1,0 +1,52 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+import { column, table } from '../schema';
+
+/** The outbox, inbox and message log every subgraph keeps in its own database. */
+export class HandoffTables1763900000000 implements MigrationInterface {
+  name = 'HandoffTables1763900000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.createTable(table('handoff_outbox', [
+      column.increments(),
+      column.string('message_id', 36),
+      column.string('topic', 120),
+      column.string('message_key', 60),
+      column.text('envelope'),
+      column.datetime('created_at'),
+      column.datetime('sent_at', { nullable: true }),
+      column.int('attempts', { default: 0 }),
+    ], [
+      { columns: ['message_id'], unique: true },
+      { columns: ['sent_at', 'id'] },
+    ]));
+    await queryRunner.createTable(table('handoff_inbox', [
+      column.key('message_id', 36),
+      column.string('sender', 40),
+      column.string('message_type', 80),
+      column.datetime('applied_at'),
+    ]));
+    await queryRunner.createTable(table('handoff_log', [
+      column.increments(),
+      column.string('message_id', 36),
+      column.string('correlation_id', 60),
+      column.string('recorded_by', 40),
+      column.string('direction', 10),
+      column.string('sender', 40),
+      column.string('recipient', 40),
+      column.string('message_type', 80),
+      column.string('officer_id', 64, { nullable: true }),
+      column.string('outcome', 20),
+      column.string('reason', 500, { nullable: true }),
+      column.datetime('at'),
+    ], [
+      { columns: ['correlation_id'] },
+      { columns: ['message_id'] },
+    ]));
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.dropTable('handoff_log');
+    await queryRunner.dropTable('handoff_inbox');
+    await queryRunner.dropTable('handoff_outbox');
+  }
+}
