@@ -1,14 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
+import type { HandoffNode } from './handoffs/node';
 
-/** What every resolver gets: the subgraph's database and per-request batch loaders. */
+/** What every resolver gets: the subgraph's database, its handoff node and per-request batch loaders. */
 export class RequestContext {
   readonly requestId: string;
   private readonly loaders = new Map<string, DataLoader<unknown, unknown>>();
 
-  constructor(readonly db: DataSource, requestId?: string) {
+  constructor(readonly db: DataSource, requestId?: string, private readonly node?: HandoffNode) {
     this.requestId = requestId || randomUUID();
+  }
+
+  /** Queues handoffs in the caller's transaction: `ctx.handoffs.send(manager, request)`. */
+  get handoffs(): HandoffNode {
+    if (!this.node) throw new Error('This subgraph runs without a handoff bus');
+    return this.node;
   }
 
   /**

@@ -140,3 +140,18 @@ export function close(server: http.Server): Promise<void> {
     server.closeIdleConnections?.();
   });
 }
+
+/**
+ * With EXIT_WITH_PARENT=1 (set by the test and start scripts), a service stops when the process that launched it is
+ * gone, so a killed test run never leaves servers holding its ports.
+ */
+export function exitWithParent(env: NodeJS.ProcessEnv = process.env): void {
+  if (env.EXIT_WITH_PARENT !== '1') return;
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) {
+      console.error(JSON.stringify({ level: 'warn', msg: 'parent process gone; exiting' }));
+      process.exit(1);
+    }
+  }, 1000).unref();
+}

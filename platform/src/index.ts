@@ -10,3 +10,4 @@ export * from './calendar';
 export * from './money';
 export * from './schema';
 export * from './pagination';
+export * from './handoffs';

@@ -10,7 +10,13 @@ import { Database, openDatabase } from './database';
 import { RequestContext } from './context';
 import { formatError, isDevelopment } from './errors';
 import { buildFederatedSchema, printSubgraphSchema, ReferenceResolvers } from './federation';
-import { close, createHttpServer, listen, sendJson } from './http';
+import { close, createHttpServer, exitWithParent, listen, sendJson } from './http';
+import { HANDOFF_ENTITIES } from './handoffs/entities';
+import { HandoffTables1763900000000 } from './handoffs/migration';
+import { HandoffHandlers, HandoffNode } from './handoffs/node';
+import { describeTransport, faultFromEnv, keysFromEnv, transportFromEnv } from './handoffs/setup';
+import { KeyRing } from './handoffs/keys';
+import { Transport } from './handoffs/transport';
 
 /** Everything one agency subgraph is made of; each subgraph's index.ts exports one. */
 export interface SubgraphDefinition {
@@ -27,6 +33,8 @@ export interface SubgraphDefinition {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   orphanedTypes?: Function[];
   references?: ReferenceResolvers;
+  /** What this agency does with each message type it receives (the access table says who may send it). */
+  handoffs?: HandoffHandlers;
 }
 
 export function defineSubgraph(definition: SubgraphDefinition): SubgraphDefinition {
@@ -51,6 +59,7 @@ export interface RunningSubgraph {
   url: string;
   port: number;
   database: Database;
+  handoffs: HandoffNode;
   server: http.Server;
   stop(): Promise<void>;
 }
@@ -59,6 +68,18 @@ export interface StartOptions {
   port?: number;
   host?: string;
   database?: DatabaseConfig;
+  /** The bus; default from the environment (KAFKA_BROKERS, else the embedded bus file). */
+  transport?: Transport;
+  keys?: KeyRing;
+}
+
+/** Every subgraph keeps the handoff outbox, inbox and message log next to its own tables. */
+export function entitiesOf(definition: SubgraphDefinition): SubgraphDefinition['entities'] {
+  return [...(definition.entities as unknown[]), ...HANDOFF_ENTITIES] as SubgraphDefinition['entities'];
+}
+
+export function migrationsOf(definition: SubgraphDefinition): SubgraphDefinition['migrations'] {
+  return [...(definition.migrations as unknown[]), HandoffTables1763900000000] as SubgraphDefinition['migrations'];
 }
 
 export async function startSubgraph(definition: SubgraphDefinition, options: StartOptions = {}): Promise<RunningSubgraph> {
@@ -66,9 +87,19 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sta
   const host = options.host ?? process.env.HOST ?? '127.0.0.1';
   const database = await openDatabase({
     config: options.database ?? databaseConfig(definition.name),
-    entities: definition.entities,
-    migrations: definition.migrations,
+    entities: entitiesOf(definition),
+    migrations: migrationsOf(definition),
   });
+  const transport = options.transport ?? transportFromEnv(definition.name);
+  const handoffs = new HandoffNode({
+    member: definition.name,
+    dataSource: database.dataSource,
+    transport,
+    keys: options.keys ?? keysFromEnv(definition.name),
+    handlers: definition.handoffs ?? {},
+    afterCommit: faultFromEnv(),
+  });
+  await handoffs.start();
   const schema = await buildSubgraphSchemaFor(definition);
   const apollo = new ApolloServer<RequestContext>({
     schema,
@@ -80,13 +111,13 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sta
 
   const server = createHttpServer<RequestContext>({
     apollo,
-    context: async (_req, requestId) => new RequestContext(database.dataSource, requestId),
+    context: async (_req, requestId) => new RequestContext(database.dataSource, requestId, handoffs),
     routes: {
       'GET /health': (_req, res) => sendJson(res, 200, { status: 'ok', subgraph: definition.name }),
       'GET /ready': async (_req, res) => {
         try {
           await database.dataSource.query('SELECT 1');
-          sendJson(res, 200, { status: 'ready', subgraph: definition.name, database: database.description });
+          sendJson(res, 200, { status: 'ready', subgraph: definition.name, database: database.description, bus: describeTransport(transport), pid: process.pid });
         } catch (error) {
           sendJson(res, 503, { status: 'unavailable', subgraph: definition.name, reason: 'database unreachable' });
         }
@@ -99,10 +130,13 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sta
     url: `http://${host}:${boundPort}/graphql`,
     port: boundPort,
     database,
+    handoffs,
     server,
     async stop() {
       await close(server);
       await apollo.stop();
+      await handoffs.stop();
+      if (!options.transport) await transport.close();
       await database.dataSource.destroy();
     },
   };
@@ -116,6 +150,7 @@ export async function runSubgraphMain(definition: SubgraphDefinition, argv = pro
     return;
   }
   if (command !== 'serve') throw new Error(`Unknown command "${command}" (use serve or print-schema)`);
+  exitWithParent();
   const running = await startSubgraph(definition);
   console.log(JSON.stringify({ level: 'info', msg: 'subgraph ready', subgraph: definition.name, url: running.url, database: running.database.description }));
   const shutdown = async () => {

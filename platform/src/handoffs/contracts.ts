@@ -155,6 +155,12 @@ export const CONTRACTS: readonly Contract[] = [
     }, ['fatherPersonalNumber']),
   },
   {
+    messageType: 'civil-status.death-registration-requested', schemaVersion: 1,
+    summary: 'Single window hands a death registration dossier to the commune civil-status officer',
+    senders: ['single-window'], recipients: ['civil-status'],
+    payload: object({ personalNumber, deathDate: date, communeCode, declarantPersonalNumber: personalNumber }),
+  },
+  {
     messageType: 'civil-status.birth-registered', schemaVersion: 1,
     summary: 'A birth was registered: police registers permanent residence, social insurance issues the health-insurance card (≤ 2 working days)',
     senders: ['civil-status'], recipients: ['police', 'social-insurance'],

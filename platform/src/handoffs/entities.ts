@@ -1,10 +1,11 @@
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
 /** Transactional outbox: written in the same transaction as the business change, published by the relay. */
 @Entity('handoff_outbox')
 @Index('UQ_handoff_outbox_message_id', ['messageId'], { unique: true })
 @Index('IDX_handoff_outbox_sent_at_id', ['sentAt', 'id'])
+@Index('IDX_handoff_outbox_message_key', ['messageKey'])
 export class OutboxMessage {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id: number;
@@ -15,8 +16,18 @@ export class OutboxMessage {
   @Column({ type: 'varchar', length: 120 })
   topic: string;
 
+  /** The dossier code (correlation id). */
   @Column({ type: 'varchar', length: 60 })
   messageKey: string;
+
+  @Column({ type: 'varchar', length: 40 })
+  recipient: string;
+
+  @Column({ type: 'varchar', length: 80 })
+  messageType: string;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  officerId: string | null;
 
   @Column({ type: 'text' })
   envelope: string;
@@ -33,15 +44,22 @@ export class OutboxMessage {
 
 /** Idempotent inbox: a message id recorded in the same transaction as its effects is never applied again. */
 @Entity('handoff_inbox')
+@Index('IDX_handoff_inbox_correlation_id', ['correlationId'])
 export class InboxMessage {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   messageId: string;
+
+  @Column({ type: 'varchar', length: 60 })
+  correlationId: string;
 
   @Column({ type: 'varchar', length: 40 })
   sender: string;
 
   @Column({ type: 'varchar', length: 80 })
   messageType: string;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  officerId: string | null;
 
   @Column({ type: 'datetime' })
   appliedAt: Date;
@@ -59,11 +77,16 @@ export enum HandoffOutcome {
   APPLIED = 'APPLIED',
   DUPLICATE_IGNORED = 'DUPLICATE_IGNORED',
   DEAD_LETTERED = 'DEAD_LETTERED',
+  REPLAYED = 'REPLAYED',
 }
 registerEnumType(HandoffOutcome, { name: 'HandoffOutcome' });
 
-/** The message log: append-only, one row per step of a handoff at this member, per dossier. */
+/**
+ * The message log, append-only. The outbox (sent) and inbox (applied) rows are the normal steps; this table holds the
+ * others (duplicates ignored, dead letters, replays). The graph shows all three merged per dossier.
+ */
 @ObjectType({ description: 'One step of an inter-agency handoff as recorded by one agency (X-Road message log)' })
+@Directive('@shareable')
 @Entity('handoff_log')
 @Index('IDX_handoff_log_correlation_id', ['correlationId'])
 @Index('IDX_handoff_log_message_id', ['messageId'])

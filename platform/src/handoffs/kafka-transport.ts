@@ -5,6 +5,8 @@ export interface KafkaTransportOptions {
   brokers: string[];
   clientId: string;
   partitions?: number;
+  /** Partitions a consumer applies at once (each in its own transaction; one dossier stays in one partition). */
+  concurrency?: number;
 }
 
 /** kafkajs underneath: acks = all, one request in flight (order per key), offsets committed by hand after the DB commit. */
@@ -52,6 +54,7 @@ export class KafkaTransport implements Transport {
     });
   }
 
+  /** Creates missing topics (other members may race us to it) and waits until every partition has a leader. */
   async ensureTopics(topics: string[]): Promise<void> {
     const missing = topics.filter((t) => !this.knownTopics.has(t));
     if (!missing.length) return;
@@ -61,10 +64,26 @@ export class KafkaTransport implements Transport {
       const existing = new Set(await admin.listTopics());
       const toCreate = missing.filter((t) => !existing.has(t));
       if (toCreate.length) {
-        await admin.createTopics({
-          waitForLeaders: true,
-          topics: toCreate.map((topic) => ({ topic, numPartitions: this.options.partitions ?? 6, replicationFactor: 1 })),
-        });
+        // Several subgraphs create the same topics at once; the loser's create fails or its metadata lags
+        // (UNKNOWN_TOPIC_OR_PARTITION), so leaders are awaited below rather than by kafkajs.
+        try {
+          await admin.createTopics({
+            waitForLeaders: false,
+            topics: toCreate.map((topic) => ({ topic, numPartitions: this.options.partitions ?? 6, replicationFactor: 1 })),
+          });
+        } catch (error) {
+          if (!isTopicRace(error)) throw error;
+        }
+      }
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const { topics: metadata } = await admin.fetchTopicMetadata({ topics: missing });
+          if (metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) break;
+        } catch (error) {
+          if (attempt >= 50) throw error;
+        }
+        if (attempt >= 50) throw new Error(`topics ${missing.join(', ')} have no leaders after 10 s`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
       }
       for (const topic of missing) this.knownTopics.add(topic);
     } finally {
@@ -72,38 +91,68 @@ export class KafkaTransport implements Transport {
     }
   }
 
+  /**
+   * A consumer group member that outlives broker restarts: kafkajs restarts itself on retriable errors; on the others
+   * (e.g. the coordinator forgot the member after a broker crash) a new consumer joins in its place.
+   */
   async consume(options: ConsumeOptions): Promise<Subscription> {
-    const consumer = this.kafka.consumer({
-      groupId: options.groupId,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3000,
-      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000 },
-    });
-    this.consumers.add(consumer);
-    consumer.on(consumer.events.CRASH, (event) => {
-      console.error(JSON.stringify({ level: 'error', msg: 'handoff consumer crashed', group: options.groupId, error: String(event.payload.error), restart: event.payload.restart }));
-    });
-    await consumer.connect();
-    await consumer.subscribe({ topics: options.topics, fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
-        if (!isRunning() || isStale() || !batch.messages.length) return;
-        const messages: IncomingMessage[] = batch.messages.map((m) => ({
-          topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key?.toString() ?? null, value: m.value,
-          headers: headersToStrings(m.headers),
-        }));
-        await options.handleBatch(messages);
-        const last = batch.messages[batch.messages.length - 1].offset;
-        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
-        await heartbeat();
-      },
-    });
+    let stopped = false;
+    let current: Consumer | undefined;
+    let restartTimer: NodeJS.Timeout | undefined;
+    const begin = async (): Promise<void> => {
+      const consumer = this.kafka.consumer({
+        groupId: options.groupId,
+        sessionTimeout: 10_000,
+        heartbeatInterval: 1000,
+        retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000 },
+      });
+      current = consumer;
+      this.consumers.add(consumer);
+      consumer.on(consumer.events.CRASH, (event) => {
+        const restart = event.payload.restart;
+        console.error(JSON.stringify({ level: 'error', msg: 'handoff consumer crashed', group: options.groupId, error: String(event.payload.error), restart: restart ? 'by kafkajs' : 'new member' }));
+        if (restart || stopped) return;
+        this.consumers.delete(consumer);
+        void consumer.disconnect().catch(() => undefined);
+        const again = () => {
+          if (stopped) return;
+          begin().catch((error) => {
+            console.error(JSON.stringify({ level: 'error', msg: 'handoff consumer could not rejoin; retrying', group: options.groupId, error: String(error) }));
+            restartTimer = setTimeout(again, 2000);
+          });
+        };
+        restartTimer = setTimeout(again, 1000);
+      });
+      await consumer.connect();
+      await consumer.subscribe({ topics: options.topics, fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: this.options.concurrency ?? 3,
+        eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
+          if (!isRunning() || isStale() || !batch.messages.length) return;
+          const messages: IncomingMessage[] = batch.messages.map((m) => ({
+            topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key?.toString() ?? null, value: m.value,
+            headers: headersToStrings(m.headers),
+          }));
+          await options.handleBatch(messages);
+          const last = batch.messages[batch.messages.length - 1].offset;
+          // Both, only now: the fetch position moves on (resolve) and the group's offset is stored (commit).
+          resolveOffset(last);
+          await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+          await heartbeat();
+        },
+      });
+    };
+    await begin();
     return {
       stop: async () => {
-        this.consumers.delete(consumer);
-        await consumer.disconnect();
+        stopped = true;
+        clearTimeout(restartTimer);
+        if (current) {
+          this.consumers.delete(current);
+          await current.disconnect();
+        }
       },
     };
   }
@@ -152,4 +201,9 @@ export class KafkaTransport implements Transport {
     if (this.producer) await (await this.producer.catch(() => undefined))?.disconnect().catch(() => undefined);
     this.producer = undefined;
   }
+}
+
+function isTopicRace(error: unknown): boolean {
+  const described = JSON.stringify(error, Object.getOwnPropertyNames(error ?? {})) + String(error);
+  return /TOPIC_ALREADY_EXISTS|already exists|UNKNOWN_TOPIC_OR_PARTITION|does not host this topic-partition/.test(described);
 }

@@ -7,6 +7,9 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject } fro
  * Keys live as PEM files in one folder: `<agency>.key.pem` (private, only the agency's own) and `<agency>.pub.pem`.
  */
 export class KeyRing {
+  private dir?: string;
+  private lastReload = 0;
+
   constructor(
     readonly agency: string,
     readonly privateKey: KeyObject,
@@ -34,7 +37,19 @@ export class KeyRing {
     return ring;
   }
 
+  /**
+   * Re-reads the public keys when a message does not verify: a partner's new or rotated key, installed in the folder,
+   * is trusted without a restart. At most once a second, so a flood of forged messages cannot turn into disk reads.
+   */
+  refresh(): boolean {
+    if (!this.dir || Date.now() - this.lastReload < 1000) return false;
+    this.reload(this.dir);
+    return true;
+  }
+
   reload(dir: string): void {
+    this.dir = dir;
+    this.lastReload = Date.now();
     for (const file of fs.readdirSync(dir)) {
       const match = /^(.+)\.pub\.pem$/.exec(file);
       if (match) this.trusted.set(match[1], createPublicKey(fs.readFileSync(path.join(dir, file))));

@@ -11,6 +11,9 @@ export class HandoffTables1763900000000 implements MigrationInterface {
       column.string('message_id', 36),
       column.string('topic', 120),
       column.string('message_key', 60),
+      column.string('recipient', 40),
+      column.string('message_type', 80),
+      column.string('officer_id', 64, { nullable: true }),
       column.text('envelope'),
       column.datetime('created_at'),
       column.datetime('sent_at', { nullable: true }),
@@ -18,13 +21,16 @@ export class HandoffTables1763900000000 implements MigrationInterface {
     ], [
       { columns: ['message_id'], unique: true },
       { columns: ['sent_at', 'id'] },
+      { columns: ['message_key'] },
     ]));
     await queryRunner.createTable(table('handoff_inbox', [
       column.key('message_id', 36),
+      column.string('correlation_id', 60),
       column.string('sender', 40),
       column.string('message_type', 80),
+      column.string('officer_id', 64, { nullable: true }),
       column.datetime('applied_at'),
-    ]));
+    ], [{ columns: ['correlation_id'] }]));
     await queryRunner.createTable(table('handoff_log', [
       column.increments(),
       column.string('message_id', 36),

@@ -1,10 +1,13 @@
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
+import { BadUserInputError } from '../errors';
 import { AccessTable } from './access';
 import { contractFor, deadLetterTopicFor, Member, topicFor } from './contracts';
 import { Envelope, newMessageId, signEnvelope } from './envelope';
 import { HandoffDirection, HandoffLogEntry, HandoffOutcome, InboxMessage, OutboxMessage } from './entities';
 import { KeyRing } from './keys';
 import { IncomingMessage, Subscription, Transport } from './transport';
+import { fastInsert } from './fast-insert';
+import { checkPayload } from './payload-validation';
 import { EnvelopeVerifier } from './verify';
 
 export interface SendRequest<P = Record<string, unknown>> {
@@ -30,6 +33,13 @@ export type HandoffHandlers = Record<string, HandoffHandler>;
 /** A handler's refusal that no retry can fix: the message is dead-lettered with this reason. */
 export class HandoffRejection extends Error {}
 
+/** A payload that does not follow its contract is never sent; `path` names the payload field. */
+export class HandoffPayloadError extends Error {
+  constructor(readonly messageType: string, readonly path: string, readonly reason: string) {
+    super(`${messageType} payload${path ? `.${path}` : ''} ${reason}`);
+  }
+}
+
 export interface HandoffNodeOptions {
   member: Member | string;
   dataSource: DataSource;
@@ -42,6 +52,8 @@ export interface HandoffNodeOptions {
   relayIntervalMs?: number;
   relayBatchSize?: number;
   log?: (entry: Record<string, unknown>) => void;
+  /** Called once messages are committed, before the bus offset is: fault injection for crash tests. */
+  afterCommit?: (applied: Envelope[]) => void;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -82,6 +94,11 @@ export class HandoffNode {
   async send(manager: EntityManager, request: SendRequest): Promise<Envelope> {
     const contract = contractFor(request.messageType, 1);
     if (!contract) throw new Error(`No contract for message type ${request.messageType}`);
+    if (!this.verifier.allowsSending(this.member, request.messageType, request.recipient)) {
+      throw new Error(`${this.member} may not send ${request.messageType} to ${request.recipient}`);
+    }
+    const check = checkPayload(request.messageType, contract.schemaVersion, request.payload);
+    if (!check.ok) throw new HandoffPayloadError(request.messageType, check.path, check.reason);
     const envelope = signEnvelope({
       messageId: newMessageId(),
       correlationId: request.correlationId,
@@ -94,11 +111,12 @@ export class HandoffNode {
       payload: request.payload as Record<string, unknown>,
     }, this.options.keys.privateKey);
     const now = new Date();
-    await manager.insert(OutboxMessage, {
+    // The outbox row is also the sender's record of the handoff (queued at createdAt, published at sentAt).
+    await fastInsert(manager, OutboxMessage, [{
       messageId: envelope.messageId, topic: topicFor(envelope.recipient), messageKey: envelope.correlationId,
+      recipient: envelope.recipient.slice(0, 40), messageType: envelope.messageType.slice(0, 80), officerId: envelope.officerId?.slice(0, 64) ?? null,
       envelope: JSON.stringify(envelope), createdAt: now, sentAt: null, attempts: 0,
-    });
-    await manager.insert(HandoffLogEntry, this.logRow(envelope, HandoffDirection.SENT, HandoffOutcome.QUEUED, null, now));
+    }]);
     this.nudgeRelay();
     return envelope;
   }
@@ -155,11 +173,8 @@ export class HandoffNode {
       topic: row.topic, key: row.messageKey, value: row.envelope,
       headers: { 'x-message-id': row.messageId, 'x-sender': this.member },
     })));
-    const now = new Date();
-    await this.options.dataSource.transaction(async (manager) => {
-      await manager.update(OutboxMessage, { id: In(rows.map((r) => r.id)) }, { sentAt: now, attempts: () => 'attempts + 1' });
-      await manager.insert(HandoffLogEntry, rows.map((row) => this.logRow(JSON.parse(row.envelope), HandoffDirection.SENT, HandoffOutcome.PUBLISHED, null, now)));
-    });
+    await this.options.dataSource.getRepository(OutboxMessage)
+      .update({ id: In(rows.map((r) => r.id)) }, { sentAt: new Date(), attempts: () => 'attempts + 1' });
     return rows.length;
   }
 
@@ -195,10 +210,8 @@ export class HandoffNode {
     }
     if (!valid.length) return;
     try {
-      await this.options.dataSource.transaction(async (manager) => {
-        const seen = await this.alreadyApplied(manager, valid.map((v) => v.envelope.messageId));
-        for (const { envelope } of valid) await this.apply(manager, envelope, seen);
-      });
+      const applied = await this.options.dataSource.transaction((manager) => this.applyAll(manager, valid.map((v) => v.envelope)));
+      this.options.afterCommit?.(applied);
       return;
     } catch {
       // one of them failed: find which, applying the others one by one
@@ -206,30 +219,43 @@ export class HandoffNode {
     for (const item of valid) await this.applyWithRetries(item.message, item.envelope);
   }
 
-  private async alreadyApplied(manager: EntityManager, ids: string[]): Promise<Set<string>> {
-    const rows = await manager.find(InboxMessage, { select: { messageId: true }, where: { messageId: In(ids) } });
-    return new Set(rows.map((r) => r.messageId));
-  }
-
-  private async apply(manager: EntityManager, envelope: Envelope, seen: Set<string>): Promise<void> {
-    if (seen.has(envelope.messageId)) {
-      await manager.insert(HandoffLogEntry, this.logRow(envelope, HandoffDirection.RECEIVED, HandoffOutcome.DUPLICATE_IGNORED, 'already applied'));
-      return;
+  /**
+   * Applies messages in the caller's transaction, in order: the inbox and log rows of the batch in one statement each,
+   * then each handler. Returns those applied now (not before).
+   */
+  private async applyAll(manager: EntityManager, envelopes: Envelope[]): Promise<Envelope[]> {
+    const ids = [...new Set(envelopes.map((e) => e.messageId))];
+    const before = new Set((await manager.find(InboxMessage, { select: { messageId: true }, where: { messageId: In(ids) } })).map((r) => r.messageId));
+    const fresh: Envelope[] = [];
+    const duplicates: Envelope[] = [];
+    for (const envelope of envelopes) {
+      if (before.has(envelope.messageId)) duplicates.push(envelope);
+      else {
+        before.add(envelope.messageId);
+        fresh.push(envelope);
+      }
     }
-    seen.add(envelope.messageId);
-    await manager.insert(InboxMessage, { messageId: envelope.messageId, sender: envelope.sender, messageType: envelope.messageType, appliedAt: new Date() });
-    const handler = this.options.handlers[envelope.messageType];
-    if (!handler) throw new HandoffRejection(`${this.member} has no handler for ${envelope.messageType}`);
-    await handler({ envelope, manager, send: async (request) => void (await this.send(manager, request)) });
-    await manager.insert(HandoffLogEntry, this.logRow(envelope, HandoffDirection.RECEIVED, HandoffOutcome.APPLIED, null));
+    for (const envelope of fresh) {
+      if (!this.options.handlers[envelope.messageType]) throw new HandoffRejection(`${this.member} has no handler for ${envelope.messageType}`);
+    }
+    const now = new Date();
+    // The inbox row is also the receiver's record that the message was applied; a failing handler rolls it back.
+    await fastInsert(manager, InboxMessage, fresh.map((e) => ({
+      messageId: e.messageId, correlationId: e.correlationId.slice(0, 60), sender: e.sender.slice(0, 40), messageType: e.messageType.slice(0, 80),
+      officerId: e.officerId?.slice(0, 64) ?? null, appliedAt: now,
+    })));
+    await fastInsert(manager, HandoffLogEntry, duplicates.map((e) => this.logRow(e, HandoffDirection.RECEIVED, HandoffOutcome.DUPLICATE_IGNORED, 'already applied', now)));
+    for (const envelope of fresh) {
+      await this.options.handlers[envelope.messageType]({ envelope, manager, send: async (request) => void (await this.send(manager, request)) });
+    }
+    return fresh;
   }
 
   private async applyWithRetries(message: IncomingMessage, envelope: Envelope): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.options.dataSource.transaction(async (manager) => {
-          await this.apply(manager, envelope, await this.alreadyApplied(manager, [envelope.messageId]));
-        });
+        const applied = await this.options.dataSource.transaction((manager) => this.applyAll(manager, [envelope]));
+        if (applied.length) this.options.afterCommit?.(applied);
         return;
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
@@ -265,5 +291,15 @@ export class HandoffNode {
         .insert(this.logRow(envelope, HandoffDirection.RECEIVED, HandoffOutcome.DEAD_LETTERED, reason))
         .catch((error) => this.log({ level: 'error', msg: 'could not log a dead letter', error: String(error) }));
     }
+  }
+}
+
+/** Sends a handoff built from a GraphQL input; a payload the contract refuses becomes BAD_USER_INPUT on that input field. */
+export async function sendFromInput(node: HandoffNode, manager: EntityManager, request: SendRequest, inputField: string): Promise<Envelope> {
+  try {
+    return await node.send(manager, request);
+  } catch (error) {
+    if (error instanceof HandoffPayloadError) throw new BadUserInputError(error.path ? `${inputField}.${error.path}` : inputField, error.reason);
+    throw error;
   }
 }

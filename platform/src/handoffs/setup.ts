@@ -1,0 +1,48 @@
+import path from 'node:path';
+import { isProduction } from '../errors';
+import { MEMBERS } from './contracts';
+import { EmbeddedTransport } from './embedded-transport';
+import { KafkaTransport } from './kafka-transport';
+import { ensureDevKeys, KeyRing } from './keys';
+import { Transport } from './transport';
+
+function dataDir(env: NodeJS.ProcessEnv): string {
+  return path.resolve(env.DATA_DIR || '.data');
+}
+
+/** Kafka when KAFKA_BROKERS is set; otherwise the embedded bus file every local process shares. */
+export function transportFromEnv(member: string, env: NodeJS.ProcessEnv = process.env): Transport {
+  const brokers = (env.KAFKA_BROKERS ?? '').split(',').map((b) => b.trim()).filter(Boolean);
+  if (brokers.length) {
+    const partitions = env.HANDOFF_PARTITIONS ? Number(env.HANDOFF_PARTITIONS) : undefined;
+    const concurrency = env.HANDOFF_CONSUMER_CONCURRENCY ? Number(env.HANDOFF_CONSUMER_CONCURRENCY) : undefined;
+    return new KafkaTransport({ brokers, clientId: `onestop-${member}`, partitions, concurrency });
+  }
+  return new EmbeddedTransport(env.HANDOFF_BUS_FILE || path.join(dataDir(env), 'handoff-bus.sqlite'));
+}
+
+/** The member's signing key and the keys it trusts; outside production a dev key set is generated on first run. */
+export function keysFromEnv(member: string, env: NodeJS.ProcessEnv = process.env): KeyRing {
+  const dir = path.resolve(env.HANDOFF_KEYS_DIR || path.join(dataDir(env), 'keys'));
+  if (!isProduction(env)) ensureDevKeys(dir, MEMBERS);
+  return KeyRing.fromDirectory(member, dir);
+}
+
+export function describeTransport(transport: Transport, env: NodeJS.ProcessEnv = process.env): string {
+  return transport.kind === 'kafka' ? `kafka://${env.KAFKA_BROKERS}` : `embedded:${env.HANDOFF_BUS_FILE || path.join(dataDir(env), 'handoff-bus.sqlite')}`;
+}
+
+/**
+ * Fault injection for crash tests: `HANDOFF_FAULT=exit-after-commit:<message type>` kills the process right after the
+ * inbox transaction of such a message committed and before the bus offset is committed. Ignored in production.
+ */
+export function faultFromEnv(env: NodeJS.ProcessEnv = process.env): ((applied: { messageType: string; messageId: string }[]) => void) | undefined {
+  const match = /^exit-after-commit:(.+)$/.exec(env.HANDOFF_FAULT ?? '');
+  if (!match || isProduction(env)) return undefined;
+  return (applied) => {
+    const hit = applied.find((envelope) => envelope.messageType === match[1]);
+    if (!hit) return;
+    console.error(JSON.stringify({ level: 'warn', msg: 'HANDOFF_FAULT: exiting after commit, before the offset commit', messageId: hit.messageId }));
+    process.exit(137);
+  };
+}
