@@ -1,10 +1,13 @@
 import 'reflect-metadata';
-import { defineSubgraph, RequestContext } from '@onestop/platform';
+import { defineSubgraph, handoffLogResolver, RequestContext } from '@onestop/platform';
 import { LandParcel } from './entities/land-parcel';
 import { LandTransaction } from './entities/land-transaction';
 import { LandUseRight } from './entities/land-use-right';
 import { CitizenRef, DossierRef, EnterpriseRef } from './entities/references';
 import { Initial1763800000000 } from './migrations/1763800000000-initial';
+import { TransferHandoffs1763900000001 } from './migrations/1763900000001-transfer-handoffs';
+import { landHandoffs } from './handoffs/handlers';
+import { LandTransferResolver } from './resolvers/land-transfer.resolver';
 import { LandParcelResolver } from './resolvers/land-parcel.resolver';
 import { CitizenLandRightsResolver, EnterpriseLandRightsResolver, LandUseRightResolver } from './resolvers/land-use-right.resolver';
 import { DossierLandTransactionResolver, LandTransactionResolver } from './resolvers/land-transaction.resolver';
@@ -15,11 +18,13 @@ export const land = defineSubgraph({
   name: 'land',
   defaultPort: 4004,
   entities: [LandParcel, LandUseRight, LandTransaction],
-  migrations: [Initial1763800000000],
+  migrations: [Initial1763800000000, TransferHandoffs1763900000001],
   resolvers: [
     LandParcelResolver, LandUseRightResolver, LandTransactionResolver,
-    CitizenLandRightsResolver, EnterpriseLandRightsResolver, DossierLandTransactionResolver,
+    CitizenLandRightsResolver, EnterpriseLandRightsResolver, DossierLandTransactionResolver, LandTransferResolver,
+    handoffLogResolver(DossierRef, 'land'),
   ],
+  handoffs: landHandoffs,
   orphanedTypes: [CitizenRef, EnterpriseRef, DossierRef],
   references: {
     LandParcel: (ref: { id: string }, ctx: RequestContext) => parcelById(ctx).load(ref.id),

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { defineSubgraph, RequestContext } from '@onestop/platform';
+import { defineSubgraph, handoffLogResolver, RequestContext } from '@onestop/platform';
 import { AdministrativeUnit } from './entities/administrative-unit';
 import { Agency } from './entities/agency';
 import { Dossier } from './entities/dossier';
@@ -8,6 +8,8 @@ import { DossierEvent } from './entities/dossier-event';
 import { Procedure } from './entities/procedure';
 import { CitizenRef, EnterpriseRef } from './entities/references';
 import { Initial1763800000000 } from './migrations/1763800000000-initial';
+import { ClockPause1763900000001 } from './migrations/1763900000001-clock-pause';
+import { singleWindowHandoffs } from './handoffs/handlers';
 import { AdministrativeUnitResolver, AgencyResolver } from './resolvers/reference-data.resolver';
 import { ProcedureResolver } from './resolvers/procedure.resolver';
 import { CitizenDossiersResolver, DossierResolver, EnterpriseDossiersResolver } from './resolvers/dossier.resolver';
@@ -18,10 +20,12 @@ export const singleWindow = defineSubgraph({
   name: 'single-window',
   defaultPort: 4001,
   entities: [AdministrativeUnit, Agency, Procedure, Dossier, DossierEvent, DossierCodeCounter],
-  migrations: [Initial1763800000000],
+  migrations: [Initial1763800000000, ClockPause1763900000001],
   resolvers: [
     AdministrativeUnitResolver, AgencyResolver, ProcedureResolver, DossierResolver, CitizenDossiersResolver, EnterpriseDossiersResolver,
+    handoffLogResolver(Dossier, 'single-window'),
   ],
+  handoffs: singleWindowHandoffs,
   orphanedTypes: [CitizenRef, EnterpriseRef],
   references: {
     Dossier: (ref: { code: string }, ctx: RequestContext) => dossierByCode(ctx).load(ref.code),

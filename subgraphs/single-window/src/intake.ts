@@ -50,8 +50,11 @@ function pickHandlingAgency(candidates: Agency[], receiving: Agency): Agency | u
   );
 }
 
+/** Runs in the intake transaction once the dossier exists, e.g. to queue its first handoff. */
+export type AfterIntake = (manager: EntityManager, dossier: Dossier, procedure: Procedure) => Promise<void>;
+
 /** Receives a dossier: checks the request, numbers it, sets the appointment and records the first timeline step. */
-export async function receiveDossier(db: DataSource, request: IntakeRequest, now = new Date()): Promise<Dossier> {
+export async function receiveDossier(db: DataSource, request: IntakeRequest, now = new Date(), afterIntake?: AfterIntake): Promise<Dossier> {
   const personal = request.applicantPersonalNumber ?? null;
   const enterprise = request.applicantEnterpriseCode ?? null;
   if ((personal === null) === (enterprise === null)) {
@@ -94,6 +97,7 @@ export async function receiveDossier(db: DataSource, request: IntakeRequest, now
       resolvedAt: null,
       returnedAt: null,
       ruleSet: ruleSetAt(now),
+      clockPausedAt: null,
     });
     await manager.getRepository(Dossier).insert(dossier);
     await manager.getRepository(DossierEvent).insert({
@@ -106,6 +110,7 @@ export async function receiveDossier(db: DataSource, request: IntakeRequest, now
       officerId: request.officerId ?? null,
       note: 'Giấy tiếp nhận hồ sơ và hẹn trả kết quả (mẫu 01)',
     });
+    await afterIntake?.(manager, dossier, procedure);
     return dossier;
   });
 }

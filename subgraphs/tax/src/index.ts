@@ -1,11 +1,13 @@
 import 'reflect-metadata';
-import { defineSubgraph } from '@onestop/platform';
+import { defineSubgraph, handoffLogResolver } from '@onestop/platform';
 import { TaxNotice } from './entities/tax-notice';
 import { TaxObligation } from './entities/tax-obligation';
 import { TaxPayment } from './entities/tax-payment';
 import { TaxProfile } from './entities/tax-profile';
 import { CitizenRef, DossierRef, EnterpriseRef, LandParcelRef } from './entities/references';
 import { Initial1763800000000 } from './migrations/1763800000000-initial';
+import { taxHandoffs } from './handoffs/handlers';
+import { TaxPaymentResolver } from './resolvers/tax-payment.resolver';
 import { TaxObligationResolver } from './resolvers/tax-obligation.resolver';
 import { DossierTaxResolver, TaxNoticeResolver } from './resolvers/tax-notice.resolver';
 import { CitizenTaxResolver, EnterpriseTaxResolver, LandParcelTaxResolver } from './resolvers/taxpayer.resolver';
@@ -16,7 +18,11 @@ export const tax = defineSubgraph({
   defaultPort: 4005,
   entities: [TaxObligation, TaxNotice, TaxPayment, TaxProfile],
   migrations: [Initial1763800000000],
-  resolvers: [TaxObligationResolver, TaxNoticeResolver, DossierTaxResolver, CitizenTaxResolver, EnterpriseTaxResolver, LandParcelTaxResolver],
+  resolvers: [
+    TaxObligationResolver, TaxNoticeResolver, DossierTaxResolver, CitizenTaxResolver, EnterpriseTaxResolver, LandParcelTaxResolver,
+    TaxPaymentResolver, handoffLogResolver(DossierRef, 'tax'),
+  ],
+  handoffs: taxHandoffs,
   orphanedTypes: [CitizenRef, EnterpriseRef, LandParcelRef, DossierRef],
 });
 

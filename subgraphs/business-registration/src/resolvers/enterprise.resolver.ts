@@ -1,8 +1,9 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { FindOptionsWhere, In, Like } from 'typeorm';
 import {
-  BadUserInputError, PageArgs, PageOf, pageWindow, RequestContext, required, validateEnterpriseCode,
+  BadUserInputError, byKey, PageArgs, PageOf, pageWindow, RequestContext, required, validateEnterpriseCode,
 } from '@onestop/platform';
+import { EnterpriseRegistration } from '../entities/enterprise-registration';
 import { BusinessLine } from '../entities/business-line';
 import { Enterprise, EnterpriseStatus } from '../entities/enterprise';
 import { CitizenRef, DossierRef } from '../entities/references';
@@ -97,5 +98,15 @@ export class DossierEnterpriseResolver {
   async registeredEnterprise(@Root() dossier: DossierRef, @Ctx() ctx: RequestContext): Promise<Enterprise | null> {
     const found = await enterprisesBy(ctx, 'registrationDossierCode').load(dossier.code);
     return found[0] ?? null;
+  }
+}
+
+@Resolver(() => DossierRef)
+export class DossierEnterpriseRegistrationResolver {
+  @FieldResolver(() => EnterpriseRegistration, { nullable: true, description: 'The enterprise founding application of this dossier' })
+  enterpriseRegistration(@Root() dossier: DossierRef, @Ctx() ctx: RequestContext): Promise<EnterpriseRegistration | null> {
+    return ctx.loader<string, EnterpriseRegistration | null>('registrationByDossier', async (codes) =>
+      byKey(codes, await ctx.db.getRepository(EnterpriseRegistration).findBy({ dossierCode: In([...codes]) }), (r) => r.dossierCode),
+    ).load(dossier.code);
   }
 }

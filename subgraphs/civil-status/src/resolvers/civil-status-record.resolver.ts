@@ -1,5 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
-import { BadUserInputError, RequestContext } from '@onestop/platform';
+import { In } from 'typeorm';
+import { BadUserInputError, groupByKey, RequestContext } from '@onestop/platform';
+import { CivilStatusFollowUp } from '../entities/follow-up';
 import { Citizen } from '../entities/citizen';
 import { CivilStatusRecord } from '../entities/civil-status-record';
 import { DossierRef } from '../entities/references';
@@ -17,6 +19,13 @@ export class CivilStatusRecordResolver {
   @FieldResolver(() => Citizen, { nullable: true, description: 'The child, the husband or the deceased' })
   subject(@Root() record: CivilStatusRecord, @Ctx() ctx: RequestContext): Promise<Citizen | null> {
     return citizenByNumber(ctx).load(record.subjectPersonalNumber);
+  }
+
+  @FieldResolver(() => [CivilStatusFollowUp], { description: 'What police and social insurance did after this registration' })
+  followUps(@Root() record: CivilStatusRecord, @Ctx() ctx: RequestContext): Promise<CivilStatusFollowUp[]> {
+    return ctx.loader<number, CivilStatusFollowUp[]>('followUpsByRecord', async (ids) => groupByKey(
+      ids, await ctx.db.getRepository(CivilStatusFollowUp).find({ where: { recordId: In([...ids]) }, order: { id: 'ASC' } }), (f) => f.recordId,
+    )).load(record.id);
   }
 
   @FieldResolver(() => Citizen, { nullable: true, description: 'The wife, for a marriage' })

@@ -14,6 +14,8 @@ registerEnumType(LandTransactionType, { name: 'LandTransactionType', description
 export enum LandTransactionStatus {
   APPRAISING = 'APPRAISING',
   AWAITING_FINANCIAL_OBLIGATION = 'AWAITING_FINANCIAL_OBLIGATION',
+  TAX_SUPPLEMENT_REQUESTED = 'TAX_SUPPLEMENT_REQUESTED',
+  OBLIGATION_PAID = 'OBLIGATION_PAID',
   CERTIFICATE_ISSUED = 'CERTIFICATE_ISSUED',
   REJECTED = 'REJECTED',
 }
@@ -60,4 +62,20 @@ export class LandTransaction {
   @Field(() => Date, { nullable: true })
   @Column({ type: 'datetime', nullable: true })
   completedAt: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'Tax payment notice for this transaction' })
+  @Column({ type: 'varchar', length: 30, nullable: true })
+  taxNoticeNumber: string | null;
+
+  @Field(() => Float, { nullable: true, description: 'Financial obligations notified by tax, đồng' })
+  @Column({ type: 'decimal', precision: 18, scale: 0, nullable: true, transformer: decimalToNumber })
+  taxAmount: number | null;
+
+  @Field(() => Date, { nullable: true })
+  @Column({ type: 'datetime', nullable: true })
+  taxPaidAt: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'Why tax asked for more, or why the transaction was refused' })
+  @Column({ type: 'varchar', length: 1000, nullable: true })
+  note: string | null;
 }

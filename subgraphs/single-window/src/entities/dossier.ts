@@ -66,4 +66,8 @@ export class Dossier {
   @Field({ description: 'Rule set in force at receipt: ND118_2025 or ND61_2018' })
   @Column({ type: 'varchar', length: 20 })
   ruleSet: string;
+
+  @Field(() => Date, { nullable: true, description: 'Set while the clock is paused (financial obligation, supplement); the appointment moves by the paused working time when it resumes' })
+  @Column({ type: 'datetime', nullable: true })
+  clockPausedAt: Date | null;
 }

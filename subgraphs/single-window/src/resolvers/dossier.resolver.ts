@@ -2,7 +2,7 @@ import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, InputType, Mutation, Qu
 import { Length, MaxLength } from 'class-validator';
 import { Between, FindOptionsWhere, In } from 'typeorm';
 import {
-  BadUserInputError, PageArgs, PageOf, pageWindow, RequestContext, required, validateDossierCode, validateProcedureCode,
+  BadUserInputError, PageArgs, PageOf, pageWindow, RequestContext, required, sendFromInput, validateDossierCode, validateProcedureCode,
 } from '@onestop/platform';
 import { Agency } from '../entities/agency';
 import { Dossier } from '../entities/dossier';
@@ -11,6 +11,10 @@ import { Channel, DossierStatus, FINISHED_STATUSES } from '../entities/dossier-s
 import { Procedure } from '../entities/procedure';
 import { CitizenRef, EnterpriseRef } from '../entities/references';
 import { receiveDossier } from '../intake';
+import {
+  BirthRegistrationInput, DeathRegistrationInput, EnterpriseRegistrationInput, handoffForSubmission, LandTransferInput,
+} from '../handoffs/requests';
+import { DossierStatus as Status, NATIONAL_STATUS_CODE } from '../entities/dossier-status';
 import { agencyByCode, dossierByCode, dossiersByApplicant, eventsByDossier, procedureByCode } from '../loaders';
 
 const DossierPage = PageOf(Dossier, 'DossierPage');
@@ -61,6 +65,18 @@ class SubmitDossierInput {
   @Field(() => String, { nullable: true })
   @MaxLength(64)
   officerId?: string | null;
+
+  @Field(() => LandTransferInput, { nullable: true, description: 'Land procedures: hands the dossier to the land registration office' })
+  landTransfer?: LandTransferInput | null;
+
+  @Field(() => EnterpriseRegistrationInput, { nullable: true, description: 'Enterprise founding: hands the dossier to business registration' })
+  enterpriseRegistration?: EnterpriseRegistrationInput | null;
+
+  @Field(() => BirthRegistrationInput, { nullable: true, description: 'Birth registration: hands the dossier to the civil-status officer' })
+  birthRegistration?: BirthRegistrationInput | null;
+
+  @Field(() => DeathRegistrationInput, { nullable: true, description: 'Death registration: hands the dossier to the civil-status officer' })
+  deathRegistration?: DeathRegistrationInput | null;
 }
 
 @Resolver(() => Dossier)
@@ -90,9 +106,23 @@ export class DossierResolver {
     return { items, totalCount, offset: skip };
   }
 
-  @Mutation(() => Dossier, { description: 'Receive a dossier: gives it a code and an appointment (form 01)' })
+  @Mutation(() => Dossier, {
+    description: 'Receive a dossier: gives it a code and an appointment (form 01); with handoff details, transfers it to the handling agency in the same step',
+  })
   submitDossier(@Arg('input') input: SubmitDossierInput, @Ctx() ctx: RequestContext): Promise<Dossier> {
-    return receiveDossier(ctx.db, input);
+    return receiveDossier(ctx.db, input, new Date(), async (manager, dossier, procedure) => {
+      const handoff = handoffForSubmission(procedure, input, dossier.code, input.officerId);
+      if (!handoff) return;
+      await sendFromInput(ctx.handoffs, manager, handoff.request, handoff.field);
+      dossier.status = Status.TRANSFERRED;
+      dossier.statusCode = NATIONAL_STATUS_CODE.TRANSFERRED;
+      await manager.getRepository(Dossier).update({ code: dossier.code }, { status: dossier.status, statusCode: dossier.statusCode });
+      await manager.getRepository(DossierEvent).insert({
+        dossierCode: dossier.code, at: new Date(), action: 'TRANSFERRED', status: dossier.status, statusCode: dossier.statusCode,
+        agencyCode: dossier.handlingAgencyCode, officerId: input.officerId ?? null,
+        note: `${handoff.request.messageType} → ${handoff.request.recipient}`,
+      });
+    });
   }
 
   @FieldResolver(() => Procedure, { nullable: true })
