@@ -29,3 +29,15 @@ export async function findRichCitizen(gatewayUrl: string): Promise<string | null
     people[0];
   return rich?.personalNumber ?? null;
 }
+
+/** A living woman of child-bearing age and her commune, for the birth registration example; null when none. */
+export async function findMother(gatewayUrl: string): Promise<{ personalNumber: string; residenceCommuneCode: string } | null> {
+  const response = await fetch(gatewayUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: '{ citizens(limit: 100) { items { personalNumber sex birthDate isAlive residenceCommuneCode } } }' }),
+  });
+  const body = (await response.json()) as { data?: { citizens: { items: { personalNumber: string; sex: string; birthDate: string; isAlive: boolean; residenceCommuneCode: string }[] } } };
+  const found = body.data?.citizens.items.find((c) => c.sex === 'FEMALE' && c.isAlive && c.birthDate >= '1980' && c.birthDate <= '2005');
+  return found ? { personalNumber: found.personalNumber, residenceCommuneCode: found.residenceCommuneCode } : null;
+}

@@ -1,19 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { databaseConfig, dropMysqlDatabase, openDatabase, pendingSchemaChanges, SubgraphDefinition } from '@onestop/platform';
-import { businessRegistration } from '@onestop/business-registration';
-import { civilStatus } from '@onestop/civil-status';
-import { land } from '@onestop/land';
-import { singleWindow } from '@onestop/single-window';
-import { tax } from '@onestop/tax';
+import { databaseConfig, dropMysqlDatabase, entitiesOf, migrationsOf, openDatabase, pendingSchemaChanges, SubgraphDefinition } from '@onestop/platform';
+import { DEFINITION_LIST } from './definitions';
 import { mysqlTestUrl, runId, skipWithoutMysql, tempDir } from './testing';
 
-const SUBGRAPHS: SubgraphDefinition[] = [singleWindow, civilStatus, businessRegistration, land, tax];
+const SUBGRAPHS: SubgraphDefinition[] = DEFINITION_LIST;
 
 async function checkMigrations(definition: SubgraphDefinition, env: NodeJS.ProcessEnv) {
   const config = databaseConfig(definition.name, env);
   await dropMysqlDatabase(config);
-  const open = () => openDatabase({ config, entities: definition.entities, migrations: definition.migrations });
+  const open = () => openDatabase({ config, entities: entitiesOf(definition), migrations: migrationsOf(definition) });
   try {
     const first = await open();
     try {
@@ -25,9 +21,9 @@ async function checkMigrations(definition: SubgraphDefinition, env: NodeJS.Proce
     const second = await open();
     try {
       const applied = await second.dataSource.query('SELECT COUNT(*) AS n FROM migrations');
-      assert.equal(Number(applied[0].n), (definition.migrations as unknown[]).length);
+      assert.equal(Number(applied[0].n), (migrationsOf(definition) as unknown[]).length);
       // and every migration can be reverted, leaving only the migrations table
-      for (let i = 0; i < (definition.migrations as unknown[]).length; i++) await second.dataSource.undoLastMigration();
+      for (let i = 0; i < (migrationsOf(definition) as unknown[]).length; i++) await second.dataSource.undoLastMigration();
       const tables: { name: string }[] = await second.dataSource.query(
         config.kind === 'sqlite'
           ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"

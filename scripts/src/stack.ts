@@ -10,6 +10,8 @@ export interface StackOptions {
   /** Print each process's output with a name prefix (default), or keep it for error reports only. */
   output?: 'prefixed' | 'quiet';
   readyTimeoutMs?: number;
+  /** Extra environment for one subgraph only (fault injection, a different database). */
+  subgraphEnv?: Partial<Record<string, NodeJS.ProcessEnv>>;
 }
 
 export interface StackProcess {
@@ -23,11 +25,13 @@ export interface Stack {
   gatewayUrl: string;
   subgraphs: StackProcess[];
   gateway: StackProcess;
+  /** Stops one subgraph (or finds it dead) and starts it again on the same port with the given environment. */
+  restartSubgraph(name: string, env?: NodeJS.ProcessEnv): Promise<StackProcess>;
   stop(): Promise<void>;
 }
 
 function launch(name: string, args: string[], env: NodeJS.ProcessEnv, url: string, output: StackOptions['output']): StackProcess {
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { env: { ...env, EXIT_WITH_PARENT: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const collect = (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n')) {
@@ -49,12 +53,20 @@ async function waitReady(proc: StackProcess, timeoutMs: number): Promise<void> {
     if (proc.child.exitCode !== null) {
       throw new Error(`${proc.name} exited with code ${proc.child.exitCode}:\n${proc.output.slice(-20).join('\n')}`);
     }
+    let body: { pid?: number } | undefined;
+    let ok = false;
     try {
       const response = await fetch(readyUrl, { signal: AbortSignal.timeout(1000) });
-      if (response.ok) return;
+      ok = response.ok;
+      body = (await response.json().catch(() => ({}))) as { pid?: number };
     } catch {
       // not listening yet
     }
+    // Another process on the port (a leftover server) must not pass for this one.
+    if (body?.pid !== undefined && body.pid !== proc.child.pid) {
+      throw new Error(`${proc.name}: ${proc.url} is answered by another process (pid ${body.pid}); is an earlier run still up?`);
+    }
+    if (ok) return;
     await new Promise((resolve) => setTimeout(resolve, 150));
   }
   throw new Error(`${proc.name} not ready after ${timeoutMs} ms:\n${proc.output.slice(-20).join('\n')}`);
@@ -77,13 +89,27 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const basePort = options.basePort ?? 4000;
   const env = { ...process.env, ...options.env };
   const timeout = options.readyTimeoutMs ?? 60_000;
-  const subgraphs = SUBGRAPHS.map(({ name, dir }, index) => {
+  const launchSubgraph = (index: number, extra: NodeJS.ProcessEnv = {}) => {
+    const { name, dir } = SUBGRAPHS[index];
     const port = basePort + index + 1;
-    return launch(name, [subgraphMain(dir), 'serve'], { ...env, PORT: String(port) }, `http://127.0.0.1:${port}/graphql`, options.output);
-  });
+    return launch(name, [subgraphMain(dir), 'serve'], { ...env, ...options.subgraphEnv?.[name], ...extra, PORT: String(port) },
+      `http://127.0.0.1:${port}/graphql`, options.output);
+  };
+  const subgraphs = SUBGRAPHS.map((_, index) => launchSubgraph(index));
   const all: StackProcess[] = [...subgraphs];
   const stopAll = async () => {
     await Promise.all(all.map(stopProcess));
+  };
+  const restartSubgraph = async (name: string, extra: NodeJS.ProcessEnv = {}) => {
+    const index = SUBGRAPHS.findIndex((s) => s.name === name);
+    if (index < 0) throw new Error(`no subgraph ${name}`);
+    const old = subgraphs[index];
+    await stopProcess(old);
+    const fresh = launchSubgraph(index, extra);
+    subgraphs[index] = fresh;
+    all[all.indexOf(old)] = fresh;
+    await waitReady(fresh, timeout);
+    return fresh;
   };
   try {
     await Promise.all(subgraphs.map((s) => waitReady(s, timeout)));
@@ -96,7 +122,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const gateway = launch('gateway', gatewayArgs, env, `http://127.0.0.1:${basePort}/graphql`, options.output);
     all.push(gateway);
     await waitReady(gateway, timeout);
-    return { gatewayUrl: gateway.url, subgraphs, gateway, stop: stopAll };
+    return { gatewayUrl: gateway.url, subgraphs, gateway, restartSubgraph, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -1,7 +1,10 @@
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { databaseConfig, describeDatabase, intFromEnv } from '@onestop/platform';
 import { isSeeded, seedDemoData } from './demo-data';
-import { findRichCitizen } from './examples';
+import { findMother, findRichCitizen } from './examples';
+import { procedureCode, CENTER } from './demo-data/reference';
+import { RunningPartner, startPartners } from './partners';
 import { startStack } from './stack';
 import { SUBGRAPHS } from './subgraphs';
 
@@ -36,7 +39,23 @@ async function main() {
   }
 
   const stack = await startStack({ basePort: intFromEnv('GATEWAY_PORT', 4000), output: 'quiet' });
+  // Police and social insurance are outside the graph; locally, stand-ins answer for them (PARTNER_STAND_INS=0 to turn off).
+  const partners: RunningPartner[] = process.env.PARTNER_STAND_INS === '0' ? [] : await startPartners();
   const personalNumber = await findRichCitizen(stack.gatewayUrl);
+  const mother = await findMother(stack.gatewayUrl);
+  const birth = mother && {
+    query: 'mutation Birth($input: SubmitDossierInput!) { submitDossier(input: $input) { code status appointmentAt } }',
+    variables: { input: {
+      procedureCode: procedureCode('1.001193'), receivingAgencyCode: CENTER, channel: 'ONLINE', applicantName: 'Người đi khai sinh',
+      applicantPersonalNumber: mother.personalNumber,
+      birthRegistration: {
+        childName: 'Nguyễn An Nhiên', birthDate: new Date().toISOString().slice(0, 10), sex: 'FEMALE', birthProvinceCode: '099',
+        communeCode: mother.residenceCommuneCode, motherPersonalNumber: mother.personalNumber,
+      },
+    } },
+  };
+  const bus = process.env.KAFKA_BROKERS ? `Kafka at ${process.env.KAFKA_BROKERS}` : `embedded (${path.resolve(process.env.DATA_DIR || '.data', 'handoff-bus.sqlite')}; set KAFKA_BROKERS for Kafka)`;
+  const shellQuote = (body: unknown) => JSON.stringify(body).replace(/'/g, "'\\''");
   const variables = JSON.stringify({ personalNumber: personalNumber ?? '001090000001' });
   console.log(`
 One-stop graph is up.
@@ -46,7 +65,16 @@ One-stop graph is up.
 
 Example: one citizen across all five subgraphs
   curl -s ${stack.gatewayUrl} -H 'content-type: application/json' \\
-    -d '${JSON.stringify({ query: EXAMPLE_QUERY.replace(/\s+/g, ' '), variables: JSON.parse(variables) }).replace(/'/g, "'\\''")}'
+    -d '${shellQuote({ query: EXAMPLE_QUERY.replace(/\s+/g, ' '), variables: JSON.parse(variables) })}'
+
+Handoffs between agencies
+  Bus:                ${bus}
+  Partner stand-ins:  ${partners.length ? partners.map((p) => p.name).join(', ') + ' (answer births and deaths as those agencies would)' : 'off'}
+${birth ? `  A birth registration that travels single window → civil status → police + social insurance → back:
+  curl -s ${stack.gatewayUrl} -H 'content-type: application/json' \\
+    -d '${shellQuote(birth)}'
+  then ask for { dossier(code: "…") { status timeline { action status note } civilStatusHandoffLog { sender recipient messageType outcome } } }
+` : ''}  Dead letters:       npm run handoffs -- dead-letters list civil-status
 
 Stop with Ctrl+C.`);
 
@@ -54,6 +82,7 @@ Stop with Ctrl+C.`);
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
+    for (const partner of partners) await partner.stop();
     await stack.stop();
     process.exit(code);
   };

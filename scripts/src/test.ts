@@ -2,12 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import mysql from 'mysql2/promise';
+import { Kafka, logLevel } from 'kafkajs';
 import { ROOT } from './subgraphs';
 
 /**
  * `npm test`: every compiled *.test.js of the workspace through node's test runner.
  * MySQL suites run when a server answers at TEST_MYSQL_URL (default mysql://root@127.0.0.1:3306);
- * in CI (CI=true) a missing server is a failure, never a silent skip.
+ * Kafka suites when a broker answers at TEST_KAFKA_BROKERS (default 127.0.0.1:9092; `npm run kafka -- start`);
+ * the kcat interop test when `kcat` (or `kafkacat`) is on PATH (TEST_KCAT). Tests skip with a reason when their
+ * variable is absent; in CI (CI=true) a missing server or tool is a failure, never a silent skip.
  */
 const PACKAGES = ['platform', 'gateway', 'subgraphs/single-window', 'subgraphs/civil-status', 'subgraphs/business-registration', 'subgraphs/land', 'subgraphs/tax', 'scripts'];
 
@@ -35,6 +38,48 @@ async function mysqlAnswers(url: string): Promise<string | null> {
   }
 }
 
+/** Asks the brokers for the cluster's metadata; at most ~5 s, silent. */
+async function kafkaAnswers(brokers: string[]): Promise<string | null> {
+  const admin = new Kafka({
+    clientId: 'onestop-test-probe', brokers, logLevel: logLevel.NOTHING,
+    connectionTimeout: 2000, requestTimeout: 3000, retry: { retries: 0 },
+  }).admin();
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<null>((resolve) => { timer = setTimeout(() => resolve(null), 5000); });
+  const probe = (async () => {
+    try {
+      await admin.connect();
+      const cluster = await admin.describeCluster();
+      return `${cluster.brokers.length} broker${cluster.brokers.length === 1 ? '' : 's'} at ${brokers.join(',')}, cluster ${cluster.clusterId}`;
+    } catch {
+      return null;
+    }
+  })();
+  try {
+    return await Promise.race([probe, limit]);
+  } finally {
+    clearTimeout(timer);
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/** The first executable of these names on PATH (a name with a slash is taken as a path). */
+function onPath(...names: string[]): string | null {
+  for (const name of names) {
+    const dirs = name.includes('/') ? [''] : (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
+    for (const dir of dirs) {
+      const candidate = path.join(dir, name);
+      try {
+        fs.accessSync(candidate, fs.constants.X_OK);
+        if (fs.statSync(candidate).isFile()) return candidate;
+      } catch {
+        // not here
+      }
+    }
+  }
+  return null;
+}
+
 async function main() {
   const filter = process.argv.slice(2);
   const mysqlUrl = process.env.TEST_MYSQL_URL || 'mysql://root@127.0.0.1:3306';
@@ -51,6 +96,36 @@ async function main() {
     delete env.TEST_MYSQL_URL;
     notRun.push(`MySQL suites (no MariaDB/MySQL at ${mysqlUrl}; set TEST_MYSQL_URL to run them)`);
     console.log(`MySQL suites: OFF — nothing answers at ${mysqlUrl}`);
+  }
+
+  // Tests choose their bus explicitly: a developer's KAFKA_BROKERS must not switch the embedded-bus tests to Kafka.
+  env.KAFKA_BROKERS = '';
+  const kafkaBrokers = process.env.TEST_KAFKA_BROKERS || '127.0.0.1:9092';
+  const brokerList = kafkaBrokers.split(',').map((b) => b.trim()).filter(Boolean);
+  const kafka = await kafkaAnswers(brokerList);
+  if (kafka) {
+    env.TEST_KAFKA_BROKERS = brokerList.join(',');
+    console.log(`Kafka suites: ON (${kafka})`);
+  } else if (process.env.CI) {
+    console.error(`CI: no Kafka broker answers at ${kafkaBrokers}; the Kafka suites must run in CI. Start one with \`bash scripts/kafka/run.sh start\` (see .ci/run) or set TEST_KAFKA_BROKERS.`);
+    process.exit(1);
+  } else {
+    delete env.TEST_KAFKA_BROKERS;
+    notRun.push(`Kafka suites (no broker at ${kafkaBrokers}; run \`npm run kafka -- start\` or set TEST_KAFKA_BROKERS)`);
+    console.log(`Kafka suites: OFF — no broker answers at ${kafkaBrokers}`);
+  }
+
+  const kcat = process.env.TEST_KCAT ? onPath(process.env.TEST_KCAT) : onPath('kcat', 'kafkacat');
+  if (kcat) {
+    env.TEST_KCAT = kcat;
+    console.log(`kcat interop test: ON (${kcat}${kafka ? '' : '; needs the Kafka broker too'})`);
+  } else if (process.env.CI) {
+    console.error('CI: kcat (or kafkacat) is not on PATH; the kcat interop test must run in CI. Install it (apt-get install kcat, see .ci/run) or set TEST_KCAT.');
+    process.exit(1);
+  } else {
+    delete env.TEST_KCAT;
+    notRun.push('kcat interop test (no kcat or kafkacat on PATH; apt-get install kcat, or set TEST_KCAT)');
+    console.log('kcat interop test: OFF — no kcat or kafkacat on PATH');
   }
 
   let files = PACKAGES.flatMap((pkg) => testFiles(path.join(ROOT, pkg, 'dist')));

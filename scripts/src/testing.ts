@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { execFileSync, spawnSync } from 'node:child_process';
 import type { TestContext } from 'node:test';
 
 /** The MariaDB/MySQL server the MySQL suites use; `npm test` sets it when one answers, CI insists on it. */
@@ -44,4 +45,24 @@ export async function graphql<T = Record<string, any>>(
 /** A unique suffix for databases or ports of one test run. */
 export function runId(): string {
   return `${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
+}
+
+/**
+ * Parses YAML with PyYAML, an implementation independent of ours (python3-yaml; CI has it, docker-compose needs it).
+ * Skips with a visible reason when it is missing, except in CI, where that is a failure.
+ */
+export function loadYamlWithPython(t: TestContext, text: string): unknown {
+  // The first python3 on PATH may be a private one (pyenv) without PyYAML; Debian's has it with python3-yaml.
+  const python = ['python3', '/usr/bin/python3'].find((candidate) => {
+    const probe = spawnSync(candidate, ['-c', 'import yaml'], { encoding: 'utf8' });
+    return !probe.error && probe.status === 0;
+  });
+  if (!python) {
+    const reason = 'YAML check NOT RUN: python3 with PyYAML is not available (apt-get install python3-yaml)';
+    if (process.env.CI) throw new Error(`CI: ${reason}`);
+    t.skip(reason);
+    return undefined;
+  }
+  const script = 'import sys, json, yaml; json.dump(yaml.safe_load(sys.stdin.buffer.read().decode("utf-8")), sys.stdout)';
+  return JSON.parse(execFileSync(python, ['-c', script], { input: text, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }));
 }

@@ -382,7 +382,7 @@ export function generateDataset(options: GenerateOptions): Dataset {
       status: (status === 'FINANCIAL_OBLIGATION' ? 'AWAITING_FINANCIAL_OBLIGATION'
         : status === 'RESOLVED' || status === 'RETURNED' ? 'CERTIFICATE_ISSUED'
         : status === 'INTAKE_REJECTED' || status === 'STOPPED' || status === 'WITHDRAWN' ? 'REJECTED' : 'APPRAISING') as never,
-      submittedAt: receivedAt, completedAt: null,
+      submittedAt: receivedAt, completedAt: null, taxNoticeNumber: null, taxAmount: null, taxPaidAt: null, note: null,
     };
     transactions.push(transaction);
     draftOfTransaction.set(transaction, d);
@@ -537,6 +537,7 @@ export function generateDataset(options: GenerateOptions): Dataset {
       applicantEnterpriseCode: d.enterpriseCode, receivingAgencyCode: receiving, handlingAgencyCode: handling,
       channel: (online ? 'ONLINE' : rng.chance(0.1) ? 'POSTAL' : 'COUNTER') as never, status: status as never, statusCode: statusCode(status),
       receivedAt: d.receivedAt, appointmentAt, resolvedAt, returnedAt, ruleSet: ruleSetAt(d.receivedAt),
+      clockPausedAt: status === 'FINANCIAL_OBLIGATION' || status === 'SUPPLEMENT_REQUESTED' ? end ?? d.receivedAt : null,
     };
     d.row = row;
     dossiers.push(row);

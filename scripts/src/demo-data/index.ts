@@ -1,10 +1,7 @@
-import { Database, databaseConfig, openDatabase, SubgraphDefinition } from '@onestop/platform';
-import { businessRegistration } from '@onestop/business-registration';
-import { civilStatus } from '@onestop/civil-status';
-import { land } from '@onestop/land';
+import { Database, databaseConfig, entitiesOf, migrationsOf, openDatabase, SubgraphDefinition } from '@onestop/platform';
 import { singleWindow } from '@onestop/single-window';
-import { tax } from '@onestop/tax';
 import { Dataset, generateDataset } from './generate';
+import { DEFINITION_LIST } from '../definitions';
 
 export interface SeedOptions {
   citizens: number;
@@ -16,16 +13,16 @@ export interface SeedOptions {
 
 export type SeedSummary = Record<string, number>;
 
-const SUBGRAPHS: SubgraphDefinition[] = [singleWindow, civilStatus, businessRegistration, land, tax];
+const SUBGRAPHS: SubgraphDefinition[] = DEFINITION_LIST;
 const CHUNK = 500;
 /** The demo data's "today": fixed, so that a seed always gives the same rows. */
 export const DEMO_REFERENCE_NOW = new Date('2026-11-20T03:00:00Z');
 
-async function withDatabases<T>(env: NodeJS.ProcessEnv, work: (databases: Map<string, Database>) => Promise<T>): Promise<T> {
+export async function withDatabases<T>(env: NodeJS.ProcessEnv, work: (databases: Map<string, Database>) => Promise<T>): Promise<T> {
   const databases = new Map<string, Database>();
   try {
     for (const definition of SUBGRAPHS) {
-      databases.set(definition.name, await openDatabase({ config: databaseConfig(definition.name, env), entities: definition.entities, migrations: definition.migrations }));
+      databases.set(definition.name, await openDatabase({ config: databaseConfig(definition.name, env), entities: entitiesOf(definition), migrations: migrationsOf(definition) }));
     }
     return await work(databases);
   } finally {
@@ -35,7 +32,7 @@ async function withDatabases<T>(env: NodeJS.ProcessEnv, work: (databases: Map<st
 
 /** True when the single-window registry already holds dossiers. */
 export async function isSeeded(env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
-  const database = await openDatabase({ config: databaseConfig(singleWindow.name, env), entities: singleWindow.entities, migrations: singleWindow.migrations });
+  const database = await openDatabase({ config: databaseConfig(singleWindow.name, env), entities: entitiesOf(singleWindow), migrations: migrationsOf(singleWindow) });
   try {
     return (await database.dataSource.getRepository('Dossier').count()) > 0;
   } finally {

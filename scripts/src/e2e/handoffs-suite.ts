@@ -1,0 +1,449 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync, KeyObject, createPrivateKey } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  deadLetterTopicFor, Envelope, newMessageId, signEnvelope, topicFor, transportFromEnv, Transport, validateEnterpriseCode,
+} from '@onestop/platform';
+import { seedDemoData } from '../demo-data';
+import { procedureCode, CENTER } from '../demo-data/reference';
+import { DEFINITIONS } from '../definitions';
+import { listDeadLetters, replayDeadLetters } from '../dead-letters';
+import { RunningPartner, startPartners } from '../partners';
+import { startStack, Stack } from '../stack';
+import { graphql } from '../testing';
+import { FlowParticipants, pickParticipants } from './handoff-fixtures';
+
+export interface HandoffSuiteConfig {
+  env: NodeJS.ProcessEnv;
+  basePort: number;
+  /** Where the dev keys of this run live (HANDOFF_KEYS_DIR). */
+  keysDir: string;
+  kafka: boolean;
+  /** kcat binary: when set, a partner answer is produced by it instead of our client. */
+  kcat?: string;
+  cleanup?: () => Promise<void>;
+}
+
+const LOG = 'messageId sender recipient messageType outcome reason recordedBy direction';
+export const DOSSIER = `query Dossier($code: String!) {
+  dossier(code: $code) {
+    code status statusCode appointmentAt clockPausedAt resolvedAt
+    timeline { action status statusCode note }
+    landTransaction { status taxNoticeNumber taxAmount taxPaidAt note }
+    taxAssessment { noticeNumber totalAmount lines { kind amount status } }
+    enterpriseRegistration { status enterpriseCode reason }
+    registeredEnterprise { enterpriseCode name taxProfile { managingTaxOffice } }
+    civilStatusRecords { type subject { personalNumber fullName } followUps { agency result reference } }
+    singleWindowHandoffLog { ${LOG} } landHandoffLog { ${LOG} } taxHandoffLog { ${LOG} }
+    businessRegistrationHandoffLog { ${LOG} } civilStatusHandoffLog { ${LOG} }
+  }
+}`;
+const SUBMIT = `mutation Submit($input: SubmitDossierInput!) { submitDossier(input: $input) { code status statusCode appointmentAt } }`;
+
+type Log = { messageId: string; sender: string; recipient: string; messageType: string; outcome: string; reason: string | null; recordedBy: string; direction: string };
+export type DossierView = Record<string, any> & {
+  code: string; status: string; timeline: { action: string; status: string; note: string | null }[];
+  singleWindowHandoffLog: Log[]; landHandoffLog: Log[]; taxHandoffLog: Log[]; businessRegistrationHandoffLog: Log[]; civilStatusHandoffLog: Log[];
+};
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+}
+
+export function allLogs(d: DossierView): Log[] {
+  return [...d.singleWindowHandoffLog, ...d.landHandoffLog, ...d.taxHandoffLog, ...d.businessRegistrationHandoffLog, ...d.civilStatusHandoffLog];
+}
+
+/** Every handoff received for the dossier was applied exactly once, wherever it was recorded. */
+export function assertAppliedOnce(d: DossierView): void {
+  const applied = new Map<string, number>();
+  for (const entry of allLogs(d)) if (entry.outcome === 'APPLIED') applied.set(entry.messageId, (applied.get(entry.messageId) ?? 0) + 1);
+  for (const [id, count] of applied) assert.equal(count, 1, `message ${id} applied ${count} times`);
+}
+
+function signedBy(keysDir: string, member: string, fields: Omit<Envelope, 'payloadHash' | 'signature' | 'messageId' | 'issuedAt' | 'schemaVersion' | 'officerId'>, key?: KeyObject): Envelope {
+  const privateKey = key ?? createPrivateKey(fs.readFileSync(path.join(keysDir, `${member}.key.pem`)));
+  return signEnvelope({ messageId: newMessageId(), issuedAt: new Date().toISOString(), schemaVersion: 1, officerId: null, ...fields }, privateKey);
+}
+
+/** The inter-agency flows end to end over the bus, plus what must never be applied and what must be applied once. */
+export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | undefined) {
+  describe(`handoffs over ${label}`, () => {
+    let config: HandoffSuiteConfig;
+    let stack: Stack | undefined;
+    let partners: RunningPartner[] = [];
+    let people: FlowParticipants;
+    let bus: Transport;
+    let gateway = '';
+    /** Dossiers whose partner answers the test sends itself. */
+    const manual = new Map<string, Envelope<Record<string, any>>[]>();
+
+    const dossier = async (code: string): Promise<DossierView> => {
+      const response = await graphql(gateway, DOSSIER, { code });
+      const { data, errors } = response;
+      assert.equal(errors, undefined, JSON.stringify(errors));
+      assert.ok(data?.dossier, `dossier ${code} not found: ${JSON.stringify(response).slice(0, 300)}`);
+      return data!.dossier as DossierView;
+    };
+    const until = (code: string, what: string, check: (d: DossierView) => boolean, timeoutMs?: number) =>
+      waitFor(`${code}: ${what}`, async () => {
+        const d = await dossier(code);
+        return check(d) ? d : undefined;
+      }, timeoutMs);
+    const submit = async (input: Record<string, unknown>) => {
+      const { data, errors } = await graphql(gateway, SUBMIT, { input: { receivingAgencyCode: CENTER, channel: 'COUNTER', officerId: 'mc.nguyenvana', ...input } });
+      assert.equal(errors, undefined, JSON.stringify(errors));
+      return data!.submitDossier as { code: string; status: string; appointmentAt: string };
+    };
+    const mutate = async (query: string, input: Record<string, unknown>) => {
+      const { data, errors } = await graphql(gateway, query, { input });
+      assert.equal(errors, undefined, JSON.stringify(errors));
+      return data!;
+    };
+    const birthInput = (index: number, mother = people.mothers[index % people.mothers.length]) => ({
+      procedureCode: procedureCode('1.001193'), applicantName: 'Người đi khai sinh', applicantPersonalNumber: mother.personalNumber,
+      birthRegistration: {
+        childName: `Nguyễn Hòa An ${index}`, birthDate: '2026-11-02', sex: index % 2 ? 'FEMALE' : 'MALE', birthProvinceCode: '099',
+        communeCode: mother.communeCode, motherPersonalNumber: mother.personalNumber,
+      },
+    });
+
+    before(async () => {
+      const configured = setup();
+      if (!configured) return;
+      config = configured;
+      await seedDemoData({ citizens: 300, env: config.env });
+      people = await pickParticipants(config.env);
+      stack = await startStack({ env: config.env, basePort: config.basePort, output: process.env.STACK_OUTPUT ? 'prefixed' : 'quiet' });
+      gateway = stack.gatewayUrl;
+      bus = transportFromEnv('test-client', config.env);
+      partners = await startPartners({
+        env: config.env,
+        answer: (_name, envelope, standard) => {
+          const held = manual.get(envelope.correlationId);
+          if (!held) return standard;
+          held.push(envelope);
+          return null;
+        },
+      });
+    });
+
+    after(async () => {
+      for (const partner of partners) await partner.stop();
+      await bus?.close();
+      await stack?.stop();
+      await config?.cleanup?.();
+    });
+
+    test('land transfer: single window → land → tax → land → single window, the clock paused while tax works', async (t) => {
+      if (!stack) return t.skip('not configured');
+      const { parcelId, transferor, transferee } = people.transfers[0];
+      const received = await submit({
+        procedureCode: procedureCode('1.004227'), applicantName: 'Bên nhận chuyển nhượng', applicantPersonalNumber: transferee,
+        landTransfer: { parcelId, transactionType: 'TRANSFER', transferorPersonalNumber: transferor, transfereePersonalNumber: transferee, contractValue: 1_250_000_000 },
+      });
+      assert.equal(received.status, 'TRANSFERRED');
+      await until(received.code, 'land appraising', (d) => d.status === 'IN_APPRAISAL' && d.landTransaction?.status === 'APPRAISING');
+
+      await mutate(`mutation($input: AppraiseLandTransferInput!) { appraiseLandTransfer(input: $input) { status } }`, { dossierCode: received.code, officerId: 'vpdk.tranthib' });
+      const assessed = await until(received.code, 'tax notice back at land', (d) => Boolean(d.landTransaction?.taxNoticeNumber));
+      assert.equal(assessed.status, 'FINANCIAL_OBLIGATION');
+      assert.ok(assessed.clockPausedAt, 'the clock pauses while tax works');
+      // 0.5 % registration fee + 2 % personal income tax on 1.25 billion đồng
+      assert.equal(assessed.landTransaction.taxAmount, 6_250_000 + 25_000_000);
+      assert.equal(assessed.taxAssessment.totalAmount, 31_250_000);
+      assert.equal(assessed.taxAssessment.noticeNumber, assessed.landTransaction.taxNoticeNumber);
+
+      await mutate(`mutation($input: ConfirmTaxPaymentInput!) { confirmTaxPayment(input: $input) { noticeNumber } }`,
+        { noticeNumber: assessed.taxAssessment.noticeNumber, receiptNumber: `KB-${received.code.slice(-11)}`, channel: 'BANK_TRANSFER' });
+      const paid = await until(received.code, 'payment confirmed at land', (d) => d.landTransaction?.status === 'OBLIGATION_PAID' && d.status === 'APPROVAL');
+      assert.equal(paid.clockPausedAt, null, 'the clock resumes once paid');
+      assert.ok(new Date(paid.appointmentAt) >= new Date(received.appointmentAt), 'the appointment never moves earlier');
+
+      await mutate(`mutation($input: IssueLandCertificateInput!) { issueLandCertificate(input: $input) { status } }`, { dossierCode: received.code });
+      const resolved = await until(received.code, 'resolved', (d) => d.status === 'RESOLVED' && d.timeline.some((e) => e.action === 'RESULT_RECEIVED'));
+      assert.equal(resolved.statusCode, 9);
+      assert.ok(resolved.resolvedAt);
+      assert.equal(resolved.landTransaction.status, 'CERTIFICATE_ISSUED');
+      assert.deepEqual(resolved.taxAssessment.lines.map((l: { status: string }) => l.status), ['PAID', 'PAID']);
+
+      // The message log: who sent what to whom, at both ends, each applied once.
+      const flow = [
+        ['single-window', 'land', 'land.transfer-requested'], ['land', 'single-window', 'dossier.status-changed'],
+        ['land', 'tax', 'land.cadastral-information'], ['tax', 'land', 'tax.payment-notice'], ['tax', 'land', 'tax.payment-confirmed'],
+        ['land', 'single-window', 'land.certificate-issued'],
+      ];
+      const logs = allLogs(resolved);
+      for (const [sender, recipient, type] of flow) {
+        const sent = logs.find((l) => l.sender === sender && l.recipient === recipient && l.messageType === type && l.recordedBy === sender && l.outcome === 'PUBLISHED');
+        assert.ok(sent, `${sender} recorded sending ${type}`);
+        assert.ok(logs.some((l) => l.messageId === sent.messageId && l.recordedBy === recipient && l.outcome === 'APPLIED'), `${recipient} recorded applying ${type}`);
+      }
+      assertAppliedOnce(resolved);
+      assert.deepEqual(allLogs(resolved).filter((l) => l.outcome === 'DUPLICATE_IGNORED'), [], 'no message was delivered twice in a healthy run');
+      const reported = resolved.timeline.filter((e) => e.action === 'STATUS_REPORTED').map((e) => e.status);
+      assert.deepEqual(reported, ['IN_APPRAISAL', 'FINANCIAL_OBLIGATION', 'APPROVAL', 'RESOLVED']);
+
+      // The new holder's right, seen through the graph.
+      const { data } = await graphql(gateway, `query($n: String!) { citizen(personalNumber: $n) { landRights { parcel { id } certificateSerial } } }`, { n: transferee });
+      assert.ok(data!.citizen.landRights.some((r: { parcel: { id: string } }) => r.parcel.id === parcelId));
+    });
+
+    test('land transfer without a declared price: tax asks for a supplement, land re-appraises with the price', async (t) => {
+      if (!stack) return t.skip('not configured');
+      const { parcelId, transferor, transferee } = people.transfers[1];
+      const received = await submit({
+        procedureCode: procedureCode('1.004227'), applicantName: 'Bên nhận', applicantPersonalNumber: transferee,
+        landTransfer: { parcelId, transactionType: 'TRANSFER', transferorPersonalNumber: transferor, transfereePersonalNumber: transferee, contractValue: 0 },
+      });
+      await until(received.code, 'appraising', (d) => d.landTransaction?.status === 'APPRAISING');
+      const appraise = `mutation($input: AppraiseLandTransferInput!) { appraiseLandTransfer(input: $input) { status } }`;
+      await mutate(appraise, { dossierCode: received.code });
+      const asked = await until(received.code, 'supplement requested', (d) => d.status === 'SUPPLEMENT_REQUESTED');
+      assert.equal(asked.landTransaction.status, 'TAX_SUPPLEMENT_REQUESTED');
+      assert.match(asked.landTransaction.note, /giá chuyển nhượng/);
+      await mutate(appraise, { dossierCode: received.code, contractValue: 800_000_000 });
+      const noticed = await until(received.code, 'notice after supplement', (d) => Boolean(d.landTransaction?.taxNoticeNumber));
+      assert.equal(noticed.landTransaction.taxAmount, 4_000_000 + 16_000_000);
+      // Appraising again now is a conflict, with a clear typed error.
+      const { errors } = await graphql(gateway, appraise, { input: { dossierCode: received.code } });
+      assert.equal(errors?.[0].extensions?.code, 'CONFLICT');
+    });
+
+    test('enterprise registration: tax assigns a valid enterprise code, the register and tax profile have it', async (t) => {
+      if (!stack) return t.skip('not configured');
+      const received = await submit({
+        procedureCode: procedureCode('2.001610'), applicantName: 'Người thành lập', applicantPersonalNumber: people.founder, channel: 'ONLINE',
+        enterpriseRegistration: {
+          name: `CÔNG TY TNHH THƯƠNG MẠI HÒA AN ${uniqueSuffix()}`, type: 'SINGLE_MEMBER_LLC', address: 'Số 5, đường Lê Lợi, phường Hòa An',
+          communeCode: '99001', legalRepresentativePersonalNumber: people.founder, charterCapital: 2_000_000_000,
+          businessLines: [{ vsicCode: '4690', main: true }, { vsicCode: '4933', main: false }],
+        },
+      });
+      const resolved = await until(received.code, 'enterprise registered', (d) => d.status === 'RESOLVED');
+      const code = resolved.enterpriseRegistration.enterpriseCode;
+      assert.equal(validateEnterpriseCode(code).ok, true, `${code} has a valid check digit`);
+      assert.equal(resolved.registeredEnterprise.enterpriseCode, code);
+      assert.ok(resolved.registeredEnterprise.taxProfile, 'tax keeps a profile for the new code');
+      assertAppliedOnce(resolved);
+    });
+
+    test('enterprise registration: tax refuses a legal representative with overdue tax, the dossier stops with the reason', async (t) => {
+      if (!stack) return t.skip('not configured');
+      const received = await submit({
+        procedureCode: procedureCode('2.001610'), applicantName: 'Người nợ thuế', applicantPersonalNumber: people.debtor,
+        enterpriseRegistration: {
+          name: `CÔNG TY TNHH NỢ THUẾ ${uniqueSuffix()}`, type: 'SINGLE_MEMBER_LLC', address: 'Số 1, đường Trần Phú', communeCode: '99001',
+          legalRepresentativePersonalNumber: people.debtor, charterCapital: 500_000_000, businessLines: [{ vsicCode: '4690', main: true }],
+        },
+      });
+      const stopped = await until(received.code, 'stopped', (d) => d.status === 'STOPPED');
+      assert.equal(stopped.enterpriseRegistration.status, 'REJECTED');
+      assert.match(stopped.enterpriseRegistration.reason, /nợ thuế quá hạn/);
+      assert.equal(stopped.registeredEnterprise, null);
+      assert.match(stopped.timeline.at(-1)!.note ?? '', /từ chối/);
+    });
+
+    test('birth registration: the child gets a personal number, police and social insurance answer, the dossier is resolved', async (t) => {
+      if (!stack) return t.skip('not configured');
+      const input = birthInput(0);
+      const received = await submit(input);
+      const resolved = await until(received.code, 'resolved', (d) => d.status === 'RESOLVED');
+      const [record] = resolved.civilStatusRecords;
+      assert.equal(record.type, 'BIRTH');
+      assert.match(record.subject.personalNumber, /^099[23]26\d{6}$/, 'province 099, born in the 2000s, year 26');
+      assert.equal(record.subject.fullName, input.birthRegistration.childName);
+      assert.deepEqual(record.followUps.map((f: { agency: string }) => f.agency).sort(), ['police', 'social-insurance']);
+      const sentToPartners = resolved.civilStatusHandoffLog.filter((l) => l.messageType === 'civil-status.birth-registered' && l.outcome === 'PUBLISHED');
+      assert.deepEqual(sentToPartners.map((l) => l.recipient).sort(), ['police', 'social-insurance']);
+      assertAppliedOnce(resolved);
+    });
+
+    test('death registration: residence deregistered and funeral allowance decided; the citizen is recorded dead', async (t) => {
+      if (!stack) return t.skip('not configured');
+      const person = people.deceased[0];
+      const received = await submit({
+        procedureCode: procedureCode('1.000656'), applicantName: 'Người đi khai tử', applicantPersonalNumber: people.founder,
+        deathRegistration: { personalNumber: person, deathDate: '2026-11-10', communeCode: '99001', declarantPersonalNumber: people.founder },
+      });
+      const resolved = await until(received.code, 'resolved', (d) => d.status === 'RESOLVED');
+      const record = resolved.civilStatusRecords[0];
+      assert.equal(record.type, 'DEATH');
+      const allowance = record.followUps.find((f: { agency: string }) => f.agency === 'social-insurance');
+      assert.match(allowance.reference, /^QĐ-MT-/);
+      const { data } = await graphql(gateway, `query($n: String!) { citizen(personalNumber: $n) { deathDate } }`, { n: person });
+      assert.equal(data!.citizen.deathDate, '2026-11-10');
+    });
+
+    test('bad handoff input is a typed error on the field, and nothing is received or sent', async (t) => {
+      if (!stack) return t.skip('not configured');
+      const { parcelId, transferor } = people.transfers[2];
+      const before = (await graphql(gateway, `{ dossiers(limit: 1) { totalCount } }`)).data!.dossiers.totalCount;
+      const bad = await graphql(gateway, SUBMIT, { input: {
+        receivingAgencyCode: CENTER, channel: 'COUNTER', procedureCode: procedureCode('1.004227'), applicantName: 'X', applicantPersonalNumber: transferor,
+        landTransfer: { parcelId, transactionType: 'TRANSFER', transferorPersonalNumber: transferor, transfereePersonalNumber: '12345', contractValue: 10 },
+      } });
+      assert.equal(bad.errors?.[0].extensions?.code, 'BAD_USER_INPUT');
+      assert.equal(bad.errors?.[0].extensions?.field, 'input.landTransfer.transfereePersonalNumber');
+      const wrongSector = await graphql(gateway, SUBMIT, { input: { ...birthInput(1), procedureCode: procedureCode('1.004227'), receivingAgencyCode: CENTER, channel: 'COUNTER' } });
+      assert.equal(wrongSector.errors?.[0].extensions?.field, 'input.birthRegistration');
+      const after = (await graphql(gateway, `{ dossiers(limit: 1) { totalCount } }`)).data!.dossiers.totalCount;
+      assert.equal(after, before, 'a refused submission leaves no dossier behind');
+    });
+
+    test('forged, unauthorised, misaddressed, schema-invalid and garbage messages are dead-lettered with their reason, never applied', async (t) => {
+      if (!stack) return t.skip('not configured');
+      const target = await submit(birthInput(2));
+      await until(target.code, 'resolved', (d) => d.status === 'RESOLVED');
+      const statusReport = { statusCode: 8, status: 'STOPPED', at: new Date().toISOString(), unitCode: 'land', reason: 'forged' };
+      const base = { correlationId: target.code, recipient: 'single-window' };
+      const intruder = generateKeyPairSync('ed25519').privateKey;
+      const cases: { name: string; envelope: Envelope | string; reason: RegExp }[] = [
+        { name: 'forged', envelope: signedBy(config.keysDir, 'land', { ...base, sender: 'land', messageType: 'dossier.status-changed', payload: statusReport }, intruder), reason: /^bad signature/ },
+        { name: 'unauthorised', envelope: signedBy(config.keysDir, 'tax', { ...base, sender: 'tax', messageType: 'land.certificate-issued', payload: { parcelId: '1', certificateSerial: 'X', registerNumber: 'Y', holderPersonalNumber: '001200012345' } }), reason: /^access denied/ },
+        { name: 'misaddressed', envelope: signedBy(config.keysDir, 'land', { ...base, recipient: 'tax', sender: 'land', messageType: 'dossier.status-changed', payload: statusReport }), reason: /^misaddressed/ },
+        { name: 'schema-invalid', envelope: signedBy(config.keysDir, 'land', { ...base, sender: 'land', messageType: 'dossier.status-changed', payload: { ...statusReport, statusCode: 42 } }), reason: /^schema invalid: payload\.statusCode/ },
+        { name: 'altered', envelope: { ...signedBy(config.keysDir, 'land', { ...base, sender: 'land', messageType: 'dossier.status-changed', payload: statusReport }), payload: { ...statusReport, reason: 'changed' } }, reason: /^bad signature/ },
+        { name: 'garbage', envelope: '{"not": "an envelope"', reason: /^malformed/ },
+      ];
+      await bus.publish(cases.map((c) => ({ topic: topicFor('single-window'), key: target.code, value: typeof c.envelope === 'string' ? c.envelope : JSON.stringify(c.envelope) })));
+      const letters = await waitFor('all six dead-lettered', async () => {
+        const found = (await listDeadLetters(bus, DEFINITIONS['single-window'], config.env)).filter((l) => l.message.key === target.code);
+        return found.length >= cases.length ? found : undefined;
+      });
+      for (const c of cases) {
+        const value = typeof c.envelope === 'string' ? c.envelope : JSON.stringify(c.envelope);
+        const letter = letters.find((l) => l.message.value?.toString() === value);
+        assert.ok(letter, `${c.name} is on ${deadLetterTopicFor('single-window')}`);
+        assert.match(letter.reason, c.reason, `${c.name}: ${letter.reason}`);
+        assert.equal(letter.appliedSince, false);
+      }
+      const after = await dossier(target.code);
+      assert.equal(after.status, 'RESOLVED', 'nothing was applied');
+      assert.ok(after.singleWindowHandoffLog.filter((l) => l.outcome === 'DEAD_LETTERED').length >= 4, 'dead letters are in the message log');
+    });
+
+    test('a dead letter replayed after the sender\'s new key is installed is applied exactly once', async (t) => {
+      if (!stack) return t.skip('not configured');
+      const received = await submit(birthInput(3));
+      manual.set(received.code, []);
+      const held = await waitFor('the birth reached the partners', async () => (manual.get(received.code)!.length >= 2 ? manual.get(received.code) : undefined));
+      const birth = held.find((e) => e.recipient === 'police')!;
+      // Police rotated its key but the new public key has not reached civil-status yet.
+      const rotated = generateKeyPairSync('ed25519');
+      const answer = signedBy(config.keysDir, 'police', {
+        correlationId: received.code, sender: 'police', recipient: 'civil-status', messageType: 'police.residence-registered',
+        payload: { personalNumber: birth.payload.personalNumber, communeCode: birth.payload.residenceCommuneCode, registeredAt: new Date().toISOString() },
+      }, rotated.privateKey);
+      await bus.publish([{ topic: topicFor('civil-status'), key: received.code, value: JSON.stringify(answer) }]);
+      const letter = await waitFor('dead-lettered for its signature', async () =>
+        (await listDeadLetters(bus, DEFINITIONS['civil-status'], config.env)).find((l) => l.messageId === answer.messageId));
+      assert.match(letter.reason, /^bad signature/);
+      const publicFile = path.join(config.keysDir, 'police.pub.pem');
+      const previous = fs.readFileSync(publicFile);
+      try {
+        fs.writeFileSync(publicFile, rotated.publicKey.export({ type: 'spki', format: 'pem' }));
+        await new Promise((resolve) => setTimeout(resolve, 1100)); // key refresh is throttled to once a second
+        assert.equal(await replayDeadLetters(bus, DEFINITIONS['civil-status'], [letter], 'test-operator', config.env), 1);
+        const applied = await until(received.code, 'police answer applied', (d) => d.civilStatusRecords[0]?.followUps.some((f: { agency: string }) => f.agency === 'police'));
+        assert.ok(applied.civilStatusHandoffLog.some((l) => l.messageId === answer.messageId && l.outcome === 'REPLAYED'));
+        // Replaying it again changes nothing: the inbox has it.
+        await replayDeadLetters(bus, DEFINITIONS['civil-status'], [letter], 'test-operator', config.env);
+        const again = await until(received.code, 'second replay ignored', (d) =>
+          d.civilStatusHandoffLog.some((l) => l.messageId === answer.messageId && l.outcome === 'DUPLICATE_IGNORED'));
+        assert.equal(again.civilStatusRecords[0].followUps.filter((f: { agency: string }) => f.agency === 'police').length, 1);
+        assertAppliedOnce(again);
+      } finally {
+        fs.writeFileSync(publicFile, previous);
+      }
+      manual.delete(received.code);
+    });
+
+    test('a consumer killed after its database commit and before its offset commit applies nothing twice', async (t) => {
+      if (!stack) return t.skip('not configured');
+      const land = await stack.restartSubgraph('land', { HANDOFF_FAULT: 'exit-after-commit:land.transfer-requested' });
+      const { parcelId, transferor, transferee } = people.transfers[3];
+      const received = await submit({
+        procedureCode: procedureCode('1.004227'), applicantName: 'Bên nhận', applicantPersonalNumber: transferee,
+        landTransfer: { parcelId, transactionType: 'GIFT', transferorPersonalNumber: transferor, transfereePersonalNumber: transferee, contractValue: 0 },
+      });
+      await waitFor('land to crash after its commit', async () => land.child.exitCode !== null || land.child.signalCode !== null);
+      await stack.restartSubgraph('land');
+      const d = await until(received.code, 'redelivery ignored and status reported once', (v) =>
+        v.landHandoffLog.some((l) => l.messageType === 'land.transfer-requested' && l.outcome === 'DUPLICATE_IGNORED') && v.status === 'IN_APPRAISAL');
+      assert.equal(d.landHandoffLog.filter((l) => l.messageType === 'land.transfer-requested' && l.outcome === 'APPLIED').length, 1);
+      assert.equal(d.landTransaction.status, 'APPRAISING');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const settled = await dossier(received.code);
+      assert.equal(settled.timeline.filter((e) => e.action === 'STATUS_REPORTED').length, 1, 'the status report went out once');
+      assertAppliedOnce(settled);
+    });
+
+    if (setup()?.kafka) {
+      test('the broker killed and restarted mid-stream: every handoff applied exactly once', async (t) => {
+        if (!stack) return t.skip('not configured');
+        const kafka = path.resolve(__dirname, '..', '..', '..', 'scripts', 'kafka', 'run.sh');
+        const pidFile = path.resolve(__dirname, '..', '..', '..', '.cache', 'kafka', 'kafka.pid');
+        if (!fs.existsSync(pidFile)) return t.skip('the broker was not started by scripts/kafka/run.sh; cannot kill and restart it');
+        const codes: string[] = [];
+        for (let i = 0; i < 10; i++) codes.push((await submit(birthInput(10 + i))).code);
+        process.kill(Number(fs.readFileSync(pidFile, 'utf8')), 'SIGKILL');
+        // Intake goes on while the broker is down: the handoffs wait in the outboxes.
+        for (let i = 10; i < 30; i++) codes.push((await submit(birthInput(10 + i))).code);
+        execFileSync('bash', [kafka, 'start'], { stdio: 'ignore', timeout: 120_000 });
+        for (let i = 30; i < 40; i++) codes.push((await submit(birthInput(10 + i))).code);
+        for (const code of codes) {
+          const d = await until(code, 'resolved after the broker restart', (v) => v.status === 'RESOLVED', 180_000);
+          assertAppliedOnce(d);
+          assert.equal(d.civilStatusRecords.length, 1, `${code}: one birth record`);
+          assert.equal(d.civilStatusRecords[0].followUps.length, 2, `${code}: each partner answered once`);
+          assert.deepEqual(d.timeline.filter((e) => e.action === 'STATUS_REPORTED').map((e) => e.status), ['AWAITING_PARTNER', 'RESOLVED']);
+        }
+      });
+    }
+
+    if (setup()?.kcat) {
+      test('a message produced by kcat, following the published schema and correctly signed, is applied like any other', async (t) => {
+        if (!stack) return t.skip('not configured');
+        const received = await submit(birthInput(50));
+        manual.set(received.code, []);
+        const held = await waitFor('the birth reached the partners', async () => (manual.get(received.code)!.length >= 2 ? manual.get(received.code) : undefined));
+        const birth = held[0];
+        const answers = [
+          signedBy(config.keysDir, 'police', { correlationId: received.code, sender: 'police', recipient: 'civil-status', messageType: 'police.residence-registered',
+            payload: { personalNumber: birth.payload.personalNumber, communeCode: birth.payload.residenceCommuneCode, registeredAt: new Date().toISOString() } }),
+          signedBy(config.keysDir, 'social-insurance', { correlationId: received.code, sender: 'social-insurance', recipient: 'civil-status', messageType: 'social-insurance.health-card-issued',
+            payload: { personalNumber: birth.payload.personalNumber, cardNumber: 'TE1990000000001', validFrom: birth.payload.birthDate } }),
+        ];
+        const brokers = config.env.KAFKA_BROKERS!;
+        for (const answer of answers) {
+          execFileSync(config.kcat!, ['-P', '-b', brokers, '-X', 'partitioner=murmur2_random', '-t', topicFor('civil-status'), '-k', received.code, '-H', `x-sender=${answer.sender}`], {
+            input: `${JSON.stringify(answer)}\n`, timeout: 30_000,
+          });
+        }
+        const resolved = await until(received.code, 'resolved by answers from kcat', (d) => d.status === 'RESOLVED');
+        for (const answer of answers) assert.ok(resolved.civilStatusHandoffLog.some((l) => l.messageId === answer.messageId && l.outcome === 'APPLIED'));
+        manual.delete(received.code);
+      });
+    }
+  });
+}
+
+let suffix = 0;
+function uniqueSuffix(): string {
+  return `${process.pid}-${++suffix}`;
+}
