@@ -83,6 +83,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         const ready = status.loaded && subgraphs.every((s) => s.up);
         sendJson(res, ready ? 200 : 503, {
           status: ready ? 'ready' : 'unavailable',
+          pid: process.pid,
           supergraphLoadedAt: status.loadedAt,
           subgraphs,
         });

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { intFromEnv } from '@onestop/platform';
+import { exitWithParent, intFromEnv } from '@onestop/platform';
 import { startGateway } from './index';
 
 const USAGE = `Usage: onestop-gateway [--supergraph FILE] [--port N] [--host H] [--subgraph NAME=URL ...] [--timeout MS] [--no-watch]
@@ -23,6 +23,7 @@ function urlsFromEnv(env: NodeJS.ProcessEnv): Record<string, string> {
 }
 
 async function main() {
+  exitWithParent();
   const { values } = parseArgs({
     options: {
       supergraph: { type: 'string' },
