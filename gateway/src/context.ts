@@ -1,4 +1,10 @@
-/** What the gateway knows of a request; subgraph fetches read it. */
+import type { Identity } from '@onestop/platform';
+
+/** What the gateway knows of a request; plugins and subgraph fetches read it. */
 export interface GatewayContext {
   requestId: string;
+  /** The caller verified from its bearer token; undefined for an anonymous request. */
+  identity?: Identity;
+  /** Who to count a request against (rate limits): the identity's role and subject, else the client address. */
+  clientId: string;
 }

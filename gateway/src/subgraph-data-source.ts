@@ -2,6 +2,7 @@ import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
 import { Agent, fetch as undiciFetch } from 'undici';
+import { IDENTITY_HEADER, IdentitySigner } from '@onestop/platform';
 import type { GatewayContext } from './context';
 
 export interface SubgraphFetchOptions {
@@ -28,12 +29,18 @@ export function createSubgraphFetcher(options: SubgraphFetchOptions): typeof fet
  * transport failures into errors a client can act on (which subgraph, timed out or unreachable).
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(private readonly subgraphName: string, config: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0]) {
+  constructor(
+    private readonly subgraphName: string,
+    config: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0],
+    private readonly identities?: IdentitySigner,
+  ) {
     super(config);
   }
 
+  /** The request id, and the gateway's signed word on who the caller is (subgraphs refuse requests without it). */
   willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     if (context?.requestId) request.http?.headers.set('x-request-id', context.requestId);
+    if (this.identities) request.http?.headers.set(IDENTITY_HEADER, this.identities.tokenFor(context?.identity));
   }
 
   didEncounterError(error: Error): void {

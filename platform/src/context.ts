@@ -2,14 +2,26 @@ import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import type { HandoffNode } from './handoffs/node';
+import type { Identity } from './auth/identity';
+import { PersonalDataRecorder } from './auth/personal-data';
 
-/** What every resolver gets: the subgraph's database, its handoff node and per-request batch loaders. */
+/**
+ * What every resolver gets: the subgraph's database, its handoff node, the caller (verified by the gateway; null when
+ * anonymous), the personal-data access recorder and per-request batch loaders.
+ */
 export class RequestContext {
   readonly requestId: string;
+  readonly personalData: PersonalDataRecorder;
   private readonly loaders = new Map<string, DataLoader<unknown, unknown>>();
 
-  constructor(readonly db: DataSource, requestId?: string, private readonly node?: HandoffNode) {
+  constructor(
+    readonly db: DataSource,
+    requestId?: string,
+    private readonly node?: HandoffNode,
+    readonly identity: Identity | null = null,
+  ) {
     this.requestId = requestId || randomUUID();
+    this.personalData = new PersonalDataRecorder(identity, this.requestId);
   }
 
   /** Queues handoffs in the caller's transaction: `ctx.handoffs.send(manager, request)`. */

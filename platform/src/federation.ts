@@ -4,8 +4,9 @@ import gql from 'graphql-tag';
 import { buildSubgraphSchema, printSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import { buildSchema, createResolversMap, NonEmptyArray } from 'type-graphql';
+import { buildSchema, createResolversMap, getMetadataStorage, NonEmptyArray } from 'type-graphql';
 import type { RequestContext } from './context';
+import { authChecker, ForbiddenError } from './auth/access';
 
 export const FEDERATION_LINK =
   'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible"])';
@@ -32,9 +33,17 @@ export async function buildFederatedSchema(options: FederatedSchemaOptions): Pro
     orphanedTypes: options.orphanedTypes,
     validate: { forbidUnknownValues: false },
     emitSchemaFile: false,
+    authChecker,
   });
   const typeDefs = gql(`${FEDERATION_LINK}\n${printSchemaWithDirectives(schema)}`);
   const resolvers = createResolversMap(schema) as GraphQLResolverMap<unknown>;
+  for (const { typeName, fieldName } of unguardedRootFields(options.resolvers)) {
+    const fields = (resolvers[typeName] ?? {}) as Record<string, unknown>;
+    fields[fieldName] = () => {
+      throw new ForbiddenError(`${typeName}.${fieldName} has no access rule, so nobody may use it`);
+    };
+    resolvers[typeName] = fields as GraphQLResolverMap<unknown>[string];
+  }
   for (const [typeName, resolve] of Object.entries(options.references ?? {})) {
     const existing = (resolvers[typeName] ?? {}) as Record<string, unknown>;
     resolvers[typeName] = { ...existing, __resolveReference: resolve } as GraphQLResolverMap<unknown>[string];
@@ -43,3 +52,21 @@ export async function buildFederatedSchema(options: FederatedSchemaOptions): Pro
 }
 
 export { printSubgraphSchema };
+
+/** Root fields of these resolver classes without `@Authorized(...)`: deny by default, they are refused. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export function unguardedRootFields(resolverClasses: readonly Function[]): { typeName: string; fieldName: string }[] {
+  const storage = getMetadataStorage();
+  const classes = new Set(resolverClasses);
+  const guarded = (target: Function, methodName: string) =>
+    storage.authorizedFields.some((a) => a.target === target && a.fieldName === methodName) ||
+    storage.authorizedResolver.some((a) => a.target === target);
+  const roots = [
+    ...storage.queries.map((q) => ({ ...q, typeName: 'Query' })),
+    ...storage.mutations.map((m) => ({ ...m, typeName: 'Mutation' })),
+    ...storage.subscriptions.map((s) => ({ ...s, typeName: 'Subscription' })),
+  ];
+  return roots
+    .filter((root) => classes.has(root.target) && !guarded(root.target, root.methodName))
+    .map((root) => ({ typeName: root.typeName, fieldName: root.schemaName }));
+}

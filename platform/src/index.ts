@@ -11,3 +11,4 @@ export * from './money';
 export * from './schema';
 export * from './pagination';
 export * from './handoffs';
+export * from './auth';

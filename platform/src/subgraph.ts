@@ -17,6 +17,12 @@ import { HandoffHandlers, HandoffNode } from './handoffs/node';
 import { describeTransport, faultFromEnv, keysFromEnv, transportFromEnv } from './handoffs/setup';
 import { KeyRing } from './handoffs/keys';
 import { Transport } from './handoffs/transport';
+import { IDENTITY_HEADER, IdentityVerifier } from './auth/gateway-token';
+import { identityVerifierFromEnv } from './auth/setup';
+import { PersonalDataAccess } from './auth/personal-data';
+import { PersonalDataAccessLog1764300000000 } from './auth/migration';
+import { usePersonalDataLog } from './auth/use-personal-data-log';
+import { useAccessDenialLog } from './auth/use-access-denial-log';
 
 /** Everything one agency subgraph is made of; each subgraph's index.ts exports one. */
 export interface SubgraphDefinition {
@@ -71,15 +77,17 @@ export interface StartOptions {
   /** The bus; default from the environment (KAFKA_BROKERS, else the embedded bus file). */
   transport?: Transport;
   keys?: KeyRing;
+  /** Verifies the gateway's identity header; default from GATEWAY_IDENTITY_PUBLIC_KEY (a dev key outside production). */
+  identities?: IdentityVerifier;
 }
 
 /** Every subgraph keeps the handoff outbox, inbox and message log next to its own tables. */
 export function entitiesOf(definition: SubgraphDefinition): SubgraphDefinition['entities'] {
-  return [...(definition.entities as unknown[]), ...HANDOFF_ENTITIES] as SubgraphDefinition['entities'];
+  return [...(definition.entities as unknown[]), ...HANDOFF_ENTITIES, PersonalDataAccess] as SubgraphDefinition['entities'];
 }
 
 export function migrationsOf(definition: SubgraphDefinition): SubgraphDefinition['migrations'] {
-  return [...(definition.migrations as unknown[]), HandoffTables1763900000000] as SubgraphDefinition['migrations'];
+  return [...(definition.migrations as unknown[]), HandoffTables1763900000000, PersonalDataAccessLog1764300000000] as SubgraphDefinition['migrations'];
 }
 
 export async function startSubgraph(definition: SubgraphDefinition, options: StartOptions = {}): Promise<RunningSubgraph> {
@@ -101,17 +109,27 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sta
   });
   await handoffs.start();
   const schema = await buildSubgraphSchemaFor(definition);
+  const identities = options.identities ?? identityVerifierFromEnv();
   const apollo = new ApolloServer<RequestContext>({
     schema,
     formatError,
     includeStacktraceInErrorResponses: isDevelopment(),
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), usePersonalDataLog(definition.name, database.dataSource), useAccessDenialLog(definition.name)],
   });
   await apollo.start();
 
   const server = createHttpServer<RequestContext>({
     apollo,
-    context: async (_req, requestId) => new RequestContext(database.dataSource, requestId, handoffs),
+    guard: (req) => {
+      const check = identities.verify(req.headers[IDENTITY_HEADER] as string | undefined);
+      if (check.ok) return null;
+      console.log(JSON.stringify({ level: 'warn', msg: 'access denied', service: definition.name, requestId: req.headers['x-request-id'] ?? null, reason: check.reason }));
+      return { status: 401, code: 'UNAUTHENTICATED', message: `Refused: ${check.reason}` };
+    },
+    context: async (req, requestId) => {
+      const check = identities.verify(req.headers[IDENTITY_HEADER] as string | undefined);
+      return new RequestContext(database.dataSource, requestId, handoffs, check.ok ? check.identity : null);
+    },
     routes: {
       'GET /health': (_req, res) => sendJson(res, 200, { status: 'ok', subgraph: definition.name }),
       'GET /ready': async (_req, res) => {

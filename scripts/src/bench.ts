@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { isSeeded, seedDemoData } from './demo-data';
-import { startStack } from './stack';
+import { IDENTITY_HEADER, identitySignerFromEnv } from '@onestop/platform';
+import { ADMIN, startStack } from './stack';
 import { ROOT } from './subgraphs';
 import { graphql } from './testing';
 
@@ -29,20 +30,29 @@ interface Result {
   errors: number;
 }
 
-/** Each request carries a different citizen, as real traffic does. */
-async function load(name: string, url: string, query: string, numbers: string[], seconds: number, connections: number): Promise<Result> {
+/**
+ * Each request carries a different citizen, as real traffic does, signed in as that citizen (security on):
+ * `headersOf` gives the citizen's Authorization header (or the gateway's identity header, straight to a subgraph).
+ */
+async function load(
+  name: string, url: string, query: string, numbers: string[], seconds: number, connections: number,
+  headersOf: (personalNumber: string) => Record<string, string>,
+): Promise<Result> {
   let next = 0;
   const result = await autocannon({
     url,
     method: 'POST',
     connections,
     duration: seconds,
-    headers: { 'content-type': 'application/json' },
     requests: [{
-      setupRequest: (request: Record<string, unknown>) => ({
-        ...request,
-        body: JSON.stringify({ query, variables: { personalNumber: numbers[next++ % numbers.length] } }),
-      }),
+      setupRequest: (request: Record<string, unknown>) => {
+        const personalNumber = numbers[next++ % numbers.length];
+        return {
+          ...request,
+          headers: { 'content-type': 'application/json', ...headersOf(personalNumber) },
+          body: JSON.stringify({ query, variables: { personalNumber } }),
+        };
+      },
     }],
   });
   return {
@@ -67,19 +77,25 @@ async function main() {
   }
   const stack = await startStack({ env, basePort: 4600, output: 'quiet' });
   try {
-    const sample = await graphql(stack.gatewayUrl, '{ dossiers(limit: 100) { items { applicant { personalNumber } } } }');
+    const admin = await stack.as(ADMIN);
+    const sample = await graphql(stack.gatewayUrl, '{ dossiers(limit: 100) { items { applicant { personalNumber } } } }', undefined, admin);
     const numbers = [...new Set<string>(sample.data!.dossiers.items.map((d: any) => d.applicant?.personalNumber).filter(Boolean))];
     if (numbers.length < 10) throw new Error('not enough sample citizens');
-    const check = await graphql(stack.gatewayUrl, PORTAL_QUERY, { personalNumber: numbers[0] });
+    const check = await graphql(stack.gatewayUrl, PORTAL_QUERY, { personalNumber: numbers[0] }, admin);
     if (check.errors) throw new Error(`portal query failed: ${JSON.stringify(check.errors)}`);
 
+    const tokens = new Map<string, Record<string, string>>();
+    for (const n of numbers) tokens.set(n, await stack.as({ role: 'citizen', subject: n }));
+    const asCitizen = (n: string) => tokens.get(n)!;
+    const signer = identitySignerFromEnv(env);
+    const viaGateway = (n: string) => ({ [IDENTITY_HEADER]: signer.tokenFor({ role: 'citizen', subject: n }) });
     const civilStatus = stack.subgraphs.find((s) => s.name === 'civil-status')!;
     console.log(`\n${numbers.length} distinct citizens; ${connections} connections; ${seconds} s per run; ${env.DB_URL ? 'MySQL' : 'SQLite'}`);
-    await load('warm-up', stack.gatewayUrl, PORTAL_QUERY, numbers, 2, connections);
+    await load('warm-up', stack.gatewayUrl, PORTAL_QUERY, numbers, 2, connections, asCitizen);
     const results = [
-      await load('portal query via gateway (4 subgraphs)', stack.gatewayUrl, PORTAL_QUERY, numbers, seconds, connections),
-      await load('citizen query straight to civil-status', civilStatus.url, DIRECT_QUERY, numbers, seconds, connections),
-      await load('citizen query via gateway (1 subgraph)', stack.gatewayUrl, DIRECT_QUERY, numbers, seconds, connections),
+      await load('portal query via gateway (4 subgraphs)', stack.gatewayUrl, PORTAL_QUERY, numbers, seconds, connections, asCitizen),
+      await load('citizen query straight to civil-status', civilStatus.url, DIRECT_QUERY, numbers, seconds, connections, viaGateway),
+      await load('citizen query via gateway (1 subgraph)', stack.gatewayUrl, DIRECT_QUERY, numbers, seconds, connections, asCitizen),
     ];
     console.log('\n| run | requests | req/s | p50 ms | p99 ms | errors |\n|---|---:|---:|---:|---:|---:|');
     for (const r of results) console.log(`| ${r.name} | ${r.requests} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.errors} |`);

@@ -1,4 +1,4 @@
-/** Citizens of the demo data worth showing: the portal's richest cases, found through the gateway. */
+/** Citizens of the demo data worth showing: the portal's richest cases, found through the gateway (as an admin). */
 const CANDIDATES = `{ enterprises(limit: 100) { items { legalRepresentative { personalNumber
   landRights { id } taxObligations { id } dossiers { code } civilStatusRecords { id } } } } }`;
 
@@ -14,10 +14,10 @@ interface Candidate {
  * A legal representative of an enterprise who also holds land, owes tax, filed dossiers and has civil-status records:
  * one query about them touches all five subgraphs. Falls back to weaker matches; null when the graph is empty.
  */
-export async function findRichCitizen(gatewayUrl: string): Promise<string | null> {
+export async function findRichCitizen(gatewayUrl: string, headers: Record<string, string>): Promise<string | null> {
   const response = await fetch(gatewayUrl, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ query: CANDIDATES }),
   });
   const body = (await response.json()) as { data?: { enterprises: { items: { legalRepresentative: Candidate | null }[] } }; errors?: unknown[] };
@@ -31,10 +31,10 @@ export async function findRichCitizen(gatewayUrl: string): Promise<string | null
 }
 
 /** A living woman of child-bearing age and her commune, for the birth registration example; null when none. */
-export async function findMother(gatewayUrl: string): Promise<{ personalNumber: string; residenceCommuneCode: string } | null> {
+export async function findMother(gatewayUrl: string, headers: Record<string, string>): Promise<{ personalNumber: string; residenceCommuneCode: string } | null> {
   const response = await fetch(gatewayUrl, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ query: '{ citizens(limit: 100) { items { personalNumber sex birthDate isAlive residenceCommuneCode } } }' }),
   });
   const body = (await response.json()) as { data?: { citizens: { items: { personalNumber: string; sex: string; birthDate: string; isAlive: boolean; residenceCommuneCode: string }[] } } };

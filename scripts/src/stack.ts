@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { authKeysDir, Identity, mintDevToken } from '@onestop/platform';
 import { GATEWAY_MAIN, SUBGRAPHS, SUPERGRAPH_PATH, subgraphMain } from './subgraphs';
 
 export interface StackOptions {
@@ -27,8 +28,13 @@ export interface Stack {
   gateway: StackProcess;
   /** Stops one subgraph (or finds it dead) and starts it again on the same port with the given environment. */
   restartSubgraph(name: string, env?: NodeJS.ProcessEnv): Promise<StackProcess>;
+  /** `Authorization` headers with a development token for this identity (the stack trusts the dev issuer). */
+  as(identity: Identity): Promise<Record<string, string>>;
   stop(): Promise<void>;
 }
+
+/** The identities tests and demos use most. */
+export const ADMIN: Identity = { role: 'admin', subject: 'admin.e2e', name: 'Quản trị hệ thống' };
 
 function launch(name: string, args: string[], env: NodeJS.ProcessEnv, url: string, output: StackOptions['output']): StackProcess {
   const child = spawn(process.execPath, args, { env: { ...env, EXIT_WITH_PARENT: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -88,6 +94,8 @@ function stopProcess(proc: StackProcess): Promise<void> {
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const basePort = options.basePort ?? 4000;
   const env = { ...process.env, ...options.env };
+  authKeysDir(env);
+  const as = async (identity: Identity) => ({ authorization: `Bearer ${await mintDevToken(identity, { env, ttlSeconds: 3600 })}` });
   const timeout = options.readyTimeoutMs ?? 60_000;
   const launchSubgraph = (index: number, extra: NodeJS.ProcessEnv = {}) => {
     const { name, dir } = SUBGRAPHS[index];
@@ -122,7 +130,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const gateway = launch('gateway', gatewayArgs, env, `http://127.0.0.1:${basePort}/graphql`, options.output);
     all.push(gateway);
     await waitReady(gateway, timeout);
-    return { gatewayUrl: gateway.url, subgraphs, gateway, restartSubgraph, stop: stopAll };
+    return { gatewayUrl: gateway.url, subgraphs, gateway, restartSubgraph, as, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

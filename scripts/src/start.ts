@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { databaseConfig, describeDatabase, intFromEnv } from '@onestop/platform';
+import { databaseConfig, describeDatabase, intFromEnv, mintDevToken } from '@onestop/platform';
 import { isSeeded, seedDemoData } from './demo-data';
 import { findMother, findRichCitizen } from './examples';
 import { procedureCode, CENTER } from './demo-data/reference';
 import { RunningPartner, startPartners } from './partners';
-import { startStack } from './stack';
+import { ADMIN, startStack } from './stack';
 import { SUBGRAPHS } from './subgraphs';
 
 const EXAMPLE_QUERY = `query CitizenOverview($personalNumber: String!) {
@@ -41,8 +41,11 @@ async function main() {
   const stack = await startStack({ basePort: intFromEnv('GATEWAY_PORT', 4000), output: 'quiet' });
   // Police and social insurance are outside the graph; locally, stand-ins answer for them (PARTNER_STAND_INS=0 to turn off).
   const partners: RunningPartner[] = process.env.PARTNER_STAND_INS === '0' ? [] : await startPartners();
-  const personalNumber = await findRichCitizen(stack.gatewayUrl);
-  const mother = await findMother(stack.gatewayUrl);
+  const admin = await stack.as(ADMIN);
+  const personalNumber = await findRichCitizen(stack.gatewayUrl, admin);
+  const mother = await findMother(stack.gatewayUrl, admin);
+  const citizenToken = personalNumber ? await mintDevToken({ role: 'citizen', subject: personalNumber }) : null;
+  const motherToken = mother ? await mintDevToken({ role: 'citizen', subject: mother.personalNumber }) : null;
   const birth = mother && {
     query: 'mutation Birth($input: SubmitDossierInput!) { submitDossier(input: $input) { code status appointmentAt } }',
     variables: { input: {
@@ -63,15 +66,21 @@ One-stop graph is up.
   Health / readiness: ${new URL('/health', stack.gatewayUrl)}  ${new URL('/ready', stack.gatewayUrl)}
   Subgraphs:          ${stack.subgraphs.map((s) => `${s.name} ${s.url}`).join('\n                      ')}
 
-Example: one citizen across all five subgraphs
+Tokens (development issuer; trusted only outside production)
+  npm run token -- citizen <personal number>      npm run token -- officer <agency code> <sector> [id]
+  npm run token -- analyst [id]                   npm run token -- admin [id]   (also agency-system <agency> <sector>)
+  Send as: -H "authorization: Bearer <token>". Without a token only public data (procedures, agencies) answers.
+
+Example: a citizen's own overview across all five subgraphs (as that citizen)
   curl -s ${stack.gatewayUrl} -H 'content-type: application/json' \\
+    -H 'authorization: Bearer ${citizenToken ?? '<npm run token -- citizen …>'}' \\
     -d '${shellQuote({ query: EXAMPLE_QUERY.replace(/\s+/g, ' '), variables: JSON.parse(variables) })}'
 
 Handoffs between agencies
   Bus:                ${bus}
   Partner stand-ins:  ${partners.length ? partners.map((p) => p.name).join(', ') + ' (answer births and deaths as those agencies would)' : 'off'}
-${birth ? `  A birth registration that travels single window → civil status → police + social insurance → back:
-  curl -s ${stack.gatewayUrl} -H 'content-type: application/json' \\
+${birth ? `  A birth registration the mother files online, that travels single window → civil status → police + social insurance → back:
+  curl -s ${stack.gatewayUrl} -H 'content-type: application/json' -H 'authorization: Bearer ${motherToken}' \\
     -d '${shellQuote(birth)}'
   then ask for { dossier(code: "…") { status timeline { action status note } civilStatusHandoffLog { sender recipient messageType outcome } } }
 ` : ''}  Dead letters:       npm run handoffs -- dead-letters list civil-status

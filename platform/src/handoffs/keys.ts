@@ -61,14 +61,35 @@ export function generateAgencyKeys(): { privateKey: KeyObject; publicKey: KeyObj
   return generateKeyPairSync('ed25519');
 }
 
-/** Writes a key pair for each agency that has none yet: the dev key set for local runs and tests. */
+/**
+ * Writes a key pair for each agency that has none yet: the dev key set for local runs and tests. Safe when several
+ * processes start at once: the private key is linked into place atomically, and a loser waits for the winner's public key.
+ */
 export function ensureDevKeys(dir: string, agencies: readonly string[]): void {
   fs.mkdirSync(dir, { recursive: true });
   for (const agency of agencies) {
     const privatePath = path.join(dir, `${agency}.key.pem`);
-    if (fs.existsSync(privatePath)) continue;
-    const { privateKey, publicKey } = generateAgencyKeys();
-    fs.writeFileSync(privatePath, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
-    fs.writeFileSync(path.join(dir, `${agency}.pub.pem`), publicKey.export({ type: 'spki', format: 'pem' }));
+    const publicPath = path.join(dir, `${agency}.pub.pem`);
+    if (fs.existsSync(privatePath) && fs.existsSync(publicPath)) continue;
+    if (!fs.existsSync(privatePath)) {
+      const { privateKey, publicKey } = generateAgencyKeys();
+      const tmp = path.join(dir, `.${agency}.${process.pid}.${Date.now()}`);
+      fs.writeFileSync(`${tmp}.key`, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+      fs.writeFileSync(`${tmp}.pub`, publicKey.export({ type: 'spki', format: 'pem' }));
+      try {
+        fs.linkSync(`${tmp}.key`, privatePath);
+        fs.renameSync(`${tmp}.pub`, publicPath);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      } finally {
+        fs.rmSync(`${tmp}.key`, { force: true });
+        fs.rmSync(`${tmp}.pub`, { force: true });
+      }
+    }
+    const deadline = Date.now() + 5000;
+    while (!fs.existsSync(publicPath)) {
+      if (Date.now() > deadline) throw new Error(`${publicPath} did not appear`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
   }
 }

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { seedDemoData } from '../demo-data';
 import { findRichCitizen } from '../examples';
-import { startStack, Stack } from '../stack';
+import { ADMIN, startStack, Stack } from '../stack';
 import { graphql } from '../testing';
 
 const OVERVIEW = `query Overview($personalNumber: String!) {
@@ -31,6 +31,10 @@ export function graphSuite(
   describe(`the federated graph on ${label}`, () => {
     let stack: Stack | undefined;
     let gateway = '';
+    let admin: Record<string, string> = {};
+    /** Through the gateway as an admin unless other headers (another caller) are given. */
+    const gql = <T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) =>
+      graphql<T>(gateway, query, variables, headers ?? admin);
     let fullCitizen = '';
     let cleanup: (() => Promise<void>) | undefined;
 
@@ -41,7 +45,8 @@ export function graphSuite(
       await seedDemoData({ citizens: 400, env: config.env });
       stack = await startStack({ env: config.env, basePort: config.basePort, output: 'quiet' });
       gateway = stack.gatewayUrl;
-      const rich = await findRichCitizen(gateway);
+      admin = await stack.as(ADMIN);
+      const rich = await findRichCitizen(gateway, admin);
       assert.ok(rich, 'demo data has no citizen with land rights, dossiers and an enterprise');
       fullCitizen = rich;
     });
@@ -53,7 +58,7 @@ export function graphSuite(
 
     test('one portal query answers from all five subgraphs', async (t) => {
       if (!stack) return t.skip('not configured');
-      const { data, errors } = await graphql(gateway, OVERVIEW, { personalNumber: fullCitizen });
+      const { data, errors } = await gql(OVERVIEW, { personalNumber: fullCitizen });
       assert.equal(errors, undefined, JSON.stringify(errors));
       const citizen = data!.citizen;
       assert.equal(citizen.personalNumber, fullCitizen);
@@ -69,13 +74,13 @@ export function graphSuite(
 
     test('a dossier lookup joins the agencies\' views of it', async (t) => {
       if (!stack) return t.skip('not configured');
-      const list = await graphql(gateway, `{ dossiers(limit: 100, statuses: [FINANCIAL_OBLIGATION, RETURNED, RESOLVED]) {
+      const list = await gql(`{ dossiers(limit: 100, statuses: [FINANCIAL_OBLIGATION, RETURNED, RESOLVED]) {
         totalCount items { code procedure { handlingSector } landTransaction { id } } } }`);
       assert.equal(list.errors, undefined, JSON.stringify(list.errors));
       // a transfer dossier: land holds its transaction (not every land procedure is a transaction)
       const landDossier = list.data!.dossiers.items.find((d: any) => d.procedure.handlingSector === 'LAND' && d.landTransaction);
       assert.ok(landDossier, 'no land transfer dossier in the demo data');
-      const { data, errors } = await graphql(gateway, `query($code: String!) { dossier(code: $code) {
+      const { data, errors } = await gql(`query($code: String!) { dossier(code: $code) {
         code status statusCode receivedAt appointmentAt ruleSet channel
         receivingAgency { name } handlingAgency { sector }
         applicant { fullName } timeline { action statusCode at }
@@ -99,7 +104,7 @@ export function graphSuite(
         ['{ citizens(limit: 1000) { totalCount } }', 'limit'],
       ];
       for (const [query, field] of cases) {
-        const { status, data, errors } = await graphql(gateway, query);
+        const { status, data, errors } = await gql(query);
         assert.equal(status, 200, query);
         assert.equal(errors?.[0]?.extensions?.code, 'BAD_USER_INPUT', `${query}: ${JSON.stringify(errors)}`);
         assert.equal(errors?.[0]?.extensions?.field, field, query);
@@ -112,22 +117,22 @@ export function graphSuite(
     test('wrong types and unknown fields are refused before any subgraph is called', async (t) => {
       if (!stack) return t.skip('not configured');
       for (const query of ['{ citizen(personalNumber: 123) { fullName } }', '{ citizen(personalNumber: "001085012345") { salary } }', '{ citizen(']) {
-        const { status, errors } = await graphql(gateway, query);
+        const { status, errors } = await gql(query);
         assert.ok(status === 400 || status === 200, `${query}: status ${status}`);
         assert.match(String(errors?.[0]?.extensions?.code), /GRAPHQL_VALIDATION_FAILED|GRAPHQL_PARSE_FAILED/);
         noStackTraces(errors);
       }
-      const wrongVariable = await graphql(gateway, OVERVIEW, { personalNumber: 42 });
+      const wrongVariable = await gql(OVERVIEW, { personalNumber: 42 });
       assert.equal(wrongVariable.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
     });
 
     test('submitting a dossier numbers it, sets the appointment and records the step; bad input writes nothing', async (t) => {
       if (!stack) return t.skip('not configured');
-      const catalogue = await graphql(gateway, '{ procedures(limit: 100) { items { code handlingSector onlineService } } agencies(receivesDossiers: true) { code level } }');
+      const catalogue = await gql('{ procedures(limit: 100) { items { code handlingSector onlineService } } agencies(receivesDossiers: true) { code level } }');
       const procedure = catalogue.data!.procedures.items.find((p: any) => p.handlingSector === 'LAND' && p.onlineService !== 'NONE');
       const agency = catalogue.data!.agencies.find((a: any) => a.level === 'PROVINCE');
       assert.ok(procedure && agency);
-      const count = async () => (await graphql(gateway, '{ dossiers(limit: 1) { totalCount } }')).data!.dossiers.totalCount as number;
+      const count = async () => (await gql('{ dossiers(limit: 1) { totalCount } }')).data!.dossiers.totalCount as number;
       const before = await count();
 
       const mutation = `mutation($input: SubmitDossierInput!) { submitDossier(input: $input) {
@@ -144,17 +149,17 @@ export function graphSuite(
         [{ ...input, applicantName: 'x'.repeat(121) }, 'input.applicantName'],
       ];
       for (const [variables, field] of bad) {
-        const { errors } = await graphql(gateway, mutation, { input: variables });
+        const { errors } = await gql(mutation, { input: variables });
         assert.equal(errors?.[0]?.extensions?.code, 'BAD_USER_INPUT', JSON.stringify(errors));
         assert.equal(errors?.[0]?.extensions?.field, field);
         noStackTraces(errors);
       }
-      const wrongEnum = await graphql(gateway, mutation, { input: { ...input, channel: 'FAX' } });
+      const wrongEnum = await gql(mutation, { input: { ...input, channel: 'FAX' } });
       assert.equal(wrongEnum.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
       assert.equal(await count(), before, 'a refused submission wrote a dossier');
 
-      const first = await graphql(gateway, mutation, { input });
-      const second = await graphql(gateway, mutation, { input });
+      const first = await gql(mutation, { input });
+      const second = await gql(mutation, { input });
       assert.equal(first.errors, undefined, JSON.stringify(first.errors));
       const a = first.data!.submitDossier;
       const b = second.data!.submitDossier;
@@ -167,7 +172,7 @@ export function graphSuite(
       assert.equal(a.applicant.fullName.length > 0, true);
       assert.deepEqual(a.timeline.map((e: any) => e.action), ['RECEIVED']);
       assert.equal(await count(), before + 2);
-      const mine = await graphql(gateway, 'query($p: String!) { citizen(personalNumber: $p) { dossiers { code } } }', { p: fullCitizen });
+      const mine = await gql('query($p: String!) { citizen(personalNumber: $p) { dossiers { code } } }', { p: fullCitizen });
       assert.ok(mine.data!.citizen.dossiers.some((d: any) => d.code === a.code));
     });
 
@@ -181,7 +186,7 @@ export function graphSuite(
       }
       const ready = (await (await fetch(new URL('/ready', gateway))).json()) as { subgraphs: { name: string; up: boolean }[] };
       assert.deepEqual(ready.subgraphs.map((s) => s.name).sort(), ['business-registration', 'civil-status', 'land', 'single-window', 'tax']);
-      const echoed = await graphql(gateway, '{ __typename }', undefined, { 'x-request-id': 'req-e2e-1' });
+      const echoed = await gql('{ __typename }', undefined, { 'x-request-id': 'req-e2e-1' });
       assert.equal(echoed.headers.get('x-request-id'), 'req-e2e-1');
     });
 

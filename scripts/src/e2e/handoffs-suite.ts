@@ -12,7 +12,7 @@ import { procedureCode, CENTER } from '../demo-data/reference';
 import { DEFINITIONS } from '../definitions';
 import { listDeadLetters, replayDeadLetters } from '../dead-letters';
 import { RunningPartner, startPartners } from '../partners';
-import { startStack, Stack } from '../stack';
+import { ADMIN, startStack, Stack } from '../stack';
 import { graphql } from '../testing';
 import { FlowParticipants, pickParticipants } from './handoff-fixtures';
 
@@ -89,11 +89,15 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
     let people: FlowParticipants;
     let bus: Transport;
     let gateway = '';
+    let admin: Record<string, string> = {};
+    /** Through the gateway as an admin unless other headers (another caller) are given. */
+    const gql = <T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) =>
+      graphql<T>(gateway, query, variables, headers ?? admin);
     /** Dossiers whose partner answers the test sends itself. */
     const manual = new Map<string, Envelope<Record<string, any>>[]>();
 
     const dossier = async (code: string): Promise<DossierView> => {
-      const response = await graphql(gateway, DOSSIER, { code });
+      const response = await gql(DOSSIER, { code });
       const { data, errors } = response;
       assert.equal(errors, undefined, JSON.stringify(errors));
       assert.ok(data?.dossier, `dossier ${code} not found: ${JSON.stringify(response).slice(0, 300)}`);
@@ -105,12 +109,12 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
         return check(d) ? d : undefined;
       }, timeoutMs);
     const submit = async (input: Record<string, unknown>) => {
-      const { data, errors } = await graphql(gateway, SUBMIT, { input: { receivingAgencyCode: CENTER, channel: 'COUNTER', officerId: 'mc.nguyenvana', ...input } });
+      const { data, errors } = await gql(SUBMIT, { input: { receivingAgencyCode: CENTER, channel: 'COUNTER', officerId: 'mc.nguyenvana', ...input } });
       assert.equal(errors, undefined, JSON.stringify(errors));
       return data!.submitDossier as { code: string; status: string; appointmentAt: string };
     };
     const mutate = async (query: string, input: Record<string, unknown>) => {
-      const { data, errors } = await graphql(gateway, query, { input });
+      const { data, errors } = await gql(query, { input });
       assert.equal(errors, undefined, JSON.stringify(errors));
       return data!;
     };
@@ -130,6 +134,7 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
       people = await pickParticipants(config.env);
       stack = await startStack({ env: config.env, basePort: config.basePort, output: process.env.STACK_OUTPUT ? 'prefixed' : 'quiet' });
       gateway = stack.gatewayUrl;
+      admin = await stack.as(ADMIN);
       bus = transportFromEnv('test-client', config.env);
       partners = await startPartners({
         env: config.env,
@@ -199,7 +204,7 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
       assert.deepEqual(reported, ['IN_APPRAISAL', 'FINANCIAL_OBLIGATION', 'APPROVAL', 'RESOLVED']);
 
       // The new holder's right, seen through the graph.
-      const { data } = await graphql(gateway, `query($n: String!) { citizen(personalNumber: $n) { landRights { parcel { id } certificateSerial } } }`, { n: transferee });
+      const { data } = await gql(`query($n: String!) { citizen(personalNumber: $n) { landRights { parcel { id } certificateSerial } } }`, { n: transferee });
       assert.ok(data!.citizen.landRights.some((r: { parcel: { id: string } }) => r.parcel.id === parcelId));
     });
 
@@ -220,7 +225,7 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
       const noticed = await until(received.code, 'notice after supplement', (d) => Boolean(d.landTransaction?.taxNoticeNumber));
       assert.equal(noticed.landTransaction.taxAmount, 4_000_000 + 16_000_000);
       // Appraising again now is a conflict, with a clear typed error.
-      const { errors } = await graphql(gateway, appraise, { input: { dossierCode: received.code } });
+      const { errors } = await gql(appraise, { input: { dossierCode: received.code } });
       assert.equal(errors?.[0].extensions?.code, 'CONFLICT');
     });
 
@@ -285,23 +290,23 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
       assert.equal(record.type, 'DEATH');
       const allowance = record.followUps.find((f: { agency: string }) => f.agency === 'social-insurance');
       assert.match(allowance.reference, /^QĐ-MT-/);
-      const { data } = await graphql(gateway, `query($n: String!) { citizen(personalNumber: $n) { deathDate } }`, { n: person });
+      const { data } = await gql(`query($n: String!) { citizen(personalNumber: $n) { deathDate } }`, { n: person });
       assert.equal(data!.citizen.deathDate, '2026-11-10');
     });
 
     test('bad handoff input is a typed error on the field, and nothing is received or sent', async (t) => {
       if (!stack) return t.skip('not configured');
       const { parcelId, transferor } = people.transfers[2];
-      const before = (await graphql(gateway, `{ dossiers(limit: 1) { totalCount } }`)).data!.dossiers.totalCount;
-      const bad = await graphql(gateway, SUBMIT, { input: {
+      const before = (await gql(`{ dossiers(limit: 1) { totalCount } }`)).data!.dossiers.totalCount;
+      const bad = await gql(SUBMIT, { input: {
         receivingAgencyCode: CENTER, channel: 'COUNTER', procedureCode: procedureCode('1.004227'), applicantName: 'X', applicantPersonalNumber: transferor,
         landTransfer: { parcelId, transactionType: 'TRANSFER', transferorPersonalNumber: transferor, transfereePersonalNumber: '12345', contractValue: 10 },
       } });
       assert.equal(bad.errors?.[0].extensions?.code, 'BAD_USER_INPUT');
       assert.equal(bad.errors?.[0].extensions?.field, 'input.landTransfer.transfereePersonalNumber');
-      const wrongSector = await graphql(gateway, SUBMIT, { input: { ...birthInput(1), procedureCode: procedureCode('1.004227'), receivingAgencyCode: CENTER, channel: 'COUNTER' } });
+      const wrongSector = await gql(SUBMIT, { input: { ...birthInput(1), procedureCode: procedureCode('1.004227'), receivingAgencyCode: CENTER, channel: 'COUNTER' } });
       assert.equal(wrongSector.errors?.[0].extensions?.field, 'input.birthRegistration');
-      const after = (await graphql(gateway, `{ dossiers(limit: 1) { totalCount } }`)).data!.dossiers.totalCount;
+      const after = (await gql(`{ dossiers(limit: 1) { totalCount } }`)).data!.dossiers.totalCount;
       assert.equal(after, before, 'a refused submission leaves no dossier behind');
     });
 

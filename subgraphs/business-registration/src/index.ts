@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { defineSubgraph, handoffLogResolver, RequestContext } from '@onestop/platform';
+import { defineSubgraph, handoffLogResolver, personalDataLogResolver, RequestContext } from '@onestop/platform';
 import { BusinessLine } from './entities/business-line';
 import { Enterprise } from './entities/enterprise';
 import { CitizenRef, DossierRef } from './entities/references';
@@ -20,7 +20,7 @@ export const businessRegistration = defineSubgraph({
   migrations: [Initial1763800000000, EnterpriseRegistration1763900000001],
   resolvers: [
     EnterpriseResolver, CitizenEnterprisesResolver, DossierEnterpriseResolver, DossierEnterpriseRegistrationResolver,
-    handoffLogResolver(DossierRef, 'business-registration'),
+    handoffLogResolver(DossierRef, 'business-registration'), personalDataLogResolver(CitizenRef, 'business-registration'),
   ],
   handoffs: businessRegistrationHandoffs,
   orphanedTypes: [CitizenRef, DossierRef],

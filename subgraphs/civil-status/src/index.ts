@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { defineSubgraph, handoffLogResolver, RequestContext } from '@onestop/platform';
+import { defineSubgraph, handoffLogResolver, isMaskedIdentifier, personalDataLogResolver, RequestContext } from '@onestop/platform';
 import { Citizen } from './entities/citizen';
 import { CivilStatusRecord } from './entities/civil-status-record';
 import { DossierRef } from './entities/references';
@@ -17,11 +17,12 @@ export const civilStatus = defineSubgraph({
   defaultPort: 4002,
   entities: [Citizen, CivilStatusRecord, CivilStatusFollowUp],
   migrations: [Initial1763800000000, FollowUps1763900000001],
-  resolvers: [CitizenResolver, CivilStatusRecordResolver, DossierCivilStatusResolver, handoffLogResolver(DossierRef, 'civil-status')],
+  resolvers: [CitizenResolver, CivilStatusRecordResolver, DossierCivilStatusResolver, handoffLogResolver(DossierRef, 'civil-status'), personalDataLogResolver(Citizen, 'civil-status')],
   handoffs: civilStatusHandoffs,
   orphanedTypes: [DossierRef],
   references: {
-    Citizen: (ref: { personalNumber: string }, ctx: RequestContext) => citizenByNumber(ctx).load(ref.personalNumber),
+    Citizen: (ref: { personalNumber: string }, ctx: RequestContext) =>
+      isMaskedIdentifier(ref.personalNumber) ? null : citizenByNumber(ctx).load(ref.personalNumber),
   },
 });
 

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { defineSubgraph, handoffLogResolver, RequestContext } from '@onestop/platform';
+import { defineSubgraph, handoffLogResolver, personalDataLogResolver, RequestContext } from '@onestop/platform';
 import { LandParcel } from './entities/land-parcel';
 import { LandTransaction } from './entities/land-transaction';
 import { LandUseRight } from './entities/land-use-right';
@@ -22,7 +22,7 @@ export const land = defineSubgraph({
   resolvers: [
     LandParcelResolver, LandUseRightResolver, LandTransactionResolver,
     CitizenLandRightsResolver, EnterpriseLandRightsResolver, DossierLandTransactionResolver, LandTransferResolver,
-    handoffLogResolver(DossierRef, 'land'),
+    handoffLogResolver(DossierRef, 'land'), personalDataLogResolver(CitizenRef, 'land'),
   ],
   handoffs: landHandoffs,
   orphanedTypes: [CitizenRef, EnterpriseRef, DossierRef],

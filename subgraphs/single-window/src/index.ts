@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { defineSubgraph, handoffLogResolver, RequestContext } from '@onestop/platform';
+import { defineSubgraph, handoffLogResolver, personalDataLogResolver, RequestContext } from '@onestop/platform';
 import { AdministrativeUnit } from './entities/administrative-unit';
 import { Agency } from './entities/agency';
 import { Dossier } from './entities/dossier';
@@ -23,7 +23,7 @@ export const singleWindow = defineSubgraph({
   migrations: [Initial1763800000000, ClockPause1763900000001],
   resolvers: [
     AdministrativeUnitResolver, AgencyResolver, ProcedureResolver, DossierResolver, CitizenDossiersResolver, EnterpriseDossiersResolver,
-    handoffLogResolver(Dossier, 'single-window'),
+    handoffLogResolver(Dossier, 'single-window'), personalDataLogResolver(CitizenRef, 'single-window'),
   ],
   handoffs: singleWindowHandoffs,
   orphanedTypes: [CitizenRef, EnterpriseRef],

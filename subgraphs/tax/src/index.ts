@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { defineSubgraph, handoffLogResolver } from '@onestop/platform';
+import { defineSubgraph, handoffLogResolver, personalDataLogResolver } from '@onestop/platform';
 import { TaxNotice } from './entities/tax-notice';
 import { TaxObligation } from './entities/tax-obligation';
 import { TaxPayment } from './entities/tax-payment';
@@ -20,7 +20,7 @@ export const tax = defineSubgraph({
   migrations: [Initial1763800000000],
   resolvers: [
     TaxObligationResolver, TaxNoticeResolver, DossierTaxResolver, CitizenTaxResolver, EnterpriseTaxResolver, LandParcelTaxResolver,
-    TaxPaymentResolver, handoffLogResolver(DossierRef, 'tax'),
+    TaxPaymentResolver, handoffLogResolver(DossierRef, 'tax'), personalDataLogResolver(CitizenRef, 'tax'),
   ],
   handoffs: taxHandoffs,
   orphanedTypes: [CitizenRef, EnterpriseRef, LandParcelRef, DossierRef],

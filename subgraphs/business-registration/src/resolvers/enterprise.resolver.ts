@@ -1,7 +1,7 @@
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Authorized, Arg, Args, ArgsType, Ctx, Field, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { FindOptionsWhere, In, Like } from 'typeorm';
 import {
-  BadUserInputError, byKey, PageArgs, PageOf, pageWindow, RequestContext, required, validateEnterpriseCode,
+  BadUserInputError, byKey, PageArgs, PageOf, pageWindow, RequestContext, required, validateEnterpriseCode, PersonalData, mayFollowCitizen,
 } from '@onestop/platform';
 import { EnterpriseRegistration } from '../entities/enterprise-registration';
 import { BusinessLine } from '../entities/business-line';
@@ -29,11 +29,13 @@ class EnterpriseFilterArgs extends PageArgs {
 
 @Resolver(() => Enterprise)
 export class EnterpriseResolver {
+  @Authorized('public')
   @Query(() => Enterprise, { nullable: true, description: 'An enterprise by enterprise code (= tax code); null when not registered' })
   enterprise(@Arg('enterpriseCode') enterpriseCode: string, @Ctx() ctx: RequestContext): Promise<Enterprise | null> {
     return enterpriseByCode(ctx).load(required(validateEnterpriseCode(enterpriseCode), 'enterpriseCode'));
   }
 
+  @Authorized('public')
   @Query(() => EnterprisePage, { description: 'The business register, in name order' })
   async enterprises(@Args() args: EnterpriseFilterArgs, @Ctx() ctx: RequestContext): Promise<EnterprisePage> {
     const { skip, take } = pageWindow(args);
@@ -59,6 +61,7 @@ export class EnterpriseResolver {
   }
 
   @FieldResolver(() => CitizenRef, { description: 'Người đại diện theo pháp luật' })
+  @PersonalData<Enterprise>({ subject: (e) => e.legalRepresentativePersonalNumber })
   legalRepresentative(@Root() enterprise: Enterprise): CitizenRef {
     return { personalNumber: enterprise.legalRepresentativePersonalNumber };
   }
@@ -86,8 +89,10 @@ export class EnterpriseResolver {
 
 @Resolver(() => CitizenRef)
 export class CitizenEnterprisesResolver {
+  @Authorized('citizen', 'staff', 'analyst')
   @FieldResolver(() => [Enterprise], { description: 'Enterprises this person legally represents' })
-  enterprises(@Root() citizen: CitizenRef, @Ctx() ctx: RequestContext): Promise<Enterprise[]> {
+  async enterprises(@Root() citizen: CitizenRef, @Ctx() ctx: RequestContext): Promise<Enterprise[]> {
+    if (!mayFollowCitizen(ctx.identity, citizen.personalNumber, 'enterprises')) return [];
     return enterprisesBy(ctx, 'legalRepresentativePersonalNumber').load(citizen.personalNumber);
   }
 }

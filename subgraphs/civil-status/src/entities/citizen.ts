@@ -1,3 +1,4 @@
+import { PersonalData } from '@onestop/platform';
 import { Directive, Field, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
@@ -13,14 +14,17 @@ registerEnumType(Sex, { name: 'Sex' });
 @Index('IDX_citizen_residence_commune_code', ['residenceCommuneCode'])
 @Index('IDX_citizen_full_name', ['fullName'])
 export class Citizen {
+  @PersonalData<Citizen>({ subject: (c) => c.personalNumber, mask: 'identifier' })
   @Field({ description: '12 digits: province code, century/sex digit, year of birth, serial' })
   @PrimaryColumn({ type: 'varchar', length: 12 })
   personalNumber: string;
 
+  @PersonalData<Citizen>({ subject: (c) => c.personalNumber, mask: 'name' })
   @Field()
   @Column({ type: 'varchar', length: 120 })
   fullName: string;
 
+  @PersonalData<Citizen>({ subject: (c) => c.personalNumber, mask: 'date' })
   @Field({ description: 'YYYY-MM-DD' })
   @Column({ type: 'date' })
   birthDate: string;
@@ -37,10 +41,12 @@ export class Citizen {
   @Column({ type: 'varchar', length: 2, default: 'VN' })
   nationality: string;
 
+  @PersonalData<Citizen>({ subject: (c) => c.personalNumber, mask: 'text' })
   @Field({ description: 'Quê quán' })
   @Column({ type: 'varchar', length: 200 })
   placeOfOrigin: string;
 
+  @PersonalData<Citizen>({ subject: (c) => c.personalNumber, mask: 'text' })
   @Field({ description: 'Nơi thường trú' })
   @Column({ type: 'varchar', length: 255 })
   permanentAddress: string;
@@ -55,6 +61,7 @@ export class Citizen {
   @Column({ type: 'varchar', length: 12, nullable: true })
   motherPersonalNumber: string | null;
 
+  @PersonalData<Citizen>({ subject: (c) => c.personalNumber, mask: 'hidden' })
   @Field(() => String, { nullable: true, description: 'YYYY-MM-DD, when a death was registered' })
   @Column({ type: 'date', nullable: true })
   deathDate: string | null;

@@ -1,3 +1,4 @@
+import { PersonalData } from '@onestop/platform';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
@@ -51,6 +52,7 @@ export class CivilStatusRecord {
   @Column({ type: 'varchar', length: 40, nullable: true })
   dossierCode: string | null;
 
+  @PersonalData<CivilStatusRecord>({ subject: (r) => r.subjectPersonalNumber, mask: 'hidden', readers: ['staff:CIVIL_STATUS', 'staff:SERVICE_CENTER'] })
   @Field(() => String, { nullable: true })
   @Column({ type: 'varchar', length: 500, nullable: true })
   note: string | null;

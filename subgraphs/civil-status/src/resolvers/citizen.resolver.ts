@@ -1,7 +1,8 @@
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Authorized, Arg, Args, ArgsType, Ctx, Field, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { Like } from 'typeorm';
 import {
-  BadUserInputError, PageArgs, PageOf, pageWindow, RequestContext, required, validatePersonalNumber,
+  BadUserInputError, ForbiddenError, PageArgs, PageOf, pageWindow, PersonalData, RequestContext, required, requireSelfIfCitizen,
+  validatePersonalNumber,
 } from '@onestop/platform';
 import { Citizen } from '../entities/citizen';
 import { CivilStatusRecord } from '../entities/civil-status-record';
@@ -21,11 +22,15 @@ class CitizenFilterArgs extends PageArgs {
 
 @Resolver(() => Citizen)
 export class CitizenResolver {
+  @Authorized('citizen', 'staff', 'analyst')
   @Query(() => Citizen, { nullable: true, description: 'A citizen by personal number; null when not registered here' })
   async citizen(@Arg('personalNumber') personalNumber: string, @Ctx() ctx: RequestContext): Promise<Citizen | null> {
-    return citizenByNumber(ctx).load(required(validatePersonalNumber(personalNumber), 'personalNumber'));
+    const number = required(validatePersonalNumber(personalNumber), 'personalNumber');
+    requireSelfIfCitizen(ctx.identity, number, 'civil status');
+    return citizenByNumber(ctx).load(number);
   }
 
+  @Authorized('staff:CIVIL_STATUS', 'analyst')
   @Query(() => CitizenPage, { description: 'Citizens, by residence commune and/or name prefix, in name order' })
   async citizens(@Args() args: CitizenFilterArgs, @Ctx() ctx: RequestContext): Promise<CitizenPage> {
     const { skip, take } = pageWindow(args);
@@ -35,6 +40,7 @@ export class CitizenResolver {
       where.residenceCommuneCode = args.residenceCommuneCode;
     }
     if (args.nameStartsWith) {
+      if (ctx.identity?.role === 'analyst') throw new ForbiddenError('Analysts may not search citizens by name', { role: 'analyst' });
       if (args.nameStartsWith.length > 120) throw new BadUserInputError('nameStartsWith', 'at most 120 characters');
       where.fullName = Like(`${args.nameStartsWith.replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
     }
@@ -44,11 +50,13 @@ export class CitizenResolver {
     return { items, totalCount, offset: skip };
   }
 
+  @PersonalData<Citizen>({ subject: (c) => c.personalNumber, mask: 'hidden' })
   @FieldResolver(() => Citizen, { nullable: true })
   father(@Root() citizen: Citizen, @Ctx() ctx: RequestContext): Promise<Citizen | null> | null {
     return citizen.fatherPersonalNumber ? citizenByNumber(ctx).load(citizen.fatherPersonalNumber) : null;
   }
 
+  @PersonalData<Citizen>({ subject: (c) => c.personalNumber, mask: 'hidden' })
   @FieldResolver(() => Citizen, { nullable: true })
   mother(@Root() citizen: Citizen, @Ctx() ctx: RequestContext): Promise<Citizen | null> | null {
     return citizen.motherPersonalNumber ? citizenByNumber(ctx).load(citizen.motherPersonalNumber) : null;
@@ -59,8 +67,11 @@ export class CitizenResolver {
     return !citizen.deathDate;
   }
 
+  @Authorized('citizen', 'staff:CIVIL_STATUS', 'analyst')
   @FieldResolver(() => [CivilStatusRecord], { description: 'Birth, marriage and death entries about this person' })
-  civilStatusRecords(@Root() citizen: Citizen, @Ctx() ctx: RequestContext): Promise<CivilStatusRecord[]> {
+  civilStatusRecords(@Root() citizen: Citizen, @Ctx() ctx: RequestContext): Promise<CivilStatusRecord[]> | CivilStatusRecord[] {
+    requireSelfIfCitizen(ctx.identity, citizen.personalNumber, 'civil status records');
+    if (ctx.identity?.role === 'analyst') return [];
     return recordsByPerson(ctx).load(citizen.personalNumber);
   }
 }

@@ -1,6 +1,6 @@
-import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Authorized, Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { In } from 'typeorm';
-import { BadUserInputError, groupByKey, RequestContext } from '@onestop/platform';
+import { BadUserInputError, ForbiddenError, groupByKey, RequestContext } from '@onestop/platform';
 import { CivilStatusFollowUp } from '../entities/follow-up';
 import { Citizen } from '../entities/citizen';
 import { CivilStatusRecord } from '../entities/civil-status-record';
@@ -9,11 +9,19 @@ import { citizenByNumber, recordsByDossier } from '../loaders';
 
 @Resolver(() => CivilStatusRecord)
 export class CivilStatusRecordResolver {
+  @Authorized('citizen', 'staff:CIVIL_STATUS', 'analyst')
   @Query(() => CivilStatusRecord, { nullable: true })
   async civilStatusRecord(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<CivilStatusRecord | null> {
     const numeric = Number(id);
     if (!Number.isInteger(numeric) || numeric < 1) throw new BadUserInputError('id', 'must be a positive integer');
-    return ctx.db.getRepository(CivilStatusRecord).findOneBy({ id: numeric });
+    const record = await ctx.db.getRepository(CivilStatusRecord).findOneBy({ id: numeric });
+    if (!record) return null;
+    const identity = ctx.identity;
+    if (identity?.role === 'citizen' && record.subjectPersonalNumber !== identity.subject && record.secondPersonalNumber !== identity.subject) {
+      throw new ForbiddenError('A citizen may only read civil-status records about themself', { role: 'citizen' });
+    }
+    if (identity?.role !== 'analyst') ctx.personalData.read(record.subjectPersonalNumber, 'CivilStatusRecord');
+    return record;
   }
 
   @FieldResolver(() => Citizen, { nullable: true, description: 'The child, the husband or the deceased' })
@@ -36,6 +44,8 @@ export class CivilStatusRecordResolver {
 
 @Resolver(() => DossierRef)
 export class DossierCivilStatusResolver {
+  // Reached only through a dossier single-window let the caller see (the applicant's own, or their agency's).
+  @Authorized('citizen', 'staff:CIVIL_STATUS', 'staff:SERVICE_CENTER', 'analyst')
   @FieldResolver(() => [CivilStatusRecord], { description: 'Civil-status entries registered through this dossier' })
   civilStatusRecords(@Root() dossier: DossierRef, @Ctx() ctx: RequestContext): Promise<CivilStatusRecord[]> {
     return recordsByDossier(ctx).load(dossier.code);

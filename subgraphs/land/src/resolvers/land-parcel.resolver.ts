@@ -1,4 +1,4 @@
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import { Authorized, Arg, Args, ArgsType, Ctx, Field, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { FindOptionsWhere } from 'typeorm';
 import { BadUserInputError, PageArgs, PageOf, pageWindow, parseLandParcelId, RequestContext, required } from '@onestop/platform';
 import { LandParcel } from '../entities/land-parcel';
@@ -21,12 +21,14 @@ class LandParcelFilterArgs extends PageArgs {
 
 @Resolver(() => LandParcel)
 export class LandParcelResolver {
+  @Authorized('authenticated')
   @Query(() => LandParcel, { nullable: true, description: 'A parcel by id; null when not in the cadastre' })
   landParcel(@Arg('id') id: string, @Ctx() ctx: RequestContext): Promise<LandParcel | null> {
     required(parseLandParcelId(id), 'id');
     return parcelById(ctx).load(id.trim());
   }
 
+  @Authorized('staff', 'analyst')
   @Query(() => LandParcelPage, { description: 'Parcels of a commune, by map sheet and parcel number' })
   async landParcels(@Args() args: LandParcelFilterArgs, @Ctx() ctx: RequestContext): Promise<LandParcelPage> {
     const { skip, take } = pageWindow(args);

@@ -1,5 +1,5 @@
-import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import { RequestContext, required, validateDossierCode } from '@onestop/platform';
+import { Authorized, Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { RequestContext, required, validateDossierCode, ForbiddenError, PersonalData } from '@onestop/platform';
 import { LandParcel } from '../entities/land-parcel';
 import { LandTransaction } from '../entities/land-transaction';
 import { CitizenRef, DossierRef } from '../entities/references';
@@ -7,10 +7,16 @@ import { parcelById, transactionsBy } from '../loaders';
 
 @Resolver(() => LandTransaction)
 export class LandTransactionResolver {
+  @Authorized('citizen', 'staff:LAND', 'staff:TAX', 'staff:SERVICE_CENTER', 'analyst')
   @Query(() => LandTransaction, { nullable: true, description: 'The land registration handled for a dossier' })
   async landTransaction(@Arg('dossierCode') dossierCode: string, @Ctx() ctx: RequestContext): Promise<LandTransaction | null> {
     const found = await transactionsBy(ctx, 'dossierCode').load(required(validateDossierCode(dossierCode), 'dossierCode'));
-    return found[0] ?? null;
+    const transaction = found[0] ?? null;
+    const identity = ctx.identity;
+    if (transaction && identity?.role === 'citizen' && ![transaction.transferorPersonalNumber, transaction.transfereePersonalNumber].includes(identity.subject)) {
+      throw new ForbiddenError('A citizen may only read land transactions they are a party to', { role: 'citizen' });
+    }
+    return transaction;
   }
 
   @FieldResolver(() => LandParcel)
@@ -21,11 +27,13 @@ export class LandTransactionResolver {
   }
 
   @FieldResolver(() => CitizenRef, { nullable: true, description: 'Bên chuyển nhượng / tặng cho' })
+  @PersonalData<LandTransaction>({ subject: (t) => t.transferorPersonalNumber })
   transferor(@Root() transaction: LandTransaction): CitizenRef | null {
     return transaction.transferorPersonalNumber ? { personalNumber: transaction.transferorPersonalNumber } : null;
   }
 
   @FieldResolver(() => CitizenRef, { nullable: true, description: 'Bên nhận' })
+  @PersonalData<LandTransaction>({ subject: (t) => t.transfereePersonalNumber })
   transferee(@Root() transaction: LandTransaction): CitizenRef | null {
     return transaction.transfereePersonalNumber ? { personalNumber: transaction.transfereePersonalNumber } : null;
   }

@@ -1,4 +1,4 @@
-import { Arg, Ctx, Field, Float, InputType, Mutation, Resolver } from 'type-graphql';
+import { Authorized, Arg, Ctx, Field, Float, InputType, Mutation, Resolver } from 'type-graphql';
 import { MaxLength } from 'class-validator';
 import {
   ConflictError, NotFoundError, RequestContext, required, sendFromInput, statusReport, validateDossierCode,
@@ -46,6 +46,7 @@ async function openTransaction(ctx: RequestContext, manager: Parameters<typeof t
 
 @Resolver(() => LandTransaction)
 export class LandTransferResolver {
+  @Authorized('staff:LAND')
   @Mutation(() => LandTransaction, { description: 'Appraise a transfer and send the cadastral information to tax; the land clock pauses (status 6)' })
   appraiseLandTransfer(@Arg('input') input: AppraiseLandTransferInput, @Ctx() ctx: RequestContext): Promise<LandTransaction> {
     return ctx.db.transaction(async (manager) => {
@@ -76,6 +77,7 @@ export class LandTransferResolver {
     });
   }
 
+  @Authorized('staff:LAND')
   @Mutation(() => LandTransaction, { description: 'Register the change and issue the certificate once obligations are paid; the result goes back to the service center' })
   issueLandCertificate(@Arg('input') input: IssueLandCertificateInput, @Ctx() ctx: RequestContext): Promise<LandTransaction> {
     return ctx.db.transaction(async (manager) => {

@@ -1,5 +1,5 @@
-import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import { RequestContext } from '@onestop/platform';
+import { Authorized, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { RequestContext, PersonalData, mayFollowCitizen } from '@onestop/platform';
 import { LandParcel } from '../entities/land-parcel';
 import { LandUseRight } from '../entities/land-use-right';
 import { CitizenRef, EnterpriseRef } from '../entities/references';
@@ -15,6 +15,7 @@ export class LandUseRightResolver {
   }
 
   @FieldResolver(() => CitizenRef, { nullable: true, description: 'The holder, when a person' })
+  @PersonalData<LandUseRight>({ subject: (r) => r.holderPersonalNumber })
   holderCitizen(@Root() right: LandUseRight): CitizenRef | null {
     return right.holderPersonalNumber ? { personalNumber: right.holderPersonalNumber } : null;
   }
@@ -27,14 +28,17 @@ export class LandUseRightResolver {
 
 @Resolver(() => CitizenRef)
 export class CitizenLandRightsResolver {
+  @Authorized('citizen', 'staff', 'analyst')
   @FieldResolver(() => [LandUseRight], { description: 'Land-use rights this person holds now' })
-  landRights(@Root() citizen: CitizenRef, @Ctx() ctx: RequestContext): Promise<LandUseRight[]> {
+  async landRights(@Root() citizen: CitizenRef, @Ctx() ctx: RequestContext): Promise<LandUseRight[]> {
+    if (!mayFollowCitizen(ctx.identity, citizen.personalNumber, 'land rights')) return [];
     return rightsBy(ctx, 'holderPersonalNumber', true).load(citizen.personalNumber);
   }
 }
 
 @Resolver(() => EnterpriseRef)
 export class EnterpriseLandRightsResolver {
+  @Authorized('staff', 'analyst')
   @FieldResolver(() => [LandUseRight], { description: 'Land-use rights this enterprise holds now' })
   landRights(@Root() enterprise: EnterpriseRef, @Ctx() ctx: RequestContext): Promise<LandUseRight[]> {
     return rightsBy(ctx, 'holderEnterpriseCode', true).load(enterprise.enterpriseCode);

@@ -1,3 +1,4 @@
+import { PersonalData } from '@onestop/platform';
 import { Directive, Field, Int, ObjectType } from 'type-graphql';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { Channel, DossierStatus } from './dossier-status';
@@ -19,6 +20,7 @@ export class Dossier {
   @Column({ type: 'varchar', length: 40 })
   procedureCode: string;
 
+  @PersonalData<Dossier>({ subject: (d) => d.applicantPersonalNumber, mask: 'name' })
   @Field()
   @Column({ type: 'varchar', length: 120 })
   applicantName: string;

@@ -1,9 +1,11 @@
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, InputType, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, InputType, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Length, MaxLength } from 'class-validator';
 import { Between, FindOptionsWhere, In } from 'typeorm';
 import {
-  BadUserInputError, PageArgs, PageOf, pageWindow, RequestContext, required, sendFromInput, validateDossierCode, validateProcedureCode,
+  BadUserInputError, isMaskedIdentifier, PageArgs, PersonalData, PageOf, pageWindow, RequestContext, required, requireSelfIfCitizen, sendFromInput,
+  validateDossierCode, validateProcedureCode,
 } from '@onestop/platform';
+import { dossierScope, guardDossier, mayReadDossier } from '../access';
 import { Agency } from '../entities/agency';
 import { Dossier } from '../entities/dossier';
 import { DossierEvent } from '../entities/dossier-event';
@@ -81,11 +83,13 @@ class SubmitDossierInput {
 
 @Resolver(() => Dossier)
 export class DossierResolver {
-  @Query(() => Dossier, { nullable: true, description: 'Tra cứu hồ sơ: a dossier by its code' })
-  dossier(@Arg('code') code: string, @Ctx() ctx: RequestContext): Promise<Dossier | null> {
-    return dossierByCode(ctx).load(required(validateDossierCode(code), 'code'));
+  @Authorized('citizen', 'staff', 'analyst')
+  @Query(() => Dossier, { nullable: true, description: 'Tra cứu hồ sơ: a dossier by its code (the applicant\'s own, or one of the officer\'s agency)' })
+  async dossier(@Arg('code') code: string, @Ctx() ctx: RequestContext): Promise<Dossier | null> {
+    return guardDossier(ctx.identity, await dossierByCode(ctx).load(required(validateDossierCode(code), 'code')));
   }
 
+  @Authorized('citizen', 'staff', 'analyst')
   @Query(() => DossierPage, { description: 'Dossiers, newest first, filtered for an officer\'s inbox or a report' })
   async dossiers(@Args() args: DossierFilterArgs, @Ctx() ctx: RequestContext): Promise<DossierPage> {
     const { skip, take } = pageWindow(args);
@@ -100,17 +104,26 @@ export class DossierResolver {
       if (from > to) throw new BadUserInputError('receivedFrom', 'must not be after receivedTo');
       where.receivedAt = Between(from, to);
     }
+    const scoped = dossierScope(ctx.identity, where);
+    if (!scoped.length) return { items: [], totalCount: 0, offset: skip };
     const [items, totalCount] = await ctx.db
       .getRepository(Dossier)
-      .findAndCount({ where, order: { receivedAt: 'DESC', code: 'DESC' }, skip, take });
+      .findAndCount({ where: scoped, order: { receivedAt: 'DESC', code: 'DESC' }, skip, take });
     return { items, totalCount, offset: skip };
   }
 
   @Mutation(() => Dossier, {
     description: 'Receive a dossier: gives it a code and an appointment (form 01); with handoff details, transfers it to the handling agency in the same step',
   })
+  @Authorized('citizen', 'staff:SERVICE_CENTER')
   submitDossier(@Arg('input') input: SubmitDossierInput, @Ctx() ctx: RequestContext): Promise<Dossier> {
+    requireSelfIfCitizen(ctx.identity, input.applicantPersonalNumber, 'dossiers: applicantPersonalNumber must be your own');
+    const identity = ctx.identity;
+    if ((identity?.role === 'officer' || identity?.role === 'agency-system') && input.receivingAgencyCode !== identity.agency) {
+      throw new BadUserInputError('input.receivingAgencyCode', `must be your own agency (${identity.agency})`);
+    }
     return receiveDossier(ctx.db, input, new Date(), async (manager, dossier, procedure) => {
+      if (dossier.applicantPersonalNumber) ctx.personalData.wrote(dossier.applicantPersonalNumber, 'Dossier.submitDossier');
       const handoff = handoffForSubmission(procedure, input, dossier.code, input.officerId);
       if (!handoff) return;
       await sendFromInput(ctx.handoffs, manager, handoff.request, handoff.field);
@@ -141,6 +154,7 @@ export class DossierResolver {
   }
 
   @FieldResolver(() => CitizenRef, { nullable: true, description: 'The applicant, when a person' })
+  @PersonalData<Dossier>({ subject: (d) => d.applicantPersonalNumber })
   applicant(@Root() dossier: Dossier): CitizenRef | null {
     return dossier.applicantPersonalNumber ? { personalNumber: dossier.applicantPersonalNumber } : null;
   }
@@ -163,16 +177,22 @@ export class DossierResolver {
 
 @Resolver(() => CitizenRef)
 export class CitizenDossiersResolver {
-  @FieldResolver(() => [Dossier], { description: 'Dossiers this person filed, newest first' })
-  dossiers(@Root() citizen: CitizenRef, @Ctx() ctx: RequestContext): Promise<Dossier[]> {
-    return dossiersByApplicant(ctx, 'applicantPersonalNumber').load(citizen.personalNumber);
+  @Authorized('citizen', 'staff', 'analyst')
+  @FieldResolver(() => [Dossier], { description: 'Dossiers this person filed, newest first (staff: those of their agency)' })
+  async dossiers(@Root() citizen: CitizenRef, @Ctx() ctx: RequestContext): Promise<Dossier[]> {
+    requireSelfIfCitizen(ctx.identity, citizen.personalNumber, 'dossiers');
+    if (isMaskedIdentifier(citizen.personalNumber)) return [];
+    const dossiers = await dossiersByApplicant(ctx, 'applicantPersonalNumber').load(citizen.personalNumber);
+    return dossiers.filter((dossier) => mayReadDossier(ctx.identity, dossier));
   }
 }
 
 @Resolver(() => EnterpriseRef)
 export class EnterpriseDossiersResolver {
-  @FieldResolver(() => [Dossier], { description: 'Dossiers this enterprise filed, newest first' })
-  dossiers(@Root() enterprise: EnterpriseRef, @Ctx() ctx: RequestContext): Promise<Dossier[]> {
-    return dossiersByApplicant(ctx, 'applicantEnterpriseCode').load(enterprise.enterpriseCode);
+  @Authorized('staff', 'analyst')
+  @FieldResolver(() => [Dossier], { description: 'Dossiers this enterprise filed, newest first (staff: those of their agency)' })
+  async dossiers(@Root() enterprise: EnterpriseRef, @Ctx() ctx: RequestContext): Promise<Dossier[]> {
+    const dossiers = await dossiersByApplicant(ctx, 'applicantEnterpriseCode').load(enterprise.enterpriseCode);
+    return dossiers.filter((dossier) => mayReadDossier(ctx.identity, dossier));
   }
 }

@@ -1,4 +1,4 @@
-import { Arg, Args, ArgsType, Ctx, Field, Query, Resolver } from 'type-graphql';
+import { Authorized, Arg, Args, ArgsType, Ctx, Field, Query, Resolver } from 'type-graphql';
 import { Like } from 'typeorm';
 import { BadUserInputError, PageArgs, PageOf, pageWindow, RequestContext, required, validateProcedureCode } from '@onestop/platform';
 import { AdministrativeLevel } from '../entities/administrative-unit';
@@ -23,11 +23,13 @@ class ProcedureFilterArgs extends PageArgs {
 
 @Resolver(() => Procedure)
 export class ProcedureResolver {
+  @Authorized('public')
   @Query(() => Procedure, { nullable: true })
   procedure(@Arg('code') code: string, @Ctx() ctx: RequestContext): Promise<Procedure | null> {
     return procedureByCode(ctx).load(required(validateProcedureCode(code), 'code'));
   }
 
+  @Authorized('public')
   @Query(() => ProcedurePage, { description: 'The procedure catalogue (danh mục thủ tục hành chính)' })
   async procedures(@Args() args: ProcedureFilterArgs, @Ctx() ctx: RequestContext): Promise<ProcedurePage> {
     const { skip, take } = pageWindow(args);

@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Authorized, Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { IsNull, LessThanOrEqual, MoreThan } from 'typeorm';
 import { BadUserInputError, RequestContext } from '@onestop/platform';
 import { AdministrativeLevel, AdministrativeUnit } from '../entities/administrative-unit';
@@ -17,12 +17,14 @@ function validOn(unit: AdministrativeUnit, day: string): boolean {
 
 @Resolver(() => AdministrativeUnit)
 export class AdministrativeUnitResolver {
+  @Authorized('public')
   @Query(() => AdministrativeUnit, { nullable: true })
   administrativeUnit(@Arg('code') code: string, @Ctx() ctx: RequestContext): Promise<AdministrativeUnit | null> {
     if (!/^\d{2,5}$/.test(code)) throw new BadUserInputError('code', 'must be 2 to 5 digits');
     return unitByCode(ctx).load(code);
   }
 
+  @Authorized('public')
   @Query(() => [AdministrativeUnit], { description: 'Units in force on a date (default: today), by level and parent' })
   administrativeUnits(
     @Ctx() ctx: RequestContext,
@@ -62,6 +64,7 @@ export class AdministrativeUnitResolver {
 
 @Resolver(() => Agency)
 export class AgencyResolver {
+  @Authorized('public')
   @Query(() => [Agency])
   agencies(
     @Ctx() ctx: RequestContext,

@@ -1,5 +1,5 @@
-import { Arg, Ctx, FieldResolver, Float, Query, Resolver, Root } from 'type-graphql';
-import { BadUserInputError, RequestContext } from '@onestop/platform';
+import { Authorized, Arg, Ctx, FieldResolver, Float, Query, Resolver, Root } from 'type-graphql';
+import { BadUserInputError, RequestContext, ForbiddenError } from '@onestop/platform';
 import { TaxNotice } from '../entities/tax-notice';
 import { TaxObligation } from '../entities/tax-obligation';
 import { noticesByDossier, obligationsBy } from '../loaders';
@@ -7,10 +7,19 @@ import { DossierRef } from '../entities/references';
 
 @Resolver(() => TaxNotice)
 export class TaxNoticeResolver {
+  @Authorized('citizen', 'staff:TAX', 'staff:LAND', 'analyst')
   @Query(() => TaxNotice, { nullable: true })
-  taxNotice(@Arg('noticeNumber') noticeNumber: string, @Ctx() ctx: RequestContext): Promise<TaxNotice | null> {
+  async taxNotice(@Arg('noticeNumber') noticeNumber: string, @Ctx() ctx: RequestContext): Promise<TaxNotice | null> {
     if (!/^[0-9A-Za-z/.-]{1,30}$/.test(noticeNumber)) throw new BadUserInputError('noticeNumber', 'at most 30 letters, digits, / . -');
-    return ctx.db.getRepository(TaxNotice).findOneBy({ noticeNumber });
+    const notice = await ctx.db.getRepository(TaxNotice).findOneBy({ noticeNumber });
+    const identity = ctx.identity;
+    if (notice && identity?.role === 'citizen') {
+      const lines = await obligationsBy(ctx, 'noticeId').load(notice.id);
+      if (!lines.some((line) => line.taxpayerPersonalNumber === identity.subject)) {
+        throw new ForbiddenError('A citizen may only read their own tax notices', { role: 'citizen' });
+      }
+    }
+    return notice;
   }
 
   @FieldResolver(() => [TaxObligation], { description: 'The amounts to pay' })

@@ -1,9 +1,6 @@
-import { Args, ArgsType, Ctx, Field, FieldResolver, Float, Query, Resolver, Root } from 'type-graphql';
+import { Authorized, Args, ArgsType, Ctx, Field, FieldResolver, Float, Query, Resolver, Root } from 'type-graphql';
 import { FindOptionsWhere } from 'typeorm';
-import {
-  BadUserInputError, PageArgs, PageOf, pageWindow, RequestContext, required, validateEnterpriseCode, validatePersonalNumber,
-  WorkingCalendar,
-} from '@onestop/platform';
+import { BadUserInputError, PageArgs, PageOf, pageWindow, RequestContext, required, validateEnterpriseCode, validatePersonalNumber, WorkingCalendar, requireSelfIfCitizen, PersonalData } from '@onestop/platform';
 import { TaxNotice } from '../entities/tax-notice';
 import { TaxObligation, TaxObligationStatus } from '../entities/tax-obligation';
 import { TaxPayment } from '../entities/tax-payment';
@@ -30,12 +27,14 @@ class TaxObligationFilterArgs extends PageArgs {
 
 @Resolver(() => TaxObligation)
 export class TaxObligationResolver {
+  @Authorized('citizen', 'staff:TAX', 'analyst')
   @Query(() => TaxObligationPage, { description: 'One taxpayer\'s obligations, latest due first' })
   async taxObligations(@Args() args: TaxObligationFilterArgs, @Ctx() ctx: RequestContext): Promise<TaxObligationPage> {
     const { skip, take } = pageWindow(args);
     if (!args.taxpayerPersonalNumber === !args.taxpayerEnterpriseCode) {
       throw new BadUserInputError('taxpayerPersonalNumber', 'give exactly one of taxpayerPersonalNumber or taxpayerEnterpriseCode');
     }
+    requireSelfIfCitizen(ctx.identity, args.taxpayerPersonalNumber, 'tax obligations');
     const where: FindOptionsWhere<TaxObligation> = args.taxpayerPersonalNumber
       ? { taxpayerPersonalNumber: required(validatePersonalNumber(args.taxpayerPersonalNumber), 'taxpayerPersonalNumber') }
       : { taxpayerEnterpriseCode: required(validateEnterpriseCode(args.taxpayerEnterpriseCode), 'taxpayerEnterpriseCode') };
@@ -68,6 +67,7 @@ export class TaxObligationResolver {
   }
 
   @FieldResolver(() => CitizenRef, { nullable: true })
+  @PersonalData<TaxObligation>({ subject: (o) => o.taxpayerPersonalNumber })
   taxpayerCitizen(@Root() obligation: TaxObligation): CitizenRef | null {
     return obligation.taxpayerPersonalNumber ? { personalNumber: obligation.taxpayerPersonalNumber } : null;
   }

@@ -1,4 +1,4 @@
-import { Arg, Ctx, Field, InputType, Mutation, Resolver } from 'type-graphql';
+import { Authorized, Arg, Ctx, Field, InputType, Mutation, Resolver } from 'type-graphql';
 import { Length } from 'class-validator';
 import { In } from 'typeorm';
 import { ConflictError, NotFoundError, RequestContext, rowLock } from '@onestop/platform';
@@ -26,6 +26,7 @@ class ConfirmTaxPaymentInput {
 
 @Resolver(() => TaxNotice)
 export class TaxPaymentResolver {
+  @Authorized('staff:TAX')
   @Mutation(() => TaxNotice, { description: 'Record the payment of a notice; for a land dossier, the land office is told it may issue the certificate' })
   confirmTaxPayment(@Arg('input') input: ConfirmTaxPaymentInput, @Ctx() ctx: RequestContext): Promise<TaxNotice> {
     return ctx.db.transaction(async (manager) => {

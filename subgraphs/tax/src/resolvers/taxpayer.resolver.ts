@@ -1,5 +1,5 @@
-import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import { RequestContext } from '@onestop/platform';
+import { Authorized, Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { RequestContext, mayFollowCitizen } from '@onestop/platform';
 import { TaxObligation, TaxObligationStatus } from '../entities/tax-obligation';
 import { TaxProfile } from '../entities/tax-profile';
 import { CitizenRef, EnterpriseRef, LandParcelRef } from '../entities/references';
@@ -11,23 +11,27 @@ function withStatus(rows: TaxObligation[], status?: TaxObligationStatus | null):
 
 @Resolver(() => CitizenRef)
 export class CitizenTaxResolver {
+  @Authorized('citizen', 'staff:TAX', 'staff:LAND', 'analyst')
   @FieldResolver(() => [TaxObligation], { description: 'This person\'s obligations, latest due first' })
   async taxObligations(
     @Root() citizen: CitizenRef,
     @Ctx() ctx: RequestContext,
     @Arg('status', () => TaxObligationStatus, { nullable: true }) status?: TaxObligationStatus | null,
   ): Promise<TaxObligation[]> {
+    if (!mayFollowCitizen(ctx.identity, citizen.personalNumber, 'tax obligations')) return [];
     return withStatus(await obligationsBy(ctx, 'taxpayerPersonalNumber').load(citizen.personalNumber), status);
   }
 }
 
 @Resolver(() => EnterpriseRef)
 export class EnterpriseTaxResolver {
+  @Authorized('staff', 'analyst')
   @FieldResolver(() => TaxProfile, { nullable: true })
   taxProfile(@Root() enterprise: EnterpriseRef, @Ctx() ctx: RequestContext): Promise<TaxProfile | null> {
     return profileByEnterprise(ctx).load(enterprise.enterpriseCode);
   }
 
+  @Authorized('staff:TAX', 'staff:BUSINESS_REGISTRATION', 'analyst')
   @FieldResolver(() => [TaxObligation])
   async taxObligations(
     @Root() enterprise: EnterpriseRef,
@@ -40,6 +44,7 @@ export class EnterpriseTaxResolver {
 
 @Resolver(() => LandParcelRef)
 export class LandParcelTaxResolver {
+  @Authorized('staff:TAX', 'staff:LAND', 'analyst')
   @FieldResolver(() => [TaxObligation], { description: 'Land taxes and fees assessed on this parcel' })
   landTaxes(@Root() parcel: LandParcelRef, @Ctx() ctx: RequestContext): Promise<TaxObligation[]> {
     return obligationsBy(ctx, 'parcelId').load(parcel.id);

@@ -1,0 +1,248 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import {
+  authKeysDir, DEV_ISSUER_KEY, IDENTITY_HEADER, Identity, IdentitySigner, identitySignerFromEnv, jwtVerifierFromEnv, mintDevToken,
+} from '@onestop/platform';
+import { startGateway } from '@onestop/gateway';
+import { ROOT, SUPERGRAPH_PATH } from '../subgraphs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { seedDemoData } from '../demo-data';
+import { JUSTICE_DEPARTMENT, TAX_OFFICE } from '../demo-data/reference';
+import { findRichCitizen } from '../examples';
+import { ADMIN, startStack, Stack } from '../stack';
+import { graphql, GraphQLResponse, tempDir } from '../testing';
+
+/**
+ * The security probes of the graph on the embedded default: each is refused with a clear error and goes on record,
+ * and the same question from the right caller is answered.
+ */
+const env = { DATA_DIR: tempDir('security'), DB_URL: '' };
+const TAX_OFFICER: Identity = { role: 'officer', subject: 'thue.tranthib', agency: TAX_OFFICE, sector: 'TAX' };
+const CIVIL_STATUS_OFFICER: Identity = { role: 'officer', subject: 'hotich.lethic', agency: JUSTICE_DEPARTMENT, sector: 'CIVIL_STATUS' };
+const ANALYST: Identity = { role: 'analyst', subject: 'phantich.vo' };
+
+function codes(response: GraphQLResponse): string[] {
+  return (response.errors ?? []).map((error) => String(error.extensions?.code));
+}
+
+function assertDenied(response: GraphQLResponse, code: 'FORBIDDEN' | 'UNAUTHENTICATED', what: string) {
+  assert.ok(codes(response).includes(code), `${what}: expected ${code}, got ${JSON.stringify(response.errors ?? response.data)}`);
+  for (const error of response.errors ?? []) assert.equal(JSON.stringify(error).includes('    at '), false, 'stack frame leaked');
+}
+
+describe('security: who may read what, through the gateway only', () => {
+  let stack: Stack;
+  let gateway = '';
+  const headers = new Map<string, Record<string, string>>();
+  const as = (who: string) => headers.get(who)!;
+  let citizenA = '';
+  let citizenB = '';
+  let dossierOfB = '';
+  let parcelOfB = '';
+  let recordId = '';
+
+  before(async () => {
+    await seedDemoData({ citizens: 400, env });
+    stack = await startStack({ env, basePort: 14400, output: 'quiet' });
+    gateway = stack.gatewayUrl;
+    headers.set('admin', await stack.as(ADMIN));
+    citizenA = (await findRichCitizen(gateway, as('admin')))!;
+    const found = await graphql(gateway, '{ dossiers(limit: 100) { items { code applicant { personalNumber } } } }', undefined, as('admin'));
+    assert.equal(found.errors, undefined, JSON.stringify(found.errors));
+    const other = found.data!.dossiers.items.find((d: any) => d.applicant && d.applicant.personalNumber !== citizenA);
+    citizenB = other.applicant.personalNumber;
+    dossierOfB = other.code;
+    const holders = await graphql(gateway, `query($n: String!) { citizen(personalNumber: $n) { landRights { parcel { id } } civilStatusRecords { id } } }`,
+      { n: citizenA }, as('admin'));
+    recordId = holders.data!.citizen.civilStatusRecords[0]?.id;
+    const rightsOfOthers = await graphql(gateway, `{ enterprises(limit: 100) { items { legalRepresentative { personalNumber landRights { parcel { id } } } } } }`, undefined, as('admin'));
+    const holder = rightsOfOthers.data!.enterprises.items.map((e: any) => e.legalRepresentative)
+      .find((p: any) => p.personalNumber !== citizenA && p.landRights.length);
+    parcelOfB = holder.landRights[0].parcel.id;
+    headers.set('holderOfParcel', { 'x-holder': holder.personalNumber });
+    headers.set('citizenA', await stack.as({ role: 'citizen', subject: citizenA }));
+    headers.set('taxOfficer', await stack.as(TAX_OFFICER));
+    headers.set('civilStatusOfficer', await stack.as(CIVIL_STATUS_OFFICER));
+    headers.set('analyst', await stack.as(ANALYST));
+    assert.ok(citizenA && citizenB && dossierOfB && parcelOfB && recordId, 'demo data lacks the cases the probes need');
+  });
+
+  after(async () => {
+    await stack?.stop();
+  });
+
+  test('no token: personal data is refused (UNAUTHENTICATED); public reference data still answers', async () => {
+    const personal = await graphql(gateway, 'query($n: String!) { citizen(personalNumber: $n) { fullName } }', { n: citizenA });
+    assertDenied(personal, 'UNAUTHENTICATED', 'anonymous citizen()');
+    assert.equal(personal.data?.citizen ?? null, null);
+    const catalogue = await graphql(gateway, '{ procedures(limit: 3) { totalCount items { code name } } }');
+    assert.equal(catalogue.errors, undefined, JSON.stringify(catalogue.errors));
+    assert.ok(catalogue.data!.procedures.totalCount > 0);
+  });
+
+  test('expired, badly signed, foreign-issuer and malformed tokens are refused with 401 before anything runs', async () => {
+    const query = '{ procedures(limit: 1) { totalCount } }';
+    const expired = await mintDevToken({ role: 'admin', subject: 'x' }, { env, issuedAt: Math.floor(Date.now() / 1000) - 7200, ttlSeconds: 60 });
+    const foreignKey = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const forged = await mintDevToken({ role: 'admin', subject: 'x' }, { env, privateKeyPem: foreignKey });
+    const wrongIssuer = await mintDevToken({ role: 'admin', subject: 'x' }, { env, issuer: 'someone-else' });
+    const wrongAudience = await mintDevToken({ role: 'admin', subject: 'x' }, { env, audience: 'another-app' });
+    const cases: [string, string, RegExp][] = [
+      ['expired', `Bearer ${expired}`, /expired/],
+      ['signed with another key', `Bearer ${forged}`, /signature|no trusted key/],
+      ['another issuer', `Bearer ${wrongIssuer}`, /iss/],
+      ['another audience', `Bearer ${wrongAudience}`, /aud/],
+      ['not a JWT', 'Bearer not.a.jwt', /malformed|not accepted/],
+      ['not a bearer', 'Basic YWRtaW46YWRtaW4=', /Bearer/],
+    ];
+    for (const [what, authorization, reason] of cases) {
+      const response = await graphql(gateway, query, undefined, { authorization, 'x-request-id': `sec-token-${what.replace(/\W+/g, '-')}` });
+      assert.equal(response.status, 401, `${what}: status ${response.status}`);
+      assertDenied(response, 'UNAUTHENTICATED', what);
+      assert.match(response.errors![0].message, reason, what);
+      assert.equal(response.data ?? null, null);
+    }
+    const logged = stack.gateway.output.join('\n');
+    assert.match(logged, /access denied.*sec-token-expired/, 'the refused token is on record with its request id');
+  });
+
+  test('citizen A asking for citizen B: directly, by dossier, and through nested federated fields', async () => {
+    const direct = await graphql(gateway, 'query($n: String!) { citizen(personalNumber: $n) { fullName } }', { n: citizenB }, as('citizenA'));
+    assertDenied(direct, 'FORBIDDEN', 'citizen(B) as A');
+    const dossier = await graphql(gateway, 'query($c: String!) { dossier(code: $c) { code applicantName } }', { c: dossierOfB }, as('citizenA'));
+    assertDenied(dossier, 'FORBIDDEN', 'dossier of B as A');
+    const nested = await graphql(gateway, 'query($id: String!) { landParcel(id: $id) { id rights { holderCitizen { personalNumber fullName } } } }',
+      { id: parcelOfB }, as('citizenA'));
+    assertDenied(nested, 'FORBIDDEN', 'landParcel → rights → holderCitizen (B) as A');
+    assert.equal(JSON.stringify(nested.data ?? {}).includes(as('holderOfParcel')['x-holder']), false, 'B\'s number leaked');
+    const list = await graphql(gateway, '{ dossiers(limit: 50) { items { applicant { personalNumber } } } }', undefined, as('citizenA'));
+    assert.equal(list.errors, undefined, JSON.stringify(list.errors));
+    for (const item of list.data!.dossiers.items) assert.equal(item.applicant.personalNumber, citizenA, 'a citizen lists only their own dossiers');
+    const taxOfB = await graphql(gateway, 'query($n: String!) { taxObligations(taxpayerPersonalNumber: $n) { totalCount } }', { n: citizenB }, as('citizenA'));
+    assertDenied(taxOfB, 'FORBIDDEN', 'taxObligations of B as A');
+    // The same citizen about themself: answered, from all five subgraphs.
+    const own = await graphql(gateway, `query($n: String!) { citizen(personalNumber: $n) { personalNumber fullName
+      dossiers { code } landRights { certificateSerial } taxObligations { amount } enterprises { name } civilStatusRecords { type } } }`,
+    { n: citizenA }, as('citizenA'));
+    assert.equal(own.errors, undefined, JSON.stringify(own.errors));
+    assert.equal(own.data!.citizen.personalNumber, citizenA);
+  });
+
+  test('a tax officer may not read civil-status records; the civil-status officer may', async () => {
+    const byId = await graphql(gateway, 'query($id: ID!) { civilStatusRecord(id: $id) { type registeredOn } }', { id: recordId }, as('taxOfficer'));
+    assertDenied(byId, 'FORBIDDEN', 'civilStatusRecord as tax officer');
+    const viaCitizen = await graphql(gateway, 'query($n: String!) { citizen(personalNumber: $n) { civilStatusRecords { type } } }', { n: citizenA }, as('taxOfficer'));
+    assertDenied(viaCitizen, 'FORBIDDEN', 'citizen → civilStatusRecords as tax officer');
+    const allowed = await graphql(gateway, 'query($id: ID!) { civilStatusRecord(id: $id) { type registeredOn subject { fullName } } }', { id: recordId }, as('civilStatusOfficer'));
+    assert.equal(allowed.errors, undefined, JSON.stringify(allowed.errors));
+    assert.ok(allowed.data!.civilStatusRecord.type);
+    const notTaxMutation = await graphql(gateway, 'mutation { appraiseLandTransfer(input: { dossierCode: "000.00.00.H99-250101-0001" }) { id } }', undefined, as('taxOfficer'));
+    assertDenied(notTaxMutation, 'FORBIDDEN', 'land mutation as tax officer');
+  });
+
+  test('an analyst sees personal numbers and names masked, never raw', async () => {
+    const response = await graphql(gateway, `{ citizens(limit: 20) { items { personalNumber fullName birthDate sex } }
+      dossiers(limit: 20) { items { applicantName applicant { personalNumber } } } }`, undefined, as('analyst'));
+    assert.equal(response.errors, undefined, JSON.stringify(response.errors));
+    for (const citizen of response.data!.citizens.items) {
+      assert.match(citizen.personalNumber, /^\d{4}\*{6}\d{2}$/);
+      assert.match(citizen.birthDate, /^\d{4}-\*\*-\*\*$/);
+      assert.match(citizen.fullName, /^(\S\. ?)+$/u);
+    }
+    for (const dossier of response.data!.dossiers.items) {
+      if (dossier.applicant) assert.match(dossier.applicant.personalNumber, /\*/);
+    }
+    const raw = JSON.stringify(response.data);
+    assert.equal(raw.includes(citizenA), false, 'a raw personal number reached the analyst');
+    const byName = await graphql(gateway, '{ citizens(nameStartsWith: "Nguyễn") { totalCount } }', undefined, as('analyst'));
+    assertDenied(byName, 'FORBIDDEN', 'analyst name search');
+  });
+
+  test('a subgraph refuses requests that did not come through the gateway', async () => {
+    const civilStatus = stack.subgraphs.find((s) => s.name === 'civil-status')!;
+    const query = 'query($n: String!) { citizen(personalNumber: $n) { fullName } }';
+    const none = await graphql(civilStatus.url, query, { n: citizenA });
+    assert.equal(none.status, 401);
+    assertDenied(none, 'UNAUTHENTICATED', 'no gateway identity');
+    const foreign = new IdentitySigner(generateKeyPairSync('ed25519').privateKey);
+    const forged = await graphql(civilStatus.url, query, { n: citizenA }, { [IDENTITY_HEADER]: foreign.tokenFor(ADMIN) });
+    assert.equal(forged.status, 401);
+    const expiredSigner = identitySignerFromEnv(env);
+    const expired = await graphql(civilStatus.url, query, { n: citizenA }, { [IDENTITY_HEADER]: expiredSigner.tokenFor(ADMIN, Date.now() - 3_600_000) });
+    assert.equal(expired.status, 401);
+    assert.match(expired.errors![0].message, /expired/);
+    const entities = await graphql(civilStatus.url, 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Citizen { fullName } } }',
+      { r: [{ __typename: 'Citizen', personalNumber: citizenA }] });
+    assert.equal(entities.status, 401, '_entities is behind the gateway too');
+    const valid = await graphql(civilStatus.url, query, { n: citizenA }, { [IDENTITY_HEADER]: identitySignerFromEnv(env).tokenFor(ADMIN) });
+    assert.equal(valid.errors, undefined, 'the gateway\'s own identity is accepted');
+    assert.match(civilStatus.output.join('\n'), /access denied/);
+  });
+
+  test('every read of personal data is on record, and the citizen can see who read it', async () => {
+    const requestId = `sec-pii-${Date.now()}`;
+    const read = await graphql(gateway, 'query($n: String!) { citizen(personalNumber: $n) { fullName birthDate } }', { n: citizenA },
+      { ...as('taxOfficer'), 'x-request-id': requestId });
+    assert.equal(read.errors, undefined, JSON.stringify(read.errors));
+    const log = await graphql(gateway, `query($n: String!) { citizen(personalNumber: $n) {
+      civilStatusPersonalDataAccessLog(limit: 50) { accessorRole accessorAgency accessor fields requestId action at } } }`,
+    { n: citizenA }, as('citizenA'));
+    assert.equal(log.errors, undefined, JSON.stringify(log.errors));
+    const entry = log.data!.citizen.civilStatusPersonalDataAccessLog.find((e: any) => e.requestId === requestId);
+    assert.ok(entry, 'the officer\'s read is on record under its request id');
+    assert.equal(entry.accessorRole, 'officer');
+    assert.equal(entry.accessorAgency, TAX_OFFICE);
+    assert.equal(entry.accessor, TAX_OFFICER.subject);
+    assert.match(entry.fields, /Citizen\.birthDate/);
+    assert.match(entry.fields, /Citizen\.fullName/);
+    const othersLog = await graphql(gateway, `query($n: String!) { citizen(personalNumber: $n) { civilStatusPersonalDataAccessLog { accessor } } }`,
+      { n: citizenA }, as('taxOfficer'));
+    assertDenied(othersLog, 'FORBIDDEN', 'an officer reading the access log');
+  });
+
+  test('depth, alias and cost bombs are refused before any subgraph is asked', async () => {
+    const deep = `{ dossiers(limit: 1) { items { procedure { code } ${'applicant { dossiers { '.repeat(8)}code${' } }'.repeat(8)} } } }`;
+    const aliases = `{ ${Array.from({ length: 60 }, (_, i) => `a${i}: procedures(limit: 1) { totalCount }`).join(' ')} }`;
+    const cost = `{ dossiers(limit: 100) { items { timeline { id } applicant { dossiers { timeline { id } applicant { dossiers { code } } } } } } }`;
+    for (const [what, query, limit] of [['depth', deep, 'depth'], ['aliases', aliases, 'aliases'], ['cost', cost, 'cost']] as const) {
+      const response = await graphql(gateway, query, undefined, as('admin'));
+      assert.ok(codes(response).includes('OPERATION_LIMIT_EXCEEDED'), `${what}: ${JSON.stringify(response.errors)}`);
+      assert.equal(response.errors![0].extensions?.limit, limit);
+      assert.equal(response.data ?? null, null);
+    }
+  });
+
+  test('production portal gateway: introspection only for analysts and admins; operations outside the allowlist refused', async () => {
+    const start = (options: Partial<Parameters<typeof startGateway>[0]>) => startGateway({
+      supergraphPath: SUPERGRAPH_PATH, port: 0, watch: false,
+      subgraphUrls: Object.fromEntries(stack.subgraphs.map((s) => [s.name, s.url])),
+      jwtVerifier: jwtVerifierFromEnv(env), identitySigner: identitySignerFromEnv(env), log: () => undefined, ...options,
+    });
+    const production = await start({ introspection: { mode: 'roles' } });
+    const portal = await start({ persistedOperations: { mode: 'allowlist', manifest: path.join(ROOT, 'gateway/operations/portal.manifest.json') } });
+    try {
+      const introspect = '{ __schema { queryType { name } } }';
+      const asCitizen = await graphql(production.url, introspect, undefined, as('citizenA'));
+      assert.ok(codes(asCitizen).includes('INTROSPECTION_DISABLED'), JSON.stringify(asCitizen.errors));
+      const asAnalyst = await graphql(production.url, introspect, undefined, as('analyst'));
+      assert.equal(asAnalyst.errors, undefined, JSON.stringify(asAnalyst.errors));
+      const adHoc = await graphql(portal.url, 'query($n: String!) { citizen(personalNumber: $n) { fullName } }', { n: citizenA }, as('citizenA'));
+      assert.ok(codes(adHoc).includes('PERSISTED_OPERATION_NOT_ALLOWED'), JSON.stringify(adHoc.errors));
+      const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'gateway/operations/portal.manifest.json'), 'utf8'));
+      const lookup = manifest.operations.find((o: { name: string }) => o.name === 'DossierLookup');
+      const ownDossier = (await graphql(gateway, '{ dossiers(limit: 1) { items { code } } }', undefined, as('citizenA'))).data!.dossiers.items[0].code;
+      const registered = await graphql(portal.url, lookup.body, { code: ownDossier }, as('citizenA'));
+      assert.equal(registered.errors, undefined, JSON.stringify(registered.errors));
+      assert.equal(registered.data!.dossier.code, ownDossier);
+    } finally {
+      await production.stop();
+      await portal.stop();
+    }
+  });
+
+  test('the dev issuer key stays in the stack\'s key folder', () => {
+    assert.ok(fs.existsSync(path.join(authKeysDir(env), `${DEV_ISSUER_KEY}.key.pem`)));
+  });
+});
