@@ -3,12 +3,25 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { exitWithParent, intFromEnv } from '@onestop/platform';
 import { startGateway } from './index';
+import { operationLimitsFromEnv } from './plugins/use-operation-limits';
+import { rateLimitFromEnv } from './plugins/use-rate-limit';
+import { introspectionFromEnv } from './plugins/use-introspection-policy';
+import { persistedOperationsFromEnv } from './plugins/use-persisted-operations';
 
 const USAGE = `Usage: onestop-gateway [--supergraph FILE] [--port N] [--host H] [--subgraph NAME=URL ...] [--timeout MS] [--no-watch]
 
 Serves any supergraph composed offline (default schemas/supergraph.graphql), reloading it when the file changes.
 Environment: SUPERGRAPH_PATH, GATEWAY_PORT (or PORT), GATEWAY_HOST, SUBGRAPH_TIMEOUT_MS,
-SUBGRAPH_URL_<NAME> (e.g. SUBGRAPH_URL_SINGLE_WINDOW=http://10.0.0.5:4001/graphql). Flags win over environment.`;
+SUBGRAPH_URL_<NAME> (e.g. SUBGRAPH_URL_SINGLE_WINDOW=http://10.0.0.5:4001/graphql). Flags win over environment.
+Operation limits: GATEWAY_MAX_DEPTH, GATEWAY_MAX_ALIASES, GATEWAY_MAX_ROOT_FIELDS, GATEWAY_MAX_COST,
+GATEWAY_DEFAULT_LIST_SIZE, GATEWAY_OPERATION_LIMITS=off; GATEWAY_RATE_LIMIT (requests/s per client, or off;
+default 50 in production, off elsewhere), GATEWAY_RATE_BURST, GATEWAY_RATE_LIMIT_EXEMPT (client ids, or loopback);
+GATEWAY_INTROSPECTION=on|off|roles, GATEWAY_INTROSPECTION_ROLES; GATEWAY_PERSISTED_OPERATIONS=off|allowlist,
+GATEWAY_OPERATIONS_MANIFEST, GATEWAY_ANY_OPERATION_ROLES (roles not held to the allowlist, or none).
+Authentication: AUTH_JWKS_URL and/or AUTH_PUBLIC_KEYS (PEM files), AUTH_ISSUER, AUTH_AUDIENCE (default onestop-graph),
+GATEWAY_ANONYMOUS=off (refuse requests without a token; default: they reach public data only),
+GATEWAY_IDENTITY_KEY (private key signing the caller's identity for subgraphs; dev keys in AUTH_KEYS_DIR otherwise).
+Explorer: GATEWAY_EXPLORER=on|off (GraphiQL at /explorer; default on, off when NODE_ENV=production).`;
 
 /** SUBGRAPH_URL_SINGLE_WINDOW → single-window; names in the supergraph use hyphens or underscores. */
 function urlsFromEnv(env: NodeJS.ProcessEnv): Record<string, string> {
@@ -55,6 +68,11 @@ async function main() {
     subgraphUrls,
     subgraphTimeoutMs: values.timeout !== undefined ? Number(values.timeout) : intFromEnv('SUBGRAPH_TIMEOUT_MS', 10_000),
     watch: !values['no-watch'],
+    allowAnonymous: process.env.GATEWAY_ANONYMOUS !== 'off',
+    limits: operationLimitsFromEnv(),
+    rateLimit: rateLimitFromEnv(),
+    introspection: introspectionFromEnv(),
+    persistedOperations: persistedOperationsFromEnv(),
   });
   console.log(JSON.stringify({ level: 'info', msg: 'gateway ready', url: running.url, supergraph: supergraphPath }));
   const shutdown = async () => {

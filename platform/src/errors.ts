@@ -22,6 +22,11 @@ export const PUBLIC_ERROR_CODES = new Set([
   'BAD_REQUEST',
   'SUBGRAPH_TIMEOUT',
   'SUBGRAPH_UNAVAILABLE',
+  // the gateway's operation limits (gateway/src/plugins)
+  'OPERATION_LIMIT_EXCEEDED',
+  'RATE_LIMITED',
+  'INTROSPECTION_DISABLED',
+  'PERSISTED_OPERATION_NOT_ALLOWED',
 ]);
 
 /** Bad input, naming the offending field (path in the arguments) and why. */

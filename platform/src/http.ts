@@ -12,6 +12,8 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   /** Extra routes keyed by "METHOD /path", e.g. "GET /health". */
   routes?: Record<string, RouteHandler>;
   maxBodyBytes?: number;
+  /** Refuses a GraphQL request before its body is read (e.g. a subgraph without the gateway's identity). */
+  guard?: (req: http.IncomingMessage) => { status: number; code: string; message: string } | null;
 }
 
 export function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -70,6 +72,11 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
       if (req.method !== 'GET' && req.method !== 'POST') {
         res.setHeader('allow', 'GET, POST');
         return graphqlError(res, 405, 'BAD_REQUEST', 'Only GET and POST are supported');
+      }
+      const refusal = options.guard?.(req);
+      if (refusal) {
+        req.resume();
+        return graphqlError(res, refusal.status, refusal.code, refusal.message);
       }
 
       let body: unknown = undefined;

@@ -1,0 +1,87 @@
+import type { Asset } from './assets';
+import { ASSET_PREFIX } from './assets';
+import type { SavedQuery } from './saved-queries';
+
+/**
+ * Only this origin, for everything: no inline or evaluated script (the bootstrap is a served file, its settings a JSON
+ * data block, which is not executed), no CDN, no external font. GraphiQL's own fonts and icons are data: URLs inside
+ * its CSS. React sets styles through the CSSOM, which style-src does not govern.
+ */
+export const EXPLORER_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Headers of the page itself. */
+export const PAGE_HEADERS: Readonly<Record<string, string>> = {
+  'content-type': 'text/html; charset=utf-8',
+  'content-security-policy': EXPLORER_CSP,
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+  'cache-control': 'no-cache',
+};
+
+export interface ExplorerPageSettings {
+  /** The GraphQL endpoint, relative to the page (e.g. "graphql" for /graphql beside /explorer). */
+  endpoint: string;
+  title: string;
+  savedQueries: readonly SavedQuery[];
+}
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** JSON that cannot close its <script> element or open a comment in it. */
+export const jsonForScript = (value: unknown) =>
+  JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+
+/** The explorer page: a token bar above GraphiQL, assets by versioned relative URLs (so it works behind a path prefix). */
+export function explorerPage(settings: ExplorerPageSettings, assets: Map<string, Asset>): string {
+  const url = (name: string) => {
+    const asset = assets.get(name);
+    if (!asset) throw new Error(`explorer page needs asset ${name}`);
+    return escapeHtml(`${ASSET_PREFIX}${name}?v=${asset.version}`);
+  };
+  const script = (name: string) => `<script src="${url(name)}"></script>`;
+  const style = (name: string) => `<link rel="stylesheet" href="${url(name)}">`;
+  const config = { endpoint: settings.endpoint, title: settings.title, savedQueries: settings.savedQueries };
+  return `<!doctype html>
+<html lang="vi">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${escapeHtml(settings.title)}</title>
+<link rel="icon" href="data:,">
+${style('graphiql.min.css')}
+${style('explorer.css')}
+</head>
+<body>
+<header class="onestop-bar">
+  <span class="onestop-bar-title">${escapeHtml(settings.title)}</span>
+  <label class="onestop-token-label" for="onestop-token">Bearer token</label>
+  <input id="onestop-token" class="onestop-token" type="password" autocomplete="off" spellcheck="false"
+    placeholder="paste your token (sent as Authorization: Bearer …)">
+  <button type="button" id="onestop-token-toggle" class="onestop-bar-button">Show</button>
+  <button type="button" id="onestop-token-clear" class="onestop-bar-button">Clear</button>
+  <span id="onestop-token-status" class="onestop-token-status" role="status" aria-live="polite"></span>
+</header>
+<main id="graphiql" class="onestop-graphiql"><noscript>The explorer needs JavaScript.</noscript></main>
+<script type="application/json" id="onestop-explorer-config">${jsonForScript(config)}</script>
+${script('react.production.min.js')}
+${script('react-dom.production.min.js')}
+${script('graphiql.min.js')}
+${script('explorer.js')}
+</body>
+</html>
+`;
+}

@@ -1,0 +1,41 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type http from 'node:http';
+import { ApolloServer } from '@apollo/server';
+import { close, createHttpServer, listen } from './http';
+import { formatError } from './errors';
+
+let apollo: ApolloServer;
+let server: http.Server;
+let url = '';
+
+before(async () => {
+  apollo = new ApolloServer({ typeDefs: 'type Query { hello: String }', resolvers: { Query: { hello: () => 'xin chào' } }, formatError });
+  await apollo.start();
+  server = createHttpServer({ apollo, maxBodyBytes: 1000, context: async () => ({}) });
+  url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}/graphql`;
+});
+
+after(async () => {
+  await close(server);
+  await apollo.stop();
+});
+
+const post = (body: string) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+
+test('a body over maxBodyBytes gets 413 and a GraphQL-shaped JSON error with a code, before it is parsed', async () => {
+  for (const size of [1001 - '{"query":"{ hello } #"}'.length, 5 * 1024 * 1024]) {
+    const response = await post(JSON.stringify({ query: `{ hello } #${'x'.repeat(size)}` }));
+    assert.equal(response.status, 413, `${size} bytes`);
+    assert.match(response.headers.get('content-type') ?? '', /^application\/json/);
+    assert.deepEqual(await response.json(), { errors: [{ message: 'Request body larger than 1000 bytes', extensions: { code: 'BAD_REQUEST' } }] });
+  }
+});
+
+test('a body of exactly maxBodyBytes is served', async () => {
+  const body = JSON.stringify({ query: `{ hello } #${'x'.repeat(1000 - '{"query":"{ hello } #"}'.length)}` });
+  assert.equal(Buffer.byteLength(body), 1000);
+  const response = await post(body);
+  assert.equal(response.status, 200);
+  assert.deepEqual(await response.json(), { data: { hello: 'xin chào' } });
+});
