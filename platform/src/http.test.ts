@@ -39,3 +39,16 @@ test('a body of exactly maxBodyBytes is served', async () => {
   assert.equal(response.status, 200);
   assert.deepEqual(await response.json(), { data: { hello: 'xin chào' } });
 });
+
+test('a chunked body (no content-length) that grows past maxBodyBytes still gets its 413, not a reset connection', async () => {
+  const chunks = (async function* () {
+    for (let i = 0; i < 20; i++) yield new TextEncoder().encode(`${i === 0 ? '{"query":"{ hello } #' : ''}${'x'.repeat(4096)}`);
+    yield new TextEncoder().encode('"}');
+  })();
+  const response = await fetch(url, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: ReadableStream.from(chunks), duplex: 'half',
+  } as RequestInit & { duplex: 'half' });
+  assert.equal(response.status, 413);
+  const body = (await response.json()) as { errors: { extensions: { code: string } }[] };
+  assert.equal(body.errors[0].extensions.code, 'BAD_REQUEST');
+});

@@ -41,8 +41,10 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
+        // Drain the rest rather than reset the connection, so the client still reads the 413.
         reject(new BodyTooLarge());
-        req.destroy();
+        req.removeAllListeners('data');
+        req.resume();
         return;
       }
       chunks.push(chunk);

@@ -13,7 +13,7 @@ export interface RateLimitOptions {
   burst?: number;
   /** Client ids (context.clientId) never limited, e.g. LOOPBACK_CLIENTS. Default none. */
   exempt?: string[];
-  /** Buckets kept at most; beyond it the least recently used is dropped. Default 100 000. */
+  /** Buckets kept at most (see TokenBuckets). Default 100 000. */
   maxClients?: number;
   /** Milliseconds, monotonic; for tests. */
   now?: () => number;
