@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
-import { close, createHttpServer, useAccessDenialLog, formatError, identitySignerFromEnv, IdentitySigner, isDevelopment, jwtVerifierFromEnv, JwtVerifier, listen, sendJson } from '@onestop/platform';
+import { close, createHttpServer, securityDisabled, useAccessDenialLog, formatError, identitySignerFromEnv, IdentitySigner, isDevelopment, jwtVerifierFromEnv, JwtVerifier, listen, sendJson } from '@onestop/platform';
 import { createAuthenticator } from './authentication';
 import type { GatewayContext } from './context';
 import { createSubgraphFetcher, SubgraphDataSource } from './subgraph-data-source';
@@ -78,6 +78,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const overrides = options.subgraphUrls ?? {};
   const resolveUrl = (name: string, url: string) => overrides[name] ?? url;
   const status: SupergraphStatus = { loaded: false, loadedAt: null, subgraphs: [] };
+  const securityOff = securityDisabled();
   const identitySigner = options.identitySigner ?? identitySignerFromEnv();
   const authenticate = createAuthenticator({ verifier: options.jwtVerifier ?? jwtVerifierFromEnv(), allowAnonymous: options.allowAnonymous, log });
   const fetcher = createSubgraphFetcher({
@@ -94,7 +95,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           ? { level: 'info', msg: 'supergraph reloaded', path: options.supergraphPath }
           : { level: 'error', msg: 'supergraph reload rejected; still serving the previous one', error: outcome.error }),
     }),
-    buildService: ({ name, url }) => new SubgraphDataSource(name, { url: resolveUrl(name, url ?? ''), fetcher }, identitySigner),
+    buildService: ({ name, url }) => new SubgraphDataSource(name, { url: resolveUrl(name, url ?? ''), fetcher }, securityOff ? undefined : identitySigner),
   });
 
   const apollo = new ApolloServer<GatewayContext>({
@@ -104,14 +105,17 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // Who may introspect is decided per caller by useIntrospectionPolicy; field suggestions go when not everyone may.
     introspection: true,
     hideSchemaDetailsFromClientErrors: introspectionMode(options.introspection) !== 'on',
-    plugins: [...plugins, useSupergraphStatus(status, resolveUrl), useAccessDenialLog<GatewayContext>('gateway', log), ...operationPolicy(options), ...(options.plugins ?? [])],
+    plugins: [
+      ...plugins, useSupergraphStatus(status, resolveUrl), useAccessDenialLog<GatewayContext>('gateway', log),
+      ...(securityOff ? [] : operationPolicy(options)), ...(options.plugins ?? []),
+    ],
   });
   await apollo.start();
 
   const server = createHttpServer<GatewayContext>({
     apollo,
     maxBodyBytes: options.maxBodyBytes,
-    context: async (req, requestId) => ({ requestId, ...(await authenticate(req)) }),
+    context: async (req, requestId) => (securityOff ? { requestId, clientId: 'insecure' } : { requestId, ...(await authenticate(req)) }),
     routes: {
       ...explorer,
       'GET /health': (_req, res) => sendJson(res, 200, { status: 'ok' }),
@@ -146,6 +150,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 export { SupergraphFile } from './supergraph-file';
 export { createSubgraphFetcher, SubgraphDataSource } from './subgraph-data-source';
 export type { GatewayContext } from './context';
-export { explorerEnabled, explorerRoutes, EXPLORER_CSP, SAVED_QUERIES } from './explorer';
+export { explorerCsp, explorerEnabled, explorerRoutes, SAVED_QUERIES } from './explorer';
 export type { SavedQuery } from './explorer';
 export { buildManifest, invalidOperations, readOperationSources } from './plugins/use-persisted-operations';

@@ -9,7 +9,8 @@ import { ROOT } from './subgraphs';
  * `npm test`: every compiled *.test.js of the workspace through node's test runner.
  * MySQL suites run when a server answers at TEST_MYSQL_URL (default mysql://root@127.0.0.1:3306);
  * Kafka suites when a broker answers at TEST_KAFKA_BROKERS (default 127.0.0.1:9092; `npm run kafka -- start`);
- * the kcat interop test when `kcat` (or `kafkacat`) is on PATH (TEST_KCAT). Tests skip with a reason when their
+ * the kcat interop test when `kcat` (or `kafkacat`) is on PATH (TEST_KCAT); the explorer's browser test when `chromium`
+ * is (TEST_CHROMIUM). Tests skip with a reason when their
  * variable is absent; in CI (CI=true) a missing server or tool is a failure, never a silent skip.
  */
 const PACKAGES = ['platform', 'gateway', 'subgraphs/single-window', 'subgraphs/civil-status', 'subgraphs/business-registration', 'subgraphs/land', 'subgraphs/tax', 'scripts'];
@@ -128,15 +129,30 @@ async function main() {
     console.log('kcat interop test: OFF — no kcat or kafkacat on PATH');
   }
 
+  // The explorer's browser test (scripts/src/e2e/explorer.browser.test.ts) drives Debian's chromium headless.
+  const chromium = process.env.TEST_CHROMIUM ? onPath(process.env.TEST_CHROMIUM) : onPath('chromium', 'chromium-browser');
+  if (chromium) {
+    env.TEST_CHROMIUM = chromium;
+    console.log(`Explorer browser test: ON (${chromium})`);
+  } else if (process.env.CI) {
+    console.error('CI: chromium is not on PATH; the explorer browser test must run in CI. Install it (apt-get install chromium, see .ci/run) or set TEST_CHROMIUM.');
+    process.exit(1);
+  } else {
+    env.TEST_CHROMIUM = ''; // none: the test must not find another one by itself
+    notRun.push('explorer browser test (no chromium on PATH; apt-get install chromium, or set TEST_CHROMIUM)');
+    console.log('Explorer browser test: OFF — no chromium on PATH');
+  }
+
   let files = PACKAGES.flatMap((pkg) => testFiles(path.join(ROOT, pkg, 'dist')));
   if (filter.length) files = files.filter((file) => filter.some((f) => file.includes(f)));
   if (!files.length) {
     console.error('No test files found: did the build run?');
     process.exit(1);
   }
-  // Output streams as it comes (a hung test shows where it hangs); every test has a hard time limit.
+  // Output streams as it comes (a hung test shows where it hangs); every test file has a hard time limit: 5 min (the
+  // Kafka file, with a broker kill and restart, takes about 2 min on these 2 cores).
   const child = spawn(process.execPath, [
-    '--test', '--test-reporter=spec', '--test-concurrency=1', '--test-force-exit', `--test-timeout=${process.env.TEST_TIMEOUT_MS ?? 180000}`, ...files,
+    '--test', '--test-reporter=spec', '--test-concurrency=1', '--test-force-exit', `--test-timeout=${process.env.TEST_TIMEOUT_MS ?? 300000}`, ...files,
   ], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   child.stdout.setEncoding('utf8');

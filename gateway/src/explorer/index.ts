@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import type { RouteHandler } from '@onestop/platform';
 import { ASSET_PREFIX, loadAssets, serveAsset } from './assets';
-import { explorerPage, PAGE_HEADERS } from './page';
+import { explorerCsp, explorerPage, PAGE_HEADERS, styleNonce } from './page';
 import { SAVED_QUERIES, SavedQuery } from './saved-queries';
 
 export interface ExplorerOptions {
@@ -20,19 +20,19 @@ export const EXPLORER_PATH = '/explorer';
 export function explorerRoutes(options: ExplorerOptions = {}): Record<string, RouteHandler> {
   const assets = loadAssets();
   const graphqlPath = options.graphqlPath ?? '/graphql';
-  const html = Buffer.from(
-    explorerPage(
-      {
-        // Relative to /explorer, so the page also works behind a reverse proxy's path prefix.
-        endpoint: graphqlPath.replace(/^\/+/, ''),
-        title: options.title ?? 'Một cửa liên thông · GraphQL explorer',
-        savedQueries: options.savedQueries ?? SAVED_QUERIES,
-      },
-      assets,
-    ),
+  const render = explorerPage(
+    {
+      // Relative to /explorer, so the page also works behind a reverse proxy's path prefix.
+      endpoint: graphqlPath.replace(/^\/+/, ''),
+      title: options.title ?? 'Một cửa liên thông · GraphQL explorer',
+      savedQueries: options.savedQueries ?? SAVED_QUERIES,
+    },
+    assets,
   );
   const page: RouteHandler = (req, res) => {
-    res.writeHead(200, { ...PAGE_HEADERS, 'content-length': html.length });
+    const nonce = styleNonce();
+    const html = Buffer.from(render(nonce));
+    res.writeHead(200, { ...PAGE_HEADERS, 'content-security-policy': explorerCsp(nonce), 'content-length': html.length });
     res.end(req.method === 'HEAD' ? undefined : html);
   };
   // "/explorer/" would resolve the page's relative URLs one level too deep.
@@ -54,4 +54,4 @@ export function explorerRoutes(options: ExplorerOptions = {}): Record<string, Ro
 export { explorerEnabled } from './config';
 export { SAVED_QUERIES } from './saved-queries';
 export type { SavedQuery } from './saved-queries';
-export { EXPLORER_CSP } from './page';
+export { explorerCsp } from './page';

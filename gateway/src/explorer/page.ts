@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Asset } from './assets';
 import { ASSET_PREFIX } from './assets';
 import type { SavedQuery } from './saved-queries';
@@ -5,24 +6,31 @@ import type { SavedQuery } from './saved-queries';
 /**
  * Only this origin, for everything: no inline or evaluated script (the bootstrap is a served file, its settings a JSON
  * data block, which is not executed), no CDN, no external font. GraphiQL's own fonts and icons are data: URLs inside
- * its CSS. React sets styles through the CSSOM, which style-src does not govern.
+ * its CSS. React sets styles through the CSSOM, which style-src does not govern; the one <style> element GraphiQL
+ * adds at run time (the scroll lock of its dialogs) carries this response's nonce, which the bootstrap hands to it.
  */
-export const EXPLORER_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export function explorerCsp(styleNonce: string): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    `style-src 'self' 'nonce-${styleNonce}'`,
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/** A fresh nonce for each response of the page. */
+export function styleNonce(): string {
+  return randomBytes(18).toString('base64');
+}
 
 /** Headers of the page itself. */
 export const PAGE_HEADERS: Readonly<Record<string, string>> = {
   'content-type': 'text/html; charset=utf-8',
-  'content-security-policy': EXPLORER_CSP,
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
@@ -44,8 +52,11 @@ const escapeHtml = (text: string) =>
 export const jsonForScript = (value: unknown) =>
   JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 
-/** The explorer page: a token bar above GraphiQL, assets by versioned relative URLs (so it works behind a path prefix). */
-export function explorerPage(settings: ExplorerPageSettings, assets: Map<string, Asset>): string {
+/**
+ * The explorer page: a token bar above GraphiQL, assets by versioned relative URLs (so it works behind a path prefix).
+ * Returns the renderer of one response: everything but the style nonce is prepared once.
+ */
+export function explorerPage(settings: ExplorerPageSettings, assets: Map<string, Asset>): (styleNonce: string) => string {
   const url = (name: string) => {
     const asset = assets.get(name);
     if (!asset) throw new Error(`explorer page needs asset ${name}`);
@@ -54,7 +65,7 @@ export function explorerPage(settings: ExplorerPageSettings, assets: Map<string,
   const script = (name: string) => `<script src="${url(name)}"></script>`;
   const style = (name: string) => `<link rel="stylesheet" href="${url(name)}">`;
   const config = { endpoint: settings.endpoint, title: settings.title, savedQueries: settings.savedQueries };
-  return `<!doctype html>
+  const before = `<!doctype html>
 <html lang="vi">
 <head>
 <meta charset="utf-8">
@@ -76,7 +87,8 @@ ${style('explorer.css')}
   <span id="onestop-token-status" class="onestop-token-status" role="status" aria-live="polite"></span>
 </header>
 <main id="graphiql" class="onestop-graphiql"><noscript>The explorer needs JavaScript.</noscript></main>
-<script type="application/json" id="onestop-explorer-config">${jsonForScript(config)}</script>
+<script type="application/json" id="onestop-explorer-config">`;
+  const after = `</script>
 ${script('react.production.min.js')}
 ${script('react-dom.production.min.js')}
 ${script('graphiql.min.js')}
@@ -84,4 +96,5 @@ ${script('explorer.js')}
 </body>
 </html>
 `;
+  return (nonce) => `${before}${jsonForScript({ ...config, styleNonce: nonce })}${after}`;
 }

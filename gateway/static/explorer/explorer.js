@@ -1,12 +1,15 @@
 /*
  * The explorer's bootstrap, served as a file (/explorer/assets/explorer.js) so that the page's Content-Security-Policy
  * allows no inline script. Globals from the UMD builds served before it: React, ReactDOM, GraphiQL.
- * Settings come from the page's JSON data block #onestop-explorer-config: { endpoint, title, savedQueries }.
+ * Settings come from the page's JSON data block #onestop-explorer-config: { endpoint, title, savedQueries, styleNonce }.
  */
 (function () {
   'use strict';
 
   var config = JSON.parse(document.getElementById('onestop-explorer-config').textContent);
+  // The page's CSP allows <style> elements with this response's nonce only; GraphiQL's dialogs add one (their scroll
+  // lock, via react-remove-scroll) and look for the nonce here.
+  window.__webpack_nonce__ = config.styleNonce;
   var h = React.createElement;
   var TOKEN_KEY = 'onestop-explorer:token';
   var endpoint = new URL(config.endpoint, window.location.href).toString();
