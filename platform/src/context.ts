@@ -19,6 +19,8 @@ export class RequestContext {
     requestId?: string,
     private readonly node?: HandoffNode,
     readonly identity: Identity | null = null,
+    /** The benchmark baseline (INSECURE_NO_SECURITY=1): no checks, no access log. Never in production. */
+    readonly securityOff = false,
   ) {
     this.requestId = requestId || randomUUID();
     this.personalData = new PersonalDataRecorder(identity, this.requestId);

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { isSeeded, seedDemoData } from './demo-data';
 import { IDENTITY_HEADER, identitySignerFromEnv } from '@onestop/platform';
-import { ADMIN, startStack } from './stack';
+import { ADMIN, Stack, startStack } from './stack';
 import { ROOT } from './subgraphs';
 import { graphql } from './testing';
 
@@ -66,7 +66,9 @@ async function load(
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { seconds: { type: 'string' }, connections: { type: 'string' }, citizens: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { seconds: { type: 'string' }, connections: { type: 'string' }, citizens: { type: 'string' }, 'security-ratio': { type: 'boolean' } },
+  });
   const seconds = Number(values.seconds ?? 10);
   const connections = Number(values.connections ?? 20);
   const citizens = Number(values.citizens ?? process.env.BENCH_CITIZENS ?? 5000);
@@ -75,6 +77,7 @@ async function main() {
     console.log(`Seeding ${citizens} citizens into ${env.DB_URL || env.DATA_DIR}…`);
     await seedDemoData({ citizens, env });
   }
+  if (values['security-ratio']) return securityRatio(env, seconds, connections);
   const stack = await startStack({ env, basePort: 4600, output: 'quiet' });
   try {
     const admin = await stack.as(ADMIN);
@@ -102,6 +105,49 @@ async function main() {
   } finally {
     await stack.stop();
   }
+}
+
+/** Distinct applicants of recent dossiers: the citizens whose portal requests the load replays. */
+async function sampleCitizens(stack: Stack): Promise<string[]> {
+  const sample = await graphql(stack.gatewayUrl, '{ dossiers(limit: 100) { items { applicant { personalNumber } } } }', undefined, await stack.as(ADMIN));
+  const numbers = [...new Set<string>(sample.data!.dossiers.items.map((d: any) => d.applicant?.personalNumber).filter(Boolean))];
+  if (numbers.length < 10) throw new Error('not enough sample citizens');
+  return numbers;
+}
+
+/**
+ * What the security costs: the portal query through the gateway with everything on (each request signed in as its
+ * citizen: JWT, limits, signed identity, authorization, personal-data checks and access log) against the baseline with
+ * all of it off (INSECURE_NO_SECURITY=1), alternating on/off/on/off in one run; prints req/s, p50/p99 and the ratio.
+ */
+async function securityRatio(env: NodeJS.ProcessEnv, seconds: number, connections: number) {
+  const rounds: Result[] = [];
+  for (const mode of ['on', 'off', 'on', 'off'] as const) {
+    const stack = await startStack({ env: { ...env, ...(mode === 'off' ? { INSECURE_NO_SECURITY: '1' } : {}) }, basePort: 4600, output: 'quiet' });
+    try {
+      const numbers = mode === 'on' ? await sampleCitizens(stack) : await (async () => {
+        const sample = await graphql(stack.gatewayUrl, '{ dossiers(limit: 100) { items { applicant { personalNumber } } } }');
+        return [...new Set<string>(sample.data!.dossiers.items.map((d: any) => d.applicant?.personalNumber).filter(Boolean))];
+      })();
+      const tokens = new Map<string, Record<string, string>>();
+      if (mode === 'on') for (const n of numbers) tokens.set(n, await stack.as({ role: 'citizen', subject: n }));
+      const headersOf = (n: string) => tokens.get(n) ?? {};
+      const check = await graphql(stack.gatewayUrl, PORTAL_QUERY, { personalNumber: numbers[0] }, headersOf(numbers[0]));
+      if (check.errors) throw new Error(`portal query failed with security ${mode}: ${JSON.stringify(check.errors)}`);
+      await load('warm-up', stack.gatewayUrl, PORTAL_QUERY, numbers, 2, connections, headersOf);
+      rounds.push(await load(`security ${mode}`, stack.gatewayUrl, PORTAL_QUERY, numbers, seconds, connections, headersOf));
+    } finally {
+      await stack.stop();
+    }
+  }
+  console.log(`\nPortal query via gateway (4 subgraphs), ${connections} connections, ${seconds} s per round, ${env.DB_URL ? 'MySQL' : 'SQLite'}`);
+  console.log('\n| round | requests | req/s | p50 ms | p99 ms | errors |\n|---|---:|---:|---:|---:|---:|');
+  for (const r of rounds) console.log(`| ${r.name} | ${r.requests} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.errors} |`);
+  const mean = (mode: string) => {
+    const picked = rounds.filter((r) => r.name === `security ${mode}`);
+    return picked.reduce((sum, r) => sum + r.rps, 0) / picked.length;
+  };
+  console.log(`\nsecurity on / off throughput: ${(mean('on') / mean('off')).toFixed(2)} (${mean('on').toFixed(0)} vs ${mean('off').toFixed(0)} req/s)`);
 }
 
 main().catch((error) => {

@@ -79,3 +79,14 @@ export async function mintDevToken(
     .setExpirationTime(issuedAt + (options.ttlSeconds ?? 8 * 3600))
     .sign(createPrivateKey(pem));
 }
+
+/**
+ * INSECURE_NO_SECURITY=1 turns authentication, authorization, the access log and the gateway's operation policy off,
+ * only to measure what they cost (`npm run bench -- --security-ratio`). Refused in production.
+ */
+export function securityDisabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.INSECURE_NO_SECURITY !== '1') return false;
+  if (isProduction(env)) throw new Error('INSECURE_NO_SECURITY=1 is refused in production');
+  console.error(JSON.stringify({ level: 'warn', msg: 'INSECURE_NO_SECURITY=1: authentication, authorization and the personal data access log are OFF (benchmark baseline only)' }));
+  return true;
+}

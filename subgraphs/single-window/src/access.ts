@@ -1,4 +1,10 @@
 import { ForbiddenError, Identity } from '@onestop/platform';
+
+/** The caller as the request context carries it; `securityOff` is the benchmark baseline (never in production). */
+export interface Caller {
+  identity: Identity | null;
+  securityOff?: boolean;
+}
 import { FindOptionsWhere } from 'typeorm';
 import type { Dossier } from './entities/dossier';
 
@@ -6,7 +12,9 @@ import type { Dossier } from './entities/dossier';
  * Who sees a dossier: the applicant (citizen), officers and systems of the receiving or handling agency, analysts
  * (personal fields masked) and admins.
  */
-export function mayReadDossier(identity: Identity | null, dossier: Pick<Dossier, 'applicantPersonalNumber' | 'receivingAgencyCode' | 'handlingAgencyCode'>): boolean {
+export function mayReadDossier(caller: Caller, dossier: Pick<Dossier, 'applicantPersonalNumber' | 'receivingAgencyCode' | 'handlingAgencyCode'>): boolean {
+  if (caller.securityOff) return true;
+  const identity = caller.identity;
   if (!identity) return false;
   switch (identity.role) {
     case 'admin':
@@ -19,15 +27,17 @@ export function mayReadDossier(identity: Identity | null, dossier: Pick<Dossier,
   }
 }
 
-export function guardDossier<T extends Dossier | null>(identity: Identity | null, dossier: T): T {
-  if (dossier && !mayReadDossier(identity, dossier)) {
-    throw new ForbiddenError(`Dossier ${dossier.code} is not yours to see`, { role: identity?.role });
+export function guardDossier<T extends Dossier | null>(caller: Caller, dossier: T): T {
+  if (dossier && !mayReadDossier(caller, dossier)) {
+    throw new ForbiddenError(`Dossier ${dossier.code} is not yours to see`, { role: caller.identity?.role });
   }
   return dossier;
 }
 
 /** The rows a caller may list: a citizen their own, staff their agency's (received or handled), others all. */
-export function dossierScope(identity: Identity | null, where: FindOptionsWhere<Dossier>): FindOptionsWhere<Dossier>[] {
+export function dossierScope(caller: Caller, where: FindOptionsWhere<Dossier>): FindOptionsWhere<Dossier>[] {
+  if (caller.securityOff) return [where];
+  const identity = caller.identity;
   if (!identity) return [];
   if (identity.role === 'citizen') return [{ ...where, applicantPersonalNumber: identity.subject }];
   if (identity.role === 'officer' || identity.role === 'agency-system') {

@@ -86,7 +86,7 @@ export class DossierResolver {
   @Authorized('citizen', 'staff', 'analyst')
   @Query(() => Dossier, { nullable: true, description: 'Tra cứu hồ sơ: a dossier by its code (the applicant\'s own, or one of the officer\'s agency)' })
   async dossier(@Arg('code') code: string, @Ctx() ctx: RequestContext): Promise<Dossier | null> {
-    return guardDossier(ctx.identity, await dossierByCode(ctx).load(required(validateDossierCode(code), 'code')));
+    return guardDossier(ctx, await dossierByCode(ctx).load(required(validateDossierCode(code), 'code')));
   }
 
   @Authorized('citizen', 'staff', 'analyst')
@@ -104,7 +104,7 @@ export class DossierResolver {
       if (from > to) throw new BadUserInputError('receivedFrom', 'must not be after receivedTo');
       where.receivedAt = Between(from, to);
     }
-    const scoped = dossierScope(ctx.identity, where);
+    const scoped = dossierScope(ctx, where);
     if (!scoped.length) return { items: [], totalCount: 0, offset: skip };
     const [items, totalCount] = await ctx.db
       .getRepository(Dossier)
@@ -183,7 +183,7 @@ export class CitizenDossiersResolver {
     requireSelfIfCitizen(ctx.identity, citizen.personalNumber, 'dossiers');
     if (isMaskedIdentifier(citizen.personalNumber)) return [];
     const dossiers = await dossiersByApplicant(ctx, 'applicantPersonalNumber').load(citizen.personalNumber);
-    return dossiers.filter((dossier) => mayReadDossier(ctx.identity, dossier));
+    return dossiers.filter((dossier) => mayReadDossier(ctx, dossier));
   }
 }
 
@@ -193,6 +193,6 @@ export class EnterpriseDossiersResolver {
   @FieldResolver(() => [Dossier], { description: 'Dossiers this enterprise filed, newest first (staff: those of their agency)' })
   async dossiers(@Root() enterprise: EnterpriseRef, @Ctx() ctx: RequestContext): Promise<Dossier[]> {
     const dossiers = await dossiersByApplicant(ctx, 'applicantEnterpriseCode').load(enterprise.enterpriseCode);
-    return dossiers.filter((dossier) => mayReadDossier(ctx.identity, dossier));
+    return dossiers.filter((dossier) => mayReadDossier(ctx, dossier));
   }
 }
