@@ -50,7 +50,7 @@ before(async () => {
   subgraph = await fakeSubgraph((body) => ({ data: { temperature: 31, ...(String(body.query).includes('humidity') ? { humidity: 80 } : {}) } }));
   slow = await fakeSubgraph(() => 'hang');
   fs.writeFileSync(file, supergraph('type Query { temperature: Int }', subgraph.url));
-  gateway = await startGateway({ supergraphPath: file, port: 0, subgraphTimeoutMs: 300, log: (entry) => logs.push(entry) });
+  gateway = await startGateway({ supergraphPath: file, port: 0, subgraphTimeoutMs: 300, subscriptions: false, log: (entry) => logs.push(entry) });
 });
 
 after(async () => {
@@ -86,7 +86,7 @@ test('reloads the supergraph when the file changes, and keeps serving when the n
 test('a subgraph that does not answer fails the request after the timeout, not never', async () => {
   const slowFile = path.join(dir, 'slow.graphql');
   fs.writeFileSync(slowFile, supergraph('type Query { temperature: Int }', slow.url));
-  const slowGateway = await startGateway({ supergraphPath: slowFile, port: 0, subgraphTimeoutMs: 300, watch: false, log: () => {} });
+  const slowGateway = await startGateway({ supergraphPath: slowFile, port: 0, subgraphTimeoutMs: 300, watch: false, subscriptions: false, log: () => {} });
   try {
     const started = Date.now();
     const result = await ask(slowGateway.url, '{ temperature }');

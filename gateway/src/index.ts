@@ -7,12 +7,18 @@ import type { GatewayContext } from './context';
 import { createSubgraphFetcher, SubgraphDataSource } from './subgraph-data-source';
 import { SupergraphFile } from './supergraph-file';
 import { explorerEnabled, explorerRoutes } from './explorer';
+import { ExecutionResult, GraphQLError, GraphQLSchema } from 'graphql';
+import { transportFromEnv, Transport } from '@onestop/platform';
+import { DossierStatusFeed } from './subscriptions/status-feed';
+import { attachSubscriptions } from './subscriptions/server';
 import { useSupergraphStatus, SupergraphStatus } from './plugins/use-supergraph-status';
 import { useTelemetryOff } from './plugins/use-telemetry-off';
 import { useOperationLimits, OperationLimitsOptions } from './plugins/use-operation-limits';
 import { defaultRateLimit, useRateLimit, RateLimitOptions } from './plugins/use-rate-limit';
 import { introspectionMode, useIntrospectionPolicy, IntrospectionPolicyOptions } from './plugins/use-introspection-policy';
 import { usePersistedOperations, PersistedOperationsOptions } from './plugins/use-persisted-operations';
+import { entryLog, serviceObservability, ServiceMetrics } from '@onestop/platform';
+import { knownOperationNames, subgraphFetchMetrics, useMetrics } from './plugins/use-metrics';
 
 export interface GatewayOptions {
   supergraphPath: string;
@@ -32,6 +38,11 @@ export interface GatewayOptions {
   /** Signs the caller's identity for subgraphs; default from GATEWAY_IDENTITY_KEY (a dev key outside production). */
   identitySigner?: IdentitySigner;
   log?: (entry: Record<string, unknown>) => void;
+  /**
+   * `subscription { dossierStatusChanged(code) }` over graphql-ws, fed by single-window's status notifications on this
+   * bus (default: KAFKA_BROKERS, else the embedded bus file); false turns subscriptions off (GATEWAY_SUBSCRIPTIONS=off).
+   */
+  subscriptions?: { transport?: Transport } | false;
   /** The analysts' explorer, GET /explorer (self-hosted GraphiQL); default GATEWAY_EXPLORER (on, off in production). */
   explorer?: boolean;
 
@@ -59,6 +70,8 @@ export interface RunningGateway {
   port: number;
   server: http.Server;
   status: SupergraphStatus;
+  /** Undefined with METRICS=off. */
+  metrics?: ServiceMetrics;
   stop(): Promise<void>;
 }
 
@@ -72,7 +85,10 @@ async function probe(url: string, timeoutMs: number): Promise<boolean> {
 }
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
-  const log = options.log ?? ((entry) => console.log(JSON.stringify(entry)));
+  // JSON logs, GET /metrics (METRICS=off, METRICS_PORT), per-operation and per-subgraph-fetch series
+  const observability = serviceObservability('gateway', { knownOperations: knownOperationNames(options.persistedOperations) });
+  const observeFetch = observability.metrics && subgraphFetchMetrics(observability.metrics.registry);
+  const log = options.log ?? entryLog(observability.logger);
   const explorer = (options.explorer ?? explorerEnabled()) ? explorerRoutes() : {};
   const plugins = useTelemetryOff();
   const overrides = options.subgraphUrls ?? {};
@@ -95,7 +111,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           ? { level: 'info', msg: 'supergraph reloaded', path: options.supergraphPath }
           : { level: 'error', msg: 'supergraph reload rejected; still serving the previous one', error: outcome.error }),
     }),
-    buildService: ({ name, url }) => new SubgraphDataSource(name, { url: resolveUrl(name, url ?? ''), fetcher }, securityOff ? undefined : identitySigner),
+    buildService: ({ name, url }) => new SubgraphDataSource(name, { url: resolveUrl(name, url ?? ''), fetcher }, securityOff ? undefined : identitySigner, observeFetch),
   });
 
   const apollo = new ApolloServer<GatewayContext>({
@@ -106,18 +122,24 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     introspection: true,
     hideSchemaDetailsFromClientErrors: introspectionMode(options.introspection) !== 'on',
     plugins: [
-      ...plugins, useSupergraphStatus(status, resolveUrl), useAccessDenialLog<GatewayContext>('gateway', log),
+      ...plugins, useMetrics({ metrics: observability.metrics }), useSupergraphStatus(status, resolveUrl), useAccessDenialLog<GatewayContext>('gateway', log),
       ...(securityOff ? [] : operationPolicy(options)), ...(options.plugins ?? []),
     ],
+  });
+  let apiSchema: GraphQLSchema | undefined;
+  gateway.onSchemaLoadOrUpdate(({ apiSchema: loaded }) => {
+    apiSchema = loaded;
   });
   await apollo.start();
 
   const server = createHttpServer<GatewayContext>({
     apollo,
     maxBodyBytes: options.maxBodyBytes,
+    observe: observability.observe,
     context: async (req, requestId) => (securityOff ? { requestId, clientId: 'insecure' } : { requestId, ...(await authenticate(req)) }),
     routes: {
       ...explorer,
+      ...observability.routes,
       'GET /health': (_req, res) => sendJson(res, 200, { status: 'ok' }),
       'GET /ready': async (_req, res) => {
         const subgraphs = await Promise.all(
@@ -133,16 +155,39 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       },
     },
   });
+  let subscriptions: { close(): Promise<void> } | undefined;
+  let feed: DossierStatusFeed | undefined;
+  if (options.subscriptions !== false) {
+    feed = new DossierStatusFeed(options.subscriptions?.transport ?? transportFromEnv('gateway'));
+    await feed.start();
+    subscriptions = attachSubscriptions({
+      server, path: '/graphql', schema: () => apiSchema, feed, log,
+      authenticate: securityOff ? async () => ({ clientId: 'insecure' }) : authenticate,
+      execute: async (query, variables, contextValue) => {
+        const response = await apollo.executeOperation({ query, variables }, { contextValue });
+        if (response.body.kind !== 'single') return { errors: [new GraphQLError('incremental delivery is not supported here')] };
+        const { data, errors } = response.body.singleResult;
+        // Formatted errors back into GraphQLErrors, as graphql-ws serialises those.
+        const rebuilt = errors?.map((e) => new GraphQLError(e.message, { path: e.path, extensions: e.extensions }));
+        return rebuilt?.length ? { data: data as ExecutionResult['data'], errors: rebuilt } : { data: data as ExecutionResult['data'] };
+      },
+    });
+  }
   const host = options.host ?? '127.0.0.1';
   const port = await listen(server, options.port ?? 4000, host);
+  await observability.listen();
   return {
     url: `http://${host}:${port}/graphql`,
     port,
     server,
     status,
+    metrics: observability.metrics,
     async stop() {
+      await observability.close();
+      await subscriptions?.close();
       await close(server);
       await apollo.stop();
+      await feed?.stop();
     },
   };
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { exitWithParent, intFromEnv } from '@onestop/platform';
+import { entryLog, exitWithParent, intFromEnv, logger, startTracing } from '@onestop/platform';
 import { startGateway } from './index';
 import { operationLimitsFromEnv } from './plugins/use-operation-limits';
 import { rateLimitFromEnv } from './plugins/use-rate-limit';
@@ -21,7 +21,9 @@ GATEWAY_OPERATIONS_MANIFEST, GATEWAY_ANY_OPERATION_ROLES (roles not held to the 
 Authentication: AUTH_JWKS_URL and/or AUTH_PUBLIC_KEYS (PEM files), AUTH_ISSUER, AUTH_AUDIENCE (default onestop-graph),
 GATEWAY_ANONYMOUS=off (refuse requests without a token; default: they reach public data only),
 GATEWAY_IDENTITY_KEY (private key signing the caller's identity for subgraphs; dev keys in AUTH_KEYS_DIR otherwise).
-Explorer: GATEWAY_EXPLORER=on|off (GraphiQL at /explorer; default on, off when NODE_ENV=production).`;
+Explorer: GATEWAY_EXPLORER=on|off (GraphiQL at /explorer; default on, off when NODE_ENV=production).
+Operations: GET /metrics (METRICS=off, or METRICS_PORT/METRICS_HOST for a listener of its own), LOG_LEVEL (info),
+OTEL_EXPORTER_OTLP_ENDPOINT (OpenTelemetry traces over OTLP/HTTP; off when unset).`;
 
 /** SUBGRAPH_URL_SINGLE_WINDOW → single-window; names in the supergraph use hyphens or underscores. */
 function urlsFromEnv(env: NodeJS.ProcessEnv): Record<string, string> {
@@ -34,6 +36,8 @@ function urlsFromEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   }
   return urls;
 }
+
+const log = (entry: Record<string, unknown>) => entryLog(logger('gateway'))(entry);
 
 async function main() {
   exitWithParent();
@@ -61,6 +65,7 @@ async function main() {
   const supergraphPath = path.resolve(values.supergraph ?? process.env.SUPERGRAPH_PATH ?? 'schemas/supergraph.graphql');
   const port = values.port !== undefined ? Number(values.port) : intFromEnv('GATEWAY_PORT', intFromEnv('PORT', 4000));
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port ${values.port}`);
+  const tracing = startTracing('gateway'); // only with OTEL_EXPORTER_OTLP_ENDPOINT; nothing loaded otherwise
   const running = await startGateway({
     supergraphPath,
     port,
@@ -69,14 +74,16 @@ async function main() {
     subgraphTimeoutMs: values.timeout !== undefined ? Number(values.timeout) : intFromEnv('SUBGRAPH_TIMEOUT_MS', 10_000),
     watch: !values['no-watch'],
     allowAnonymous: process.env.GATEWAY_ANONYMOUS !== 'off',
+    subscriptions: process.env.GATEWAY_SUBSCRIPTIONS === 'off' ? false : undefined,
     limits: operationLimitsFromEnv(),
     rateLimit: rateLimitFromEnv(),
     introspection: introspectionFromEnv(),
     persistedOperations: persistedOperationsFromEnv(),
   });
-  console.log(JSON.stringify({ level: 'info', msg: 'gateway ready', url: running.url, supergraph: supergraphPath }));
+  log({ level: 'info', msg: 'gateway ready', url: running.url, supergraph: supergraphPath });
   const shutdown = async () => {
     await running.stop();
+    await tracing?.shutdown();
     process.exit(0);
   };
   process.once('SIGINT', shutdown);
@@ -84,6 +91,6 @@ async function main() {
 }
 
 main().catch((error) => {
-  console.error(JSON.stringify({ level: 'fatal', msg: String(error?.message ?? error) }));
+  log({ level: 'fatal', msg: String(error?.message ?? error) });
   process.exit(1);
 });

@@ -21,6 +21,8 @@ export interface FederatedSchemaOptions {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   orphanedTypes?: Function[];
   references?: ReferenceResolvers;
+  /** SDL added as is, e.g. a Subscription type the gateway serves itself (subgraphs answer over HTTP only). */
+  extraTypeDefs?: string;
 }
 
 /**
@@ -35,7 +37,7 @@ export async function buildFederatedSchema(options: FederatedSchemaOptions): Pro
     emitSchemaFile: false,
     authChecker,
   });
-  const typeDefs = gql(`${FEDERATION_LINK}\n${printSchemaWithDirectives(schema)}`);
+  const typeDefs = gql(`${FEDERATION_LINK}\n${printSchemaWithDirectives(schema)}\n${options.extraTypeDefs ?? ''}`);
   const resolvers = createResolversMap(schema) as GraphQLResolverMap<unknown>;
   for (const { typeName, fieldName } of unguardedRootFields(options.resolvers)) {
     const fields = (resolvers[typeName] ?? {}) as Record<string, unknown>;

@@ -66,3 +66,36 @@ export function loadYamlWithPython(t: TestContext, text: string): unknown {
   const script = 'import sys, json, yaml; json.dump(yaml.safe_load(sys.stdin.buffer.read().decode("utf-8")), sys.stdout)';
   return JSON.parse(execFileSync(python, ['-c', script], { input: text, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }));
 }
+
+export interface LiveSubscription {
+  /** Every result the server pushed so far. */
+  results: { data?: Record<string, any> | null; errors?: { message: string; extensions?: Record<string, any> }[] }[];
+  /** Resolves when the server completes the subscription; rejects on a transport error. */
+  done: Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A graphql-ws subscription against the gateway (ws:// on the GraphQL path), with the caller's Authorization. */
+export function subscribeOverWebSocket(httpUrl: string, query: string, variables: Record<string, unknown>, authorization?: string): LiveSubscription {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createClient } = require('graphql-ws') as typeof import('graphql-ws');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const WebSocket = require('ws');
+  const client = createClient({
+    url: httpUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: false,
+    connectionParams: authorization ? { authorization } : {},
+  });
+  const results: LiveSubscription['results'] = [];
+  const done = new Promise<void>((resolve, reject) => {
+    client.subscribe({ query, variables }, {
+      next: (result) => void results.push(result as LiveSubscription['results'][number]),
+      error: (error) => {
+        const event = error as { code?: number; reason?: string; message?: string };
+        reject(error instanceof Error ? error : new Error(`socket closed: ${event.code ?? ''} ${event.reason ?? event.message ?? JSON.stringify(error)}`));
+      },
+      complete: () => resolve(),
+    });
+  });
+  done.catch(() => undefined);
+  return { results, done, close: () => client.dispose() as Promise<void> };
+}

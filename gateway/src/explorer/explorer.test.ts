@@ -107,8 +107,8 @@ describe('served by the gateway', () => {
 
   before(async () => {
     const quiet = () => undefined;
-    on = await startGateway({ supergraphPath: SUPERGRAPH, port: 0, watch: false, explorer: true, log: quiet });
-    off = await startGateway({ supergraphPath: SUPERGRAPH, port: 0, watch: false, explorer: false, log: quiet });
+    on = await startGateway({ supergraphPath: SUPERGRAPH, port: 0, watch: false, explorer: true, subscriptions: false, log: quiet });
+    off = await startGateway({ supergraphPath: SUPERGRAPH, port: 0, watch: false, explorer: false, subscriptions: false, log: quiet });
   });
 
   after(async () => {

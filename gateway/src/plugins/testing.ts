@@ -95,7 +95,7 @@ export async function startTestGateway(options: Partial<GatewayOptions> = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onestop-gateway-plugins-'));
   const supergraphPath = path.join(dir, 'supergraph.graphql');
   fs.writeFileSync(supergraphPath, composed.supergraphSdl);
-  const gateway: RunningGateway = await startGateway({ supergraphPath, port: 0, watch: false, log: () => {}, ...options });
+  const gateway: RunningGateway = await startGateway({ supergraphPath, port: 0, watch: false, subscriptions: false, log: () => {}, ...options });
   return {
     url: gateway.url,
     subgraphRequests: subgraph.requests,

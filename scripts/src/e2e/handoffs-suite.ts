@@ -13,7 +13,7 @@ import { DEFINITIONS } from '../definitions';
 import { listDeadLetters, replayDeadLetters } from '../dead-letters';
 import { RunningPartner, startPartners } from '../partners';
 import { ADMIN, startStack, Stack } from '../stack';
-import { graphql } from '../testing';
+import { graphql, subscribeOverWebSocket } from '../testing';
 import { FlowParticipants, pickParticipants } from './handoff-fixtures';
 
 export interface HandoffSuiteConfig {
@@ -374,8 +374,52 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
         assertAppliedOnce(again);
       } finally {
         fs.writeFileSync(publicFile, previous);
+        // The next police message re-reads the keys only once the once-a-second refresh window has passed.
+        await new Promise((resolve) => setTimeout(resolve, 1100));
       }
       manual.delete(received.code);
+    });
+
+    test('live status: the applicant subscribed over WebSocket gets the dossier as it changes; another citizen is refused', async (t) => {
+      if (!stack) return t.skip('not configured');
+      const index = 7;
+      const mother = people.mothers[index % people.mothers.length];
+      const received = await submit(birthInput(index, mother));
+      manual.set(received.code, []);
+      const held = await waitFor('the birth reached the partners', async () => (manual.get(received.code)!.length >= 2 ? manual.get(received.code) : undefined));
+      const query = `subscription Live($code: String!) { dossierStatusChanged(code: $code) {
+        code status statusCode procedure { name } civilStatusRecords { type } } }`;
+      const stranger = people.mothers.find((m) => m.personalNumber !== mother.personalNumber)!;
+      const refused = subscribeOverWebSocket(gateway, query, { code: received.code }, (await stack.as({ role: 'citizen', subject: stranger.personalNumber })).authorization);
+      await refused.done;
+      assert.equal(refused.results[0]?.errors?.[0]?.extensions?.code, 'FORBIDDEN', JSON.stringify(refused.results));
+      const badToken = subscribeOverWebSocket(gateway, query, { code: received.code }, 'Bearer not.a.token');
+      await assert.rejects(badToken.done, 'a bad token closes the socket');
+
+      const live = subscribeOverWebSocket(gateway, query, { code: received.code }, (await stack.as({ role: 'citizen', subject: mother.personalNumber })).authorization);
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const birth = held[0];
+        await bus.publish([
+          signedBy(config.keysDir, 'police', { correlationId: received.code, sender: 'police', recipient: 'civil-status', messageType: 'police.residence-registered',
+            payload: { personalNumber: birth.payload.personalNumber, communeCode: birth.payload.residenceCommuneCode, registeredAt: new Date().toISOString() } }),
+          signedBy(config.keysDir, 'social-insurance', { correlationId: received.code, sender: 'social-insurance', recipient: 'civil-status', messageType: 'social-insurance.health-card-issued',
+            payload: { personalNumber: birth.payload.personalNumber, cardNumber: 'TE1990000000007', validFrom: birth.payload.birthDate } }),
+        ].map((envelope) => ({ topic: topicFor('civil-status'), key: received.code, value: JSON.stringify(envelope) })));
+        const resolved = await waitFor('the RESOLVED status pushed to the subscriber', async () =>
+          live.results.find((r) => r.data?.dossierStatusChanged?.status === 'RESOLVED')).catch(async (error) => {
+          const letters = (await listDeadLetters(bus, DEFINITIONS['civil-status'], config.env)).filter((l) => l.correlationId === received.code);
+          throw new Error(`${error.message}; pushed: ${JSON.stringify(live.results)}; now: ${JSON.stringify((await dossier(received.code)).status)}; dead letters: ${JSON.stringify(letters.map((l) => l.reason))}`);
+        });
+        assert.equal(resolved.errors, undefined, JSON.stringify(resolved.errors));
+        assert.equal(resolved.data!.dossierStatusChanged.code, received.code);
+        assert.equal(resolved.data!.dossierStatusChanged.statusCode, 9);
+        assert.ok(resolved.data!.dossierStatusChanged.procedure.name, 'fields from single-window');
+        assert.deepEqual(resolved.data!.dossierStatusChanged.civilStatusRecords.map((r: { type: string }) => r.type), ['BIRTH'], 'fields from civil-status');
+      } finally {
+        await live.close();
+        manual.delete(received.code);
+      }
     });
 
     test('a consumer killed after its database commit and before its offset commit applies nothing twice', async (t) => {

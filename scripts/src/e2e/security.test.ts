@@ -156,6 +156,13 @@ describe('security: who may read what, through the gateway only', () => {
     }
     const raw = JSON.stringify(response.data);
     assert.equal(raw.includes(citizenA), false, 'a raw personal number reached the analyst');
+    const report = await graphql(gateway, '{ enterprises(limit: 20) { items { name legalRepresentative { personalNumber fullName sex } } } }', undefined, as('analyst'));
+    assert.equal(report.errors, undefined, JSON.stringify(report.errors));
+    for (const enterprise of report.data!.enterprises.items) {
+      assert.match(enterprise.legalRepresentative.personalNumber, /^\d{4}\*{6}\d{2}$/, 'the reference key is masked');
+      assert.equal(enterprise.legalRepresentative.fullName, '*.', 'nothing about the person resolves behind a masked key');
+      assert.match(enterprise.legalRepresentative.sex, /^(MALE|FEMALE)$/);
+    }
     const byName = await graphql(gateway, '{ citizens(nameStartsWith: "Nguyễn") { totalCount } }', undefined, as('analyst'));
     assertDenied(byName, 'FORBIDDEN', 'analyst name search');
   });
@@ -218,7 +225,7 @@ describe('security: who may read what, through the gateway only', () => {
     const start = (options: Partial<Parameters<typeof startGateway>[0]>) => startGateway({
       supergraphPath: SUPERGRAPH_PATH, port: 0, watch: false,
       subgraphUrls: Object.fromEntries(stack.subgraphs.map((s) => [s.name, s.url])),
-      jwtVerifier: jwtVerifierFromEnv(env), identitySigner: identitySignerFromEnv(env), log: () => undefined, ...options,
+      jwtVerifier: jwtVerifierFromEnv(env), identitySigner: identitySignerFromEnv(env), subscriptions: false, log: () => undefined, ...options,
     });
     const production = await start({ introspection: { mode: 'roles' } });
     const portal = await start({ persistedOperations: { mode: 'allowlist', manifest: path.join(ROOT, 'gateway/operations/portal.manifest.json') } });

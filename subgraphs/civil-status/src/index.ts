@@ -10,6 +10,7 @@ import { Initial1763800000000 } from './migrations/1763800000000-initial';
 import { FollowUps1763900000001 } from './migrations/1763900000001-follow-ups';
 import { civilStatusHandoffs } from './handoffs/handlers';
 import { citizenByNumber } from './loaders';
+import { maskedCitizen } from './masked-citizen';
 
 /** Civil status (hộ tịch): owns Citizen and the birth / marriage / death register. */
 export const civilStatus = defineSubgraph({
@@ -22,7 +23,7 @@ export const civilStatus = defineSubgraph({
   orphanedTypes: [DossierRef],
   references: {
     Citizen: (ref: { personalNumber: string }, ctx: RequestContext) =>
-      isMaskedIdentifier(ref.personalNumber) ? null : citizenByNumber(ctx).load(ref.personalNumber),
+      isMaskedIdentifier(ref.personalNumber) ? maskedCitizen(ref.personalNumber) : citizenByNumber(ctx).load(ref.personalNumber),
   },
 });
 

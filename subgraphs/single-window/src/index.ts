@@ -10,6 +10,7 @@ import { CitizenRef, EnterpriseRef } from './entities/references';
 import { Initial1763800000000 } from './migrations/1763800000000-initial';
 import { ClockPause1763900000001 } from './migrations/1763900000001-clock-pause';
 import { singleWindowHandoffs } from './handoffs/handlers';
+import { SUBSCRIPTION_SDL } from './notifications';
 import { AdministrativeUnitResolver, AgencyResolver } from './resolvers/reference-data.resolver';
 import { ProcedureResolver } from './resolvers/procedure.resolver';
 import { CitizenDossiersResolver, DossierResolver, EnterpriseDossiersResolver } from './resolvers/dossier.resolver';
@@ -26,6 +27,7 @@ export const singleWindow = defineSubgraph({
     handoffLogResolver(Dossier, 'single-window'), personalDataLogResolver(CitizenRef, 'single-window'),
   ],
   handoffs: singleWindowHandoffs,
+  extraTypeDefs: SUBSCRIPTION_SDL,
   orphanedTypes: [CitizenRef, EnterpriseRef],
   references: {
     Dossier: (ref: { code: string }, ctx: RequestContext) => dossierByCode(ctx).load(ref.code),
@@ -40,3 +42,4 @@ export { AgencySector } from './entities/agency';
 export { OnlineService, ResultForm } from './entities/procedure';
 export { Channel, DossierStatus, NATIONAL_STATUS_CODE, FINISHED_STATUSES, ruleSetAt } from './entities/dossier-status';
 export { receiveDossier, workingCalendar } from './intake';
+export { DOSSIER_STATUS_CHANNEL } from './notifications';

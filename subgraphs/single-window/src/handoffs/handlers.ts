@@ -4,6 +4,7 @@ import { Dossier } from '../entities/dossier';
 import { DossierEvent } from '../entities/dossier-event';
 import { DossierStatus, FINISHED_STATUSES, NATIONAL_STATUS_CODE } from '../entities/dossier-status';
 import { workingCalendar } from '../intake';
+import { statusNotification } from '../notifications';
 
 interface StatusChanged {
   statusCode: number;
@@ -30,7 +31,7 @@ async function dossierOf(manager: EntityManager, code: string): Promise<Dossier>
 }
 
 /** Applies an agency's status report: the registry's status follows, and the clock pauses or resumes. */
-async function applyStatusReport({ envelope, manager }: HandoffContext<StatusChanged>): Promise<void> {
+async function applyStatusReport({ envelope, manager, notify }: HandoffContext<StatusChanged>): Promise<void> {
   const report = envelope.payload;
   const status = report.status as DossierStatus;
   if (!(status in NATIONAL_STATUS_CODE)) throw new HandoffRejection(`unknown status ${report.status}`);
@@ -68,6 +69,7 @@ async function applyStatusReport({ envelope, manager }: HandoffContext<StatusCha
     dossierCode: dossier.code, at, action: 'STATUS_REPORTED', status, statusCode: report.statusCode,
     agencyCode: report.unitCode.slice(0, 30), officerId: envelope.officerId, note: notes.join('; ').slice(0, 500) || null,
   });
+  await notify(statusNotification(dossier, at, envelope.officerId));
 }
 
 async function recordCertificate({ envelope, manager }: HandoffContext<CertificateIssued>): Promise<void> {

@@ -6,6 +6,7 @@ import {
   validateDossierCode, validateProcedureCode,
 } from '@onestop/platform';
 import { dossierScope, guardDossier, mayReadDossier } from '../access';
+import { statusNotification } from '../notifications';
 import { Agency } from '../entities/agency';
 import { Dossier } from '../entities/dossier';
 import { DossierEvent } from '../entities/dossier-event';
@@ -125,7 +126,10 @@ export class DossierResolver {
     return receiveDossier(ctx.db, input, new Date(), async (manager, dossier, procedure) => {
       if (dossier.applicantPersonalNumber) ctx.personalData.wrote(dossier.applicantPersonalNumber, 'Dossier.submitDossier');
       const handoff = handoffForSubmission(procedure, input, dossier.code, input.officerId);
-      if (!handoff) return;
+      if (!handoff) {
+        await ctx.handoffs.notify(manager, statusNotification(dossier, dossier.receivedAt, input.officerId));
+        return;
+      }
       await sendFromInput(ctx.handoffs, manager, handoff.request, handoff.field);
       dossier.status = Status.TRANSFERRED;
       dossier.statusCode = NATIONAL_STATUS_CODE.TRANSFERRED;
@@ -135,6 +139,7 @@ export class DossierResolver {
         agencyCode: dossier.handlingAgencyCode, officerId: input.officerId ?? null,
         note: `${handoff.request.messageType} → ${handoff.request.recipient}`,
       });
+      await ctx.handoffs.notify(manager, statusNotification(dossier, new Date(), input.officerId));
     });
   }
 

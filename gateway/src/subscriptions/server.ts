@@ -1,0 +1,136 @@
+import type http from 'node:http';
+import { WebSocketServer } from 'ws';
+// graphql-ws publishes this entry only through its exports map, which this project's module resolution does not read.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { useServer } = require('graphql-ws/use/ws') as typeof import('graphql-ws/dist/use/ws');
+import {
+  DocumentNode, ExecutionArgs, ExecutionResult, FieldNode, getOperationAST, GraphQLError, GraphQLSchema, Kind, OperationDefinitionNode, print,
+} from 'graphql';
+import type { GatewayContext } from '../context';
+import type { Authenticate } from '../authentication';
+import type { DossierStatusFeed } from './status-feed';
+
+export interface SubscriptionServerOptions {
+  server: http.Server;
+  path: string;
+  schema: () => GraphQLSchema | undefined;
+  feed: DossierStatusFeed;
+  authenticate: Authenticate;
+  /** Runs a query through the gateway (its plugins, authorization and subgraphs) as the subscriber. */
+  execute(query: string, variables: Record<string, unknown> | undefined, context: GatewayContext): Promise<ExecutionResult>;
+  log: (entry: Record<string, unknown>) => void;
+}
+
+const FIELD = 'dossierStatusChanged';
+const DENIED = new Set(['FORBIDDEN', 'UNAUTHENTICATED', 'BAD_USER_INPUT', 'NOT_FOUND']);
+
+/**
+ * `subscription { dossierStatusChanged(code) { … } }` over graphql-ws at the GraphQL path. The subscription becomes the
+ * query `dossier(code) { … }`; it is run once when subscribing (a caller who may not read the dossier is refused, as a
+ * query would be) and again as the subscriber on every status event of that dossier, so each update carries exactly
+ * the fields asked for, from every subgraph, with the same authorization and masking as queries.
+ */
+export function attachSubscriptions(options: SubscriptionServerOptions): { close(): Promise<void> } {
+  const wss = new WebSocketServer({ server: options.server, path: options.path });
+  let sequence = 0;
+  const cleanup = useServer<Record<string, unknown>, { context?: GatewayContext; request: http.IncomingMessage }>({
+    schema: () => {
+      const schema = options.schema();
+      if (!schema) throw new Error('the supergraph is not loaded yet');
+      return schema;
+    },
+    onConnect: async (ctx) => {
+      const header = typeof ctx.connectionParams?.authorization === 'string' ? ctx.connectionParams.authorization : ctx.extra.request.headers.authorization;
+      const request = { headers: { ...ctx.extra.request.headers, authorization: header }, socket: ctx.extra.request.socket } as unknown as http.IncomingMessage;
+      try {
+        const caller = await options.authenticate(request);
+        ctx.extra.context = { requestId: `ws-${process.pid}-${++sequence}`, ...caller };
+        return true;
+      } catch (error) {
+        options.log({ level: 'warn', msg: 'access denied', service: 'gateway', transport: 'websocket', reason: (error as Error).message });
+        return false;
+      }
+    },
+    context: (ctx) => ctx.extra.context,
+    execute: () => ({ errors: [new GraphQLError('Queries and mutations go over HTTP POST; this socket serves subscriptions', { extensions: { code: 'BAD_REQUEST' } })] }),
+    subscribe: (args) => subscribe(options, args),
+  }, wss);
+  return {
+    async close() {
+      await cleanup.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
+
+function refusal(message: string, code = 'BAD_REQUEST'): ExecutionResult {
+  return { errors: [new GraphQLError(message, { extensions: { code } })] };
+}
+
+/** The subscription as the equivalent query: same variables, fragments and selection, `dossier` in place of the field. */
+export function asDossierQuery(document: DocumentNode, operationName?: string | null): { query: string; alias: string; codeArgument: FieldNode['arguments'] } | string {
+  const operation = getOperationAST(document, operationName);
+  if (!operation || operation.operation !== 'subscription') return 'not a subscription';
+  const fields = operation.selectionSet.selections;
+  if (fields.length !== 1 || fields[0].kind !== Kind.FIELD || fields[0].name.value !== FIELD) return `subscribe to exactly one field, ${FIELD}`;
+  const field = fields[0];
+  const alias = field.alias?.value ?? FIELD;
+  const asQuery: OperationDefinitionNode = {
+    ...operation,
+    operation: 'query' as OperationDefinitionNode['operation'],
+    selectionSet: { ...operation.selectionSet, selections: [{ ...field, alias: { kind: Kind.NAME, value: alias }, name: { kind: Kind.NAME, value: 'dossier' } }] },
+  };
+  const definitions = document.definitions.map((definition) => (definition === operation ? asQuery : definition))
+    .filter((definition) => definition.kind !== Kind.OPERATION_DEFINITION || definition === asQuery);
+  return { query: print({ ...document, definitions }), alias, codeArgument: field.arguments };
+}
+
+function codeOf(argumentsNodes: FieldNode['arguments'], variables: Record<string, unknown> | undefined | null): string | null {
+  const argument = argumentsNodes?.find((a) => a.name.value === 'code');
+  if (!argument) return null;
+  if (argument.value.kind === Kind.STRING) return argument.value.value;
+  if (argument.value.kind === Kind.VARIABLE) {
+    const value = variables?.[argument.value.name.value];
+    return typeof value === 'string' ? value : null;
+  }
+  return null;
+}
+
+async function subscribe(options: SubscriptionServerOptions, args: ExecutionArgs): Promise<AsyncGenerator<ExecutionResult> | ExecutionResult> {
+  const context = args.contextValue as GatewayContext;
+  const translated = asDossierQuery(args.document, args.operationName);
+  if (typeof translated === 'string') return refusal(translated);
+  const code = codeOf(translated.codeArgument, args.variableValues as Record<string, unknown>);
+  if (!code) return refusal('dossierStatusChanged needs a code');
+  const variables = (args.variableValues ?? undefined) as Record<string, unknown> | undefined;
+  const query = translated.query;
+  const first = await options.execute(query, variables, context);
+  const denied = first.errors?.find((error) => DENIED.has(String(error.extensions?.code)));
+  if (denied || !first.data?.[translated.alias]) {
+    return { errors: first.errors?.length ? first.errors : [new GraphQLError(`Dossier ${code} not found`, { extensions: { code: 'NOT_FOUND' } })] };
+  }
+
+  const pending: (() => void)[] = [];
+  let events = 0;
+  let wake: (() => void) | undefined;
+  const stop = options.feed.listen(code, () => {
+    events++;
+    wake?.();
+  });
+  async function* updates(): AsyncGenerator<ExecutionResult> {
+    try {
+      for (;;) {
+        if (!events) await new Promise<void>((resolve) => { wake = resolve; pending.push(resolve); });
+        wake = undefined;
+        // Events that arrive together collapse into one read: the latest state is what a subscriber needs.
+        events = 0;
+        const result = await options.execute(query, variables, { ...context, requestId: `${context.requestId}-${Date.now()}` });
+        yield result.errors?.length ? { data: result.data ?? null, errors: result.errors } : { data: result.data };
+      }
+    } finally {
+      stop();
+      for (const resolve of pending) resolve();
+    }
+  }
+  return updates();
+}
