@@ -24,6 +24,9 @@ export function createSubgraphFetcher(options: SubgraphFetchOptions): typeof fet
     undiciFetch(input, { ...init, signal: AbortSignal.timeout(options.timeoutMs), dispatcher })) as unknown as typeof fetch;
 }
 
+/** Told of each subgraph fetch: how long it took and the codes of the errors it ended with (metrics). */
+export type SubgraphFetchObserver = (subgraph: string, seconds: number, errorCodes: unknown[]) => void;
+
 /**
  * Forwards the request id so one id is found in the gateway's and every subgraph's records, and turns
  * transport failures into errors a client can act on (which subgraph, timed out or unreachable).
@@ -33,8 +36,23 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     private readonly subgraphName: string,
     config: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0],
     private readonly identities?: IdentitySigner,
+    private readonly observeFetch?: SubgraphFetchObserver,
   ) {
     super(config);
+  }
+
+  /** Times each fetch for `observeFetch`, whatever its end: an answer (with or without errors) or a thrown error. */
+  async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']> {
+    if (!this.observeFetch) return super.process(options);
+    const started = performance.now();
+    try {
+      const response = await super.process(options);
+      this.observeFetch(this.subgraphName, (performance.now() - started) / 1000, (response.errors ?? []).map((e) => e.extensions?.code));
+      return response;
+    } catch (error) {
+      this.observeFetch(this.subgraphName, (performance.now() - started) / 1000, [(error as GraphQLError).extensions?.code ?? 'OTHER']);
+      throw error;
+    }
   }
 
   /** The request id, and the gateway's signed word on who the caller is (subgraphs refuse requests without it). */

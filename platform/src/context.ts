@@ -13,6 +13,7 @@ export class RequestContext {
   readonly requestId: string;
   readonly personalData: PersonalDataRecorder;
   private readonly loaders = new Map<string, DataLoader<unknown, unknown>>();
+  private requestNode?: HandoffNode;
 
   constructor(
     readonly db: DataSource,
@@ -26,10 +27,11 @@ export class RequestContext {
     this.personalData = new PersonalDataRecorder(identity, this.requestId);
   }
 
-  /** Queues handoffs in the caller's transaction: `ctx.handoffs.send(manager, request)`. */
+  /** Queues handoffs in the caller's transaction: `ctx.handoffs.send(manager, request)`; they carry this request's id. */
   get handoffs(): HandoffNode {
     if (!this.node) throw new Error('This subgraph runs without a handoff bus');
-    return this.node;
+    this.requestNode ??= this.node.forRequest(this.requestId);
+    return this.requestNode;
   }
 
   /**

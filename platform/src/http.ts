@@ -1,6 +1,8 @@
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { ApolloServer, BaseContext, HeaderMap } from '@apollo/server';
+import type { RequestObserver } from './observability/http-observer';
+import { attachRequestScope, RequestScope } from './observability/request-scope';
 
 export type RouteHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>;
 
@@ -14,6 +16,8 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   maxBodyBytes?: number;
   /** Refuses a GraphQL request before its body is read (e.g. a subgraph without the gateway's identity). */
   guard?: (req: http.IncomingMessage) => { status: number; code: string; message: string } | null;
+  /** Told of each request as it arrives (access log line, HTTP metrics: see observability/). */
+  observe?: RequestObserver;
 }
 
 export function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -62,10 +66,17 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
   const graphqlPath = options.graphqlPath ?? '/graphql';
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const routes = options.routes ?? {};
+  const knownPaths = new Set([graphqlPath, ...Object.keys(routes).map((key) => key.slice(key.indexOf(' ') + 1))]);
 
   const server = http.createServer(async (req, res) => {
     const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 128) || randomUUID();
     res.setHeader('x-request-id', requestId);
+    // what the log line of this request tells (GraphQL plugins find it from the context value)
+    const scope: RequestScope = { requestId };
+    if (options.observe) {
+      const path = (req.url ?? '/').split(/[?#]/, 1)[0];
+      options.observe(req, res, scope, knownPaths.has(path) ? path : 'other');
+    }
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const route = routes[`${req.method} ${url.pathname}`];
@@ -111,7 +122,7 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
       }
       const response = await options.apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method, headers, search: url.search, body },
-        context: () => options.context(req, requestId),
+        context: async () => attachRequestScope(await options.context(req, requestId), scope),
       });
       for (const [key, value] of response.headers) res.setHeader(key, value);
       res.statusCode = response.status ?? 200;

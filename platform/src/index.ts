@@ -12,3 +12,4 @@ export * from './schema';
 export * from './pagination';
 export * from './handoffs';
 export * from './auth';
+export * from './observability';

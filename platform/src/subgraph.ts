@@ -12,7 +12,7 @@ import { formatError, isDevelopment } from './errors';
 import { buildFederatedSchema, printSubgraphSchema, ReferenceResolvers } from './federation';
 import { close, createHttpServer, exitWithParent, listen, sendJson } from './http';
 import { HANDOFF_ENTITIES } from './handoffs/entities';
-import { HandoffTables1763900000000 } from './handoffs/migration';
+import { HANDOFF_MIGRATIONS } from './handoffs/migration';
 import { HandoffHandlers, HandoffNode } from './handoffs/node';
 import { describeTransport, faultFromEnv, keysFromEnv, transportFromEnv } from './handoffs/setup';
 import { KeyRing } from './handoffs/keys';
@@ -23,6 +23,7 @@ import { PersonalDataAccess } from './auth/personal-data';
 import { PersonalDataAccessLog1764300000000 } from './auth/migration';
 import { usePersonalDataLog } from './auth/use-personal-data-log';
 import { useAccessDenialLog } from './auth/use-access-denial-log';
+import { entryLog, HandoffMetrics, logger, serviceObservability, ServiceMetrics, startTracing, useGraphQLMetrics } from './observability';
 
 /** Everything one agency subgraph is made of; each subgraph's index.ts exports one. */
 export interface SubgraphDefinition {
@@ -39,6 +40,8 @@ export interface SubgraphDefinition {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   orphanedTypes?: Function[];
   references?: ReferenceResolvers;
+  /** SDL added to the schema as is: a Subscription type the gateway serves from the bus. */
+  extraTypeDefs?: string;
   /** What this agency does with each message type it receives (the access table says who may send it). */
   handoffs?: HandoffHandlers;
 }
@@ -52,6 +55,7 @@ export async function buildSubgraphSchemaFor(definition: SubgraphDefinition): Pr
     resolvers: definition.resolvers,
     orphanedTypes: definition.orphanedTypes,
     references: definition.references,
+    extraTypeDefs: definition.extraTypeDefs,
   });
 }
 
@@ -67,6 +71,8 @@ export interface RunningSubgraph {
   database: Database;
   handoffs: HandoffNode;
   server: http.Server;
+  /** Undefined with METRICS=off. */
+  metrics?: ServiceMetrics;
   stop(): Promise<void>;
 }
 
@@ -87,7 +93,7 @@ export function entitiesOf(definition: SubgraphDefinition): SubgraphDefinition['
 }
 
 export function migrationsOf(definition: SubgraphDefinition): SubgraphDefinition['migrations'] {
-  return [...(definition.migrations as unknown[]), HandoffTables1763900000000, PersonalDataAccessLog1764300000000] as SubgraphDefinition['migrations'];
+  return [...(definition.migrations as unknown[]), ...HANDOFF_MIGRATIONS, PersonalDataAccessLog1764300000000] as SubgraphDefinition['migrations'];
 }
 
 export async function startSubgraph(definition: SubgraphDefinition, options: StartOptions = {}): Promise<RunningSubgraph> {
@@ -99,13 +105,22 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sta
     migrations: migrationsOf(definition),
   });
   const transport = options.transport ?? transportFromEnv(definition.name);
-  const handoffs = new HandoffNode({
+  // observability/: JSON logs, GET /metrics (METRICS=off, METRICS_PORT), handoff series collected on scrape
+  const observability = serviceObservability(definition.name);
+  const log = entryLog(observability.logger);
+  const handoffMetrics: HandoffMetrics | undefined = observability.metrics && new HandoffMetrics(observability.metrics.registry, {
+    outboxBacklog: () => handoffs.outboxBacklog(),
+    consumerLag: () => handoffs.consumerLag(),
+  }, { onError: (what, error) => log({ level: 'warn', msg: `${what} not collected`, error: String(error) }) });
+  const handoffs: HandoffNode = new HandoffNode({
     member: definition.name,
     dataSource: database.dataSource,
     transport,
     keys: options.keys ?? keysFromEnv(definition.name),
     handlers: definition.handoffs ?? {},
     afterCommit: faultFromEnv(),
+    observer: handoffMetrics,
+    log,
   });
   await handoffs.start();
   const schema = await buildSubgraphSchemaFor(definition);
@@ -115,17 +130,19 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sta
     schema,
     formatError,
     includeStacktraceInErrorResponses: isDevelopment(),
-    plugins: [ApolloServerPluginInlineTraceDisabled(), usePersonalDataLog(definition.name, database.dataSource), useAccessDenialLog(definition.name)],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), usePersonalDataLog(definition.name, database.dataSource), useAccessDenialLog(definition.name, log),
+      useGraphQLMetrics(observability.metrics)],
   });
   await apollo.start();
 
   const server = createHttpServer<RequestContext>({
     apollo,
+    observe: observability.observe,
     guard: (req) => {
       if (securityOff) return null;
       const check = identities.verify(req.headers[IDENTITY_HEADER] as string | undefined);
       if (check.ok) return null;
-      console.log(JSON.stringify({ level: 'warn', msg: 'access denied', service: definition.name, requestId: req.headers['x-request-id'] ?? null, reason: check.reason }));
+      log({ level: 'warn', msg: 'access denied', service: definition.name, requestId: req.headers['x-request-id'] ?? null, reason: check.reason });
       return { status: 401, code: 'UNAUTHENTICATED', message: `Refused: ${check.reason}` };
     },
     context: async (req, requestId) => {
@@ -133,6 +150,7 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sta
       return new RequestContext(database.dataSource, requestId, handoffs, check.ok ? check.identity : null, securityOff);
     },
     routes: {
+      ...observability.routes,
       'GET /health': (_req, res) => sendJson(res, 200, { status: 'ok', subgraph: definition.name }),
       'GET /ready': async (_req, res) => {
         try {
@@ -145,6 +163,7 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sta
     },
   });
   const boundPort = await listen(server, port, host);
+  await observability.listen();
   return {
     name: definition.name,
     url: `http://${host}:${boundPort}/graphql`,
@@ -152,7 +171,9 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sta
     database,
     handoffs,
     server,
+    metrics: observability.metrics,
     async stop() {
+      await observability.close();
       await close(server);
       await apollo.stop();
       await handoffs.stop();
@@ -171,10 +192,12 @@ export async function runSubgraphMain(definition: SubgraphDefinition, argv = pro
   }
   if (command !== 'serve') throw new Error(`Unknown command "${command}" (use serve or print-schema)`);
   exitWithParent();
+  const tracing = startTracing(definition.name); // only with OTEL_EXPORTER_OTLP_ENDPOINT; nothing loaded otherwise
   const running = await startSubgraph(definition);
-  console.log(JSON.stringify({ level: 'info', msg: 'subgraph ready', subgraph: definition.name, url: running.url, database: running.database.description }));
+  entryLog(logger(definition.name))({ level: 'info', msg: 'subgraph ready', subgraph: definition.name, url: running.url, database: running.database.description });
   const shutdown = async () => {
     await running.stop();
+    await tracing?.shutdown();
     process.exit(0);
   };
   process.once('SIGINT', shutdown);

@@ -3,7 +3,7 @@ import { fork } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { In, Not } from 'typeorm';
 import {
-  databaseConfig, describeDatabase, dropMysqlDatabase, entitiesOf, HANDOFF_ENTITIES, HandoffNode, HandoffTables1763900000000,
+  databaseConfig, describeDatabase, dropMysqlDatabase, entitiesOf, HANDOFF_ENTITIES, HandoffNode, HANDOFF_MIGRATIONS,
   keysFromEnv, migrationsOf, openDatabase, statusReport, transportFromEnv,
 } from '@onestop/platform';
 import { Dossier, FINISHED_STATUSES, singleWindow } from '@onestop/single-window';
@@ -52,6 +52,8 @@ async function main() {
     messages: { type: 'string' }, writers: { type: 'string' }, dossiers: { type: 'string' }, embedded: { type: 'boolean' }, rate: { type: 'string' },
     seconds: { type: 'string' },
   } });
+  // one log line per handoff at info would drown the results (and the sender's and receiver's logs are not measured)
+  process.env.LOG_LEVEL ??= 'warn';
   const total = Number(values.messages ?? 20_000);
   const writers = Number(values.writers ?? 32);
   /** Offered load in handoffs/s (0 = as fast as the writers go): latency is measured at a rate the pipeline sustains. */
@@ -76,7 +78,7 @@ async function main() {
   });
   await receiverDb.dataSource.destroy();
   if (!open.length) throw new Error('no open dossiers to report on');
-  const senderDb = await openDatabase({ config: databaseConfig('bench-land', env), entities: HANDOFF_ENTITIES, migrations: [HandoffTables1763900000000] });
+  const senderDb = await openDatabase({ config: databaseConfig('bench-land', env), entities: HANDOFF_ENTITIES, migrations: HANDOFF_MIGRATIONS });
 
   // Each phase registers its messages here; the receiver's commit reports are matched against them.
   let phase: { sent: Map<string, number>; latencies: number[]; lastCommit: number; total: number; done: () => void } | undefined;

@@ -74,6 +74,7 @@ export function envelopeSchema(contract: Contract): JsonSchema {
 export const RELAY_HEADERS: readonly [string, string][] = [
   ['x-message-id', 'the envelope\'s messageId'],
   ['x-sender', 'the envelope\'s sender'],
+  ['x-request-id', 'the id of the request that caused the handoff (a handler\'s message carries the one of the message it answers), for following one request through every agency\'s logs; absent when no request did'],
 ];
 
 /** Headers of a dead letter replayed by an operator to the topic it came from. */

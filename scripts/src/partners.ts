@@ -1,6 +1,6 @@
 import path from 'node:path';
 import {
-  Database, Envelope, HANDOFF_ENTITIES, HandoffHandlers, HandoffNode, HandoffTables1763900000000, keysFromEnv, openDatabase, SendRequest,
+  Database, Envelope, HANDOFF_ENTITIES, HandoffHandlers, HandoffNode, HANDOFF_MIGRATIONS, keysFromEnv, openDatabase, SendRequest,
   transportFromEnv, Transport,
 } from '@onestop/platform';
 
@@ -56,7 +56,7 @@ export async function startPartner(name: PartnerName, options: PartnerOptions = 
   const env = options.env ?? process.env;
   const database = await openDatabase({
     config: { kind: 'sqlite', file: path.resolve(env.DATA_DIR || '.data', `partner-${name}.sqlite`) },
-    entities: HANDOFF_ENTITIES, migrations: [HandoffTables1763900000000],
+    entities: HANDOFF_ENTITIES, migrations: HANDOFF_MIGRATIONS,
   });
   const transport = options.transport ?? transportFromEnv(name, env);
   const handlers: HandoffHandlers = {};

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { ConsumeOptions, IncomingMessage, OutgoingMessage, Subscription, Transport } from './transport';
+import { ConsumeOptions, ConsumerLag, IncomingMessage, OutgoingMessage, Subscription, Transport } from './transport';
 
 interface Row {
   offset: number;
@@ -56,6 +56,11 @@ export class EmbeddedTransport implements Transport {
       ORDER BY m."offset" LIMIT 500`);
     const commit = this.db.prepare(`INSERT INTO bus_offset (group_id, topic, "offset") VALUES (?, ?, ?)
       ON CONFLICT (group_id, topic) DO UPDATE SET "offset" = MAX("offset", excluded."offset")`);
+    if (options.fromLatest) {
+      const start = this.db.prepare(`INSERT INTO bus_offset (group_id, topic, "offset")
+        SELECT ?, ?, COALESCE(MAX("offset"), 0) FROM bus_message WHERE topic = ? ON CONFLICT (group_id, topic) DO NOTHING`);
+      for (const topic of options.topics) start.run(options.groupId, topic, topic);
+    }
     let running = true;
     let timer: NodeJS.Timeout;
     const poll = async () => {
@@ -91,6 +96,13 @@ export class EmbeddedTransport implements Transport {
         this.timers.delete(timer);
       },
     };
+  }
+
+  /** The bus has one partition per topic; its position is the global offset, so the lag is counted in messages. */
+  async lag(groupId: string, topics: string[]): Promise<ConsumerLag[]> {
+    const count = this.db.prepare(`SELECT COUNT(*) AS n FROM bus_message m WHERE m.topic = ?
+      AND m."offset" > COALESCE((SELECT o."offset" FROM bus_offset o WHERE o.group_id = ? AND o.topic = ?), 0)`);
+    return topics.map((topic) => ({ topic, partition: 0, lag: Number((count.get(topic, groupId, topic) as { n: number }).n) }));
   }
 
   async readAll(topic: string): Promise<IncomingMessage[]> {

@@ -40,6 +40,10 @@ export class OutboxMessage {
 
   @Column({ type: 'integer', default: 0 })
   attempts: number;
+
+  /** The request that caused it (sent as the `x-request-id` header, for the logs); null when none did. */
+  @Column({ type: 'varchar', length: 128, nullable: true })
+  requestId: string | null;
 }
 
 /** Idempotent inbox: a message id recorded in the same transaction as its effects is never applied again. */

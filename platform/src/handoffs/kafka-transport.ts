@@ -1,5 +1,6 @@
 import { Admin, Consumer, Kafka, logLevel, Producer } from 'kafkajs';
-import { ConsumeOptions, headersToStrings, IncomingMessage, OutgoingMessage, Subscription, Transport } from './transport';
+import { entryLog, logger } from '../observability/logger';
+import { ConsumeOptions, ConsumerLag, headersToStrings, IncomingMessage, OutgoingMessage, Subscription, Transport } from './transport';
 
 export interface KafkaTransportOptions {
   brokers: string[];
@@ -16,6 +17,7 @@ export class KafkaTransport implements Transport {
   private producer?: Promise<Producer>;
   private readonly consumers = new Set<Consumer>();
   private readonly knownTopics = new Set<string>();
+  private lagAdmin?: Promise<Admin>;
 
   constructor(private readonly options: KafkaTransportOptions) {
     this.kafka = new Kafka({
@@ -110,21 +112,21 @@ export class KafkaTransport implements Transport {
       this.consumers.add(consumer);
       consumer.on(consumer.events.CRASH, (event) => {
         const restart = event.payload.restart;
-        console.error(JSON.stringify({ level: 'error', msg: 'handoff consumer crashed', group: options.groupId, error: String(event.payload.error), restart: restart ? 'by kafkajs' : 'new member' }));
+        this.log({ level: 'error', msg: 'handoff consumer crashed', group: options.groupId, error: String(event.payload.error), restart: restart ? 'by kafkajs' : 'new member' });
         if (restart || stopped) return;
         this.consumers.delete(consumer);
         void consumer.disconnect().catch(() => undefined);
         const again = () => {
           if (stopped) return;
           begin().catch((error) => {
-            console.error(JSON.stringify({ level: 'error', msg: 'handoff consumer could not rejoin; retrying', group: options.groupId, error: String(error) }));
+            this.log({ level: 'error', msg: 'handoff consumer could not rejoin; retrying', group: options.groupId, error: String(error) });
             restartTimer = setTimeout(again, 2000);
           });
         };
         restartTimer = setTimeout(again, 1000);
       });
       await consumer.connect();
-      await consumer.subscribe({ topics: options.topics, fromBeginning: true });
+      await consumer.subscribe({ topics: options.topics, fromBeginning: !options.fromLatest });
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
@@ -155,6 +157,45 @@ export class KafkaTransport implements Transport {
         }
       },
     };
+  }
+
+  /**
+   * Per partition, its end offset minus the group's committed offset (its earliest offset when the group committed
+   * none). One admin connection is kept for it; a failure drops it and the next call connects again.
+   */
+  async lag(groupId: string, topics: string[]): Promise<ConsumerLag[]> {
+    this.lagAdmin ??= (async () => {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      return admin;
+    })().catch((error) => {
+      this.lagAdmin = undefined;
+      throw error;
+    });
+    const admin = await this.lagAdmin;
+    try {
+      const committed = await admin.fetchOffsets({ groupId, topics });
+      const result: ConsumerLag[] = [];
+      for (const topic of topics) {
+        const group = new Map((committed.find((c) => c.topic === topic)?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
+        for (const end of await admin.fetchTopicOffsets(topic)) {
+          const at = group.get(end.partition);
+          const from = at !== undefined && at >= 0n ? at : BigInt(end.low);
+          const lag = BigInt(end.high) - from;
+          result.push({ topic, partition: end.partition, lag: lag > 0n ? Number(lag) : 0 });
+        }
+      }
+      return result;
+    } catch (error) {
+      this.lagAdmin = undefined;
+      await admin.disconnect().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** The process's logger, named after the member (clientId `onestop-<member>`). */
+  private log(entry: Record<string, unknown>): void {
+    entryLog(logger(this.options.clientId.replace(/^onestop-/, '')))(entry);
   }
 
   async readAll(topic: string): Promise<IncomingMessage[]> {
@@ -200,6 +241,8 @@ export class KafkaTransport implements Transport {
     this.consumers.clear();
     if (this.producer) await (await this.producer.catch(() => undefined))?.disconnect().catch(() => undefined);
     this.producer = undefined;
+    if (this.lagAdmin) await (await this.lagAdmin.catch(() => undefined))?.disconnect().catch(() => undefined);
+    this.lagAdmin = undefined;
   }
 }
 

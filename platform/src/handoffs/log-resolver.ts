@@ -1,5 +1,5 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import { DataSource, In } from 'typeorm';
+import { DataSource, In, Not } from 'typeorm';
 import { groupByKey, RequestContext } from '../context';
 import { HandoffDirection, HandoffLogEntry, HandoffOutcome, InboxMessage, OutboxMessage } from './entities';
 
@@ -11,7 +11,8 @@ export async function handoffLogOf(db: DataSource, member: string, codes: readon
   const [sent, applied, other] = await Promise.all([
     db.getRepository(OutboxMessage).find({
       select: { id: true, messageId: true, messageKey: true, recipient: true, messageType: true, officerId: true, createdAt: true, sentAt: true },
-      where: { messageKey: where },
+      // Notifications (status events for subscribers) are broadcasts, not handoffs between agencies.
+      where: { messageKey: where, recipient: Not('notifications') },
     }),
     db.getRepository(InboxMessage).find({ where: { correlationId: where } }),
     db.getRepository(HandoffLogEntry).find({ where: { correlationId: where } }),

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { MigrationInterface, QueryRunner, TableColumn } from 'typeorm';
 import { column, table } from '../schema';
 
 /** The outbox, inbox and message log every subgraph keeps in its own database. */
@@ -56,3 +56,19 @@ export class HandoffTables1763900000000 implements MigrationInterface {
     await queryRunner.dropTable('handoff_outbox');
   }
 }
+
+/** The request id of each outbox row, published as the `x-request-id` header (one request id end to end in the logs). */
+export class HandoffOutboxRequestId1764800000000 implements MigrationInterface {
+  name = 'HandoffOutboxRequestId1764800000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.addColumn('handoff_outbox', new TableColumn(column.string('request_id', 128, { nullable: true })));
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.dropColumn('handoff_outbox', 'request_id');
+  }
+}
+
+/** What a member's database needs for handoffs (subgraphs add theirs; the partner stand-ins and benches use these). */
+export const HANDOFF_MIGRATIONS = [HandoffTables1763900000000, HandoffOutboxRequestId1764800000000];

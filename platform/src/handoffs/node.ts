@@ -5,10 +5,14 @@ import { contractFor, deadLetterTopicFor, Member, topicFor } from './contracts';
 import { Envelope, newMessageId, signEnvelope } from './envelope';
 import { HandoffDirection, HandoffLogEntry, HandoffOutcome, InboxMessage, OutboxMessage } from './entities';
 import { KeyRing } from './keys';
-import { IncomingMessage, Subscription, Transport } from './transport';
+import { ConsumerLag, IncomingMessage, Subscription, Transport } from './transport';
 import { fastInsert } from './fast-insert';
 import { checkPayload } from './payload-validation';
 import { EnvelopeVerifier } from './verify';
+import { entryLog, logger } from '../observability/logger';
+
+/** The header carrying the id of the request that caused a handoff (informational, not signed). */
+export const REQUEST_ID_HEADER = 'x-request-id';
 
 export interface SendRequest<P = Record<string, unknown>> {
   messageType: string;
@@ -17,6 +21,8 @@ export interface SendRequest<P = Record<string, unknown>> {
   correlationId: string;
   payload: P;
   officerId?: string | null;
+  /** The request that caused it, for the logs (`x-request-id` header); set by `forRequest` (ctx.handoffs). */
+  requestId?: string | null;
 }
 
 export interface HandoffContext<P = any> {
@@ -25,6 +31,19 @@ export interface HandoffContext<P = any> {
   manager: EntityManager;
   /** Queues a message in the same transaction. */
   send(request: SendRequest): Promise<void>;
+  /** Queues a broadcast event (e.g. a dossier status notification) in the same transaction. */
+  notify(notification: Notification): Promise<void>;
+}
+
+/** A signed event for whoever listens on a notification topic (the gateway's subscriptions, notification senders). */
+export interface Notification {
+  /** A topic name under the prefix, e.g. "dossier-status": published to `<prefix>.notification.dossier-status`. */
+  channel: string;
+  /** The dossier code: events of one dossier stay in order. */
+  correlationId: string;
+  messageType: string;
+  payload: Record<string, unknown>;
+  officerId?: string | null;
 }
 
 export type HandoffHandler<P = any> = (context: HandoffContext<P>) => Promise<void>;
@@ -54,6 +73,15 @@ export interface HandoffNodeOptions {
   log?: (entry: Record<string, unknown>) => void;
   /** Called once messages are committed, before the bus offset is: fault injection for crash tests. */
   afterCommit?: (applied: Envelope[]) => void;
+  /** Told what was published, applied, ignored as a duplicate and dead-lettered (metrics). */
+  observer?: HandoffObserver;
+}
+
+export interface HandoffObserver {
+  published(messageTypes: string[]): void;
+  applied(envelopes: Envelope[]): void;
+  duplicates(envelopes: Envelope[]): void;
+  deadLettered(messageType: string | undefined): void;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -77,7 +105,7 @@ export class HandoffNode {
     this.member = options.member;
     this.verifier = new EnvelopeVerifier(options.keys, options.access ?? AccessTable.load());
     this.maxAttempts = options.maxAttempts ?? 5;
-    this.log = options.log ?? ((entry) => console.log(JSON.stringify({ level: 'info', member: this.member, ...entry })));
+    this.log = options.log ?? entryLog(logger(this.member));
   }
 
   get transport(): Transport {
@@ -89,6 +117,21 @@ export class HandoffNode {
   }
 
   // ---- sending ----------------------------------------------------------------------------------------------------
+
+  /**
+   * This node as one request sees it (RequestContext.handoffs): what it sends carries the request's id, published as
+   * the `x-request-id` header, unless the request names another. Everything else is the node itself.
+   */
+  forRequest(requestId: string): HandoffNode {
+    const send = (manager: EntityManager, request: SendRequest) => this.send(manager, { ...request, requestId: request.requestId ?? requestId });
+    return new Proxy(this, {
+      get: (target, property) => {
+        if (property === 'send') return send;
+        const value = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+  }
 
   /** Signs and queues a handoff inside the caller's transaction; the relay publishes it after commit. */
   async send(manager: EntityManager, request: SendRequest): Promise<Envelope> {
@@ -116,9 +159,28 @@ export class HandoffNode {
       messageId: envelope.messageId, topic: topicFor(envelope.recipient), messageKey: envelope.correlationId,
       recipient: envelope.recipient.slice(0, 40), messageType: envelope.messageType.slice(0, 80), officerId: envelope.officerId?.slice(0, 64) ?? null,
       envelope: JSON.stringify(envelope), createdAt: now, sentAt: null, attempts: 0,
+      requestId: request.requestId?.slice(0, 128) ?? null,
     }]);
     this.nudgeRelay();
     return envelope;
+  }
+
+  /**
+   * Queues a notification in the caller's transaction, like a handoff but addressed to nobody in particular: no
+   * contract or access rule applies, it is signed by this member and published by the same relay.
+   */
+  async notify(manager: EntityManager, notification: Notification): Promise<void> {
+    const envelope = signEnvelope({
+      messageId: newMessageId(), correlationId: notification.correlationId, sender: this.member, recipient: 'notifications',
+      messageType: notification.messageType, schemaVersion: 1, issuedAt: new Date().toISOString(), officerId: notification.officerId ?? null,
+      payload: notification.payload,
+    }, this.options.keys.privateKey);
+    await fastInsert(manager, OutboxMessage, [{
+      messageId: envelope.messageId, topic: notificationTopic(notification.channel), messageKey: envelope.correlationId,
+      recipient: 'notifications', messageType: envelope.messageType.slice(0, 80), officerId: envelope.officerId?.slice(0, 64) ?? null,
+      envelope: JSON.stringify(envelope), createdAt: new Date(), sentAt: null, attempts: 0,
+    }]);
+    this.nudgeRelay();
   }
 
   private logRow(envelope: Envelope, direction: HandoffDirection, outcome: HandoffOutcome, reason: string | null, at = new Date()) {
@@ -171,11 +233,32 @@ export class HandoffNode {
     await this.options.transport.ensureTopics(topics);
     await this.options.transport.publish(rows.map((row) => ({
       topic: row.topic, key: row.messageKey, value: row.envelope,
-      headers: { 'x-message-id': row.messageId, 'x-sender': this.member },
+      headers: { 'x-message-id': row.messageId, 'x-sender': this.member, ...(row.requestId ? { [REQUEST_ID_HEADER]: row.requestId } : {}) },
     })));
     await this.options.dataSource.getRepository(OutboxMessage)
       .update({ id: In(rows.map((r) => r.id)) }, { sentAt: new Date(), attempts: () => 'attempts + 1' });
+    this.options.observer?.published(rows.map((r) => r.messageType));
+    for (const row of rows) {
+      this.log({
+        level: 'info', msg: 'handoff sent', messageId: row.messageId, correlationId: row.messageKey, messageType: row.messageType,
+        recipient: row.recipient, requestId: row.requestId ?? null,
+      });
+    }
     return rows.length;
+  }
+
+  /** Outbox rows not yet published (metrics). */
+  async outboxBacklog(): Promise<number> {
+    return this.options.dataSource.getRepository(OutboxMessage).count({ where: { sentAt: IsNull() } });
+  }
+
+  /** Messages on this member's inbox topic its consumer group has not committed yet, per partition (metrics). */
+  async consumerLag(): Promise<ConsumerLag[]> {
+    return (await this.options.transport.lag?.(this.groupId, [this.inboxTopic])) ?? [];
+  }
+
+  get groupId(): string {
+    return `onestop-${this.member}`;
   }
 
   // ---- receiving --------------------------------------------------------------------------------------------------
@@ -185,7 +268,7 @@ export class HandoffNode {
     const topics = [this.inboxTopic, deadLetterTopicFor(this.member)];
     await this.options.transport.ensureTopics(topics);
     this.subscription = await this.options.transport.consume({
-      groupId: `onestop-${this.member}`,
+      groupId: this.groupId,
       topics: [this.inboxTopic],
       handleBatch: (messages) => this.handleBatch(messages),
     });
@@ -203,15 +286,19 @@ export class HandoffNode {
   /** Verifies, then applies a batch in one transaction; on failure falls back to one message at a time. */
   async handleBatch(messages: IncomingMessage[]): Promise<void> {
     const valid: { message: IncomingMessage; envelope: Envelope }[] = [];
+    const requestIds = new Map<string, string>();
     for (const message of messages) {
       const verdict = this.verifier.verify(message.value);
-      if (verdict.ok) valid.push({ message, envelope: verdict.envelope });
-      else await this.deadLetter(message, verdict.reason, verdict.envelope);
+      if (verdict.ok) {
+        valid.push({ message, envelope: verdict.envelope });
+        const requestId = message.headers[REQUEST_ID_HEADER];
+        if (requestId) requestIds.set(verdict.envelope.messageId, requestId);
+      } else await this.deadLetter(message, verdict.reason, verdict.envelope);
     }
     if (!valid.length) return;
     try {
-      const applied = await this.options.dataSource.transaction((manager) => this.applyAll(manager, valid.map((v) => v.envelope)));
-      this.options.afterCommit?.(applied);
+      const outcome = await this.options.dataSource.transaction((manager) => this.applyAll(manager, valid.map((v) => v.envelope), requestIds));
+      this.committed(outcome, requestIds);
       return;
     } catch {
       // one of them failed: find which, applying the others one by one
@@ -221,9 +308,9 @@ export class HandoffNode {
 
   /**
    * Applies messages in the caller's transaction, in order: the inbox and log rows of the batch in one statement each,
-   * then each handler. Returns those applied now (not before).
+   * then each handler. Returns those applied now (not before) and the duplicates.
    */
-  private async applyAll(manager: EntityManager, envelopes: Envelope[]): Promise<Envelope[]> {
+  private async applyAll(manager: EntityManager, envelopes: Envelope[], requestIds: Map<string, string>): Promise<{ fresh: Envelope[]; duplicates: Envelope[] }> {
     const ids = [...new Set(envelopes.map((e) => e.messageId))];
     const before = new Set((await manager.find(InboxMessage, { select: { messageId: true }, where: { messageId: In(ids) } })).map((r) => r.messageId));
     const fresh: Envelope[] = [];
@@ -246,22 +333,40 @@ export class HandoffNode {
     })));
     await fastInsert(manager, HandoffLogEntry, duplicates.map((e) => this.logRow(e, HandoffDirection.RECEIVED, HandoffOutcome.DUPLICATE_IGNORED, 'already applied', now)));
     for (const envelope of fresh) {
-      await this.options.handlers[envelope.messageType]({ envelope, manager, send: async (request) => void (await this.send(manager, request)) });
+      // what a handler sends on carries the id of the request that started the chain
+      const requestId = requestIds.get(envelope.messageId) ?? null;
+      await this.options.handlers[envelope.messageType]({
+        envelope, manager, send: async (request) => void (await this.send(manager, { requestId, ...request })), notify: (notification) => this.notify(manager, notification),
+      });
     }
-    return fresh;
+    return { fresh, duplicates };
+  }
+
+  /** After the inbox transaction committed: logs, metrics, then the fault hook (before the bus offset commit). */
+  private committed({ fresh, duplicates }: { fresh: Envelope[]; duplicates: Envelope[] }, requestIds: Map<string, string>): void {
+    const fields = (e: Envelope) => ({
+      messageId: e.messageId, correlationId: e.correlationId, messageType: e.messageType, sender: e.sender, requestId: requestIds.get(e.messageId) ?? null,
+    });
+    for (const envelope of fresh) this.log({ level: 'info', msg: 'handoff applied', ...fields(envelope) });
+    for (const envelope of duplicates) this.log({ level: 'info', msg: 'handoff duplicate ignored', ...fields(envelope) });
+    if (fresh.length) this.options.observer?.applied(fresh);
+    if (duplicates.length) this.options.observer?.duplicates(duplicates);
+    if (fresh.length) this.options.afterCommit?.(fresh);
   }
 
   private async applyWithRetries(message: IncomingMessage, envelope: Envelope): Promise<void> {
+    const requestId = message.headers[REQUEST_ID_HEADER];
+    const requestIds = new Map(requestId ? [[envelope.messageId, requestId]] : []);
     for (let attempt = 1; ; attempt++) {
       try {
-        const applied = await this.options.dataSource.transaction((manager) => this.applyAll(manager, [envelope]));
-        if (applied.length) this.options.afterCommit?.(applied);
+        const outcome = await this.options.dataSource.transaction((manager) => this.applyAll(manager, [envelope], requestIds));
+        this.committed(outcome, requestIds);
         return;
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         if (error instanceof HandoffRejection) return this.deadLetter(message, `rejected: ${reason}`, envelope);
         if (attempt >= this.maxAttempts) return this.deadLetter(message, `failed after ${attempt} attempts: ${reason}`, envelope);
-        this.log({ level: 'warn', msg: 'handoff failed; retrying', messageId: envelope.messageId, attempt, error: reason });
+        this.log({ level: 'warn', msg: 'handoff failed; retrying', messageId: envelope.messageId, correlationId: envelope.correlationId, requestId: requestId ?? null, attempt, error: reason });
         await sleep(Math.min(5000, 100 * 2 ** attempt));
       }
     }
@@ -285,7 +390,12 @@ export class HandoffNode {
         'x-dead-lettered-at': new Date().toISOString(),
       },
     }]);
-    this.log({ level: 'warn', msg: 'handoff dead-lettered', messageId: envelope?.messageId, reason });
+    this.options.observer?.deadLettered(envelope?.messageType);
+    this.log({
+      level: 'warn', msg: 'handoff dead-lettered', messageId: envelope?.messageId ?? message.headers['x-message-id'] ?? null,
+      correlationId: envelope?.correlationId ?? message.key, messageType: envelope?.messageType ?? null,
+      requestId: message.headers[REQUEST_ID_HEADER] ?? null, reason,
+    });
     if (envelope) {
       await this.options.dataSource.getRepository(HandoffLogEntry)
         .insert(this.logRow(envelope, HandoffDirection.RECEIVED, HandoffOutcome.DEAD_LETTERED, reason))
@@ -302,4 +412,9 @@ export async function sendFromInput(node: HandoffNode, manager: EntityManager, r
     if (error instanceof HandoffPayloadError) throw new BadUserInputError(error.path ? `${inputField}.${error.path}` : inputField, error.reason);
     throw error;
   }
+}
+
+/** `<prefix>.notification.<channel>`, e.g. onestop.notification.dossier-status. */
+export function notificationTopic(channel: string, prefix = process.env.HANDOFF_TOPIC_PREFIX ?? 'onestop'): string {
+  return `${prefix}.notification.${channel}`;
 }

@@ -18,6 +18,8 @@ export interface IncomingMessage {
 export interface ConsumeOptions {
   groupId: string;
   topics: string[];
+  /** A new group starts at the end of the topics (live events only) instead of their beginning. */
+  fromLatest?: boolean;
   /** Offsets are committed only after this resolves; if it throws, the batch is delivered again. */
   handleBatch(messages: IncomingMessage[]): Promise<void>;
 }
@@ -34,7 +36,16 @@ export interface Transport {
   ensureTopics(topics: string[]): Promise<void>;
   /** Every message on a topic from its beginning: dead-letter inspection and replay. */
   readAll(topic: string): Promise<IncomingMessage[]>;
+  /** Messages a consumer group has not committed yet, per topic and partition (metrics; collected on scrape). */
+  lag?(groupId: string, topics: string[]): Promise<ConsumerLag[]>;
   close(): Promise<void>;
+}
+
+export interface ConsumerLag {
+  topic: string;
+  partition: number;
+  /** Kafka: the partition's end offset minus the group's committed offset; embedded bus: messages after its offset. */
+  lag: number;
 }
 
 export function headersToStrings(headers: Record<string, unknown> | undefined): Record<string, string> {
