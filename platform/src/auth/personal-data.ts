@@ -7,6 +7,7 @@ import { maskIdentifier } from '../identifiers';
 import { fastInsert } from '../handoffs/fast-insert';
 import { ForbiddenError, UnauthenticatedError, allows, requireSelfIfCitizen } from './access';
 import { groupByKey } from '../context';
+import { camelCase } from '../naming';
 
 /**
  * Personal data access log (Decree 13/2023): one row per citizen per request per agency, naming the fields read or
@@ -170,11 +171,6 @@ export function PersonalData<T = unknown>(options: PersonalDataOptions<T>): Meth
     if (subject && value !== null && value !== undefined) context.personalData.read(subject, `${info.parentType.name}.${info.fieldName}`);
     return value;
   });
-}
-
-/** "business-registration" → "businessRegistration" */
-function camelCase(name: string): string {
-  return name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
 }
 
 export function personalDataLogFieldName(member: string): string {

@@ -2,6 +2,7 @@ import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { DataSource, In, Not } from 'typeorm';
 import { groupByKey, RequestContext } from '../context';
 import { HandoffDirection, HandoffLogEntry, HandoffOutcome, InboxMessage, OutboxMessage } from './entities';
+import { camelCase } from '../naming';
 
 type Entry = Omit<HandoffLogEntry, 'id'> & { id: string };
 
@@ -36,11 +37,6 @@ export async function handoffLogOf(db: DataSource, member: string, codes: readon
   for (const row of other) entries.push({ ...row, id: `logged-${row.id}`, order: 3 });
   entries.sort((a, b) => a.at.getTime() - b.at.getTime() || a.order - b.order);
   return groupByKey(codes, entries.map(({ order: _order, ...entry }) => entry), (entry) => entry.correlationId);
-}
-
-/** "business-registration" → "businessRegistration" */
-function camelCase(name: string): string {
-  return name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
 }
 
 export function handoffLogFieldName(member: string): string {
