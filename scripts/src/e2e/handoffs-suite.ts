@@ -456,7 +456,12 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
         execFileSync('bash', [kafka, 'start'], { stdio: 'ignore', timeout: 120_000 });
         for (let i = 30; i < 40; i++) codes.push((await submit(birthInput(10 + i))).code);
         for (const code of codes) {
-          const d = await until(code, 'resolved after the broker restart', (v) => v.status === 'RESOLVED', 180_000);
+          const d = await until(code, 'resolved after the broker restart', (v) => v.status === 'RESOLVED', 180_000).catch(async (error) => {
+            // What each process said about the bus, to tell a stuck consumer from a stuck relay.
+            const said = [...stack!.subgraphs, stack!.gateway].map((p) =>
+              `${p.name}: ${p.output.filter((line) => /warn|error|crash/i.test(line)).slice(-8).join('\n')}`).join('\n');
+            throw new Error(`${error.message}; status ${(await dossier(code)).status}\n${said}`);
+          });
           assertAppliedOnce(d);
           assert.equal(d.civilStatusRecords.length, 1, `${code}: one birth record`);
           assert.equal(d.civilStatusRecords[0].followUps.length, 2, `${code}: each partner answered once`);
