@@ -4,6 +4,7 @@ import mysql from 'mysql2/promise';
 import { DataSource, EntityManager, Logger, MixedList, EntitySchema } from 'typeorm';
 import { DatabaseConfig, describeDatabase } from './config';
 import { SnakeNamingStrategy } from './schema';
+import { serializeSqliteConnection } from './sqlite-serial';
 
 /** Counts the SQL statements a data source sends; tests use it to prove batching. */
 export class QueryCounter implements Logger {
@@ -122,6 +123,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     });
   }
   await dataSource.initialize();
+  if (config.kind !== 'mysql') serializeSqliteConnection(dataSource);
   await dataSource.runMigrations();
   queries.reset();
   return { dataSource, queries, description: describeDatabase(config) };

@@ -2,6 +2,7 @@ export * from './identifiers';
 export * from './errors';
 export * from './config';
 export * from './database';
+export * from './sqlite-serial';
 export * from './context';
 export * from './federation';
 export * from './http';

@@ -43,6 +43,8 @@ export interface PartnerOptions {
   transport?: Transport;
   /** Replaces the standard answer (tests: answer late, answer through another client, or not at all). */
   answer?: (name: PartnerName, envelope: Envelope<Record<string, any>>, standard: SendRequest | null) => Promise<SendRequest | null> | SendRequest | null;
+  /** Where the partner's node logs (default: nowhere). */
+  log?: (name: PartnerName, entry: Record<string, unknown>) => void;
 }
 
 export interface RunningPartner {
@@ -68,7 +70,7 @@ export async function startPartner(name: PartnerName, options: PartnerOptions = 
   }
   const node = new HandoffNode({
     member: name, dataSource: database.dataSource, transport, keys: keysFromEnv(name, env), handlers,
-    log: () => undefined,
+    log: options.log ? (entry) => options.log!(name, entry) : () => undefined,
   });
   await node.start();
   return {

@@ -10,6 +10,7 @@ import { fastInsert } from './fast-insert';
 import { checkPayload } from './payload-validation';
 import { EnvelopeVerifier } from './verify';
 import { entryLog, logger } from '../observability/logger';
+import { outsideTransaction } from '../sqlite-serial';
 
 /** The header carrying the id of the request that caused a handoff (informational, not signed). */
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -199,7 +200,8 @@ export class HandoffNode {
       return;
     }
     clearTimeout(this.relayTimer);
-    this.relayTimer = setTimeout(() => this.runRelay(), 1);
+    // often called inside a transaction: the relay must not run in its scope
+    this.relayTimer = outsideTransaction(() => setTimeout(() => this.runRelay(), 1));
   }
 
   private runRelay(): void {

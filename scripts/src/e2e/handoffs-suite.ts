@@ -95,6 +95,8 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
       graphql<T>(gateway, query, variables, headers ?? admin);
     /** Dossiers whose partner answers the test sends itself. */
     const manual = new Map<string, Envelope<Record<string, any>>[]>();
+    /** What the stand-in partners said at warn level or above. */
+    const partnerSaid: string[] = [];
 
     const dossier = async (code: string): Promise<DossierView> => {
       const response = await gql(DOSSIER, { code });
@@ -143,6 +145,9 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
           if (!held) return standard;
           held.push(envelope);
           return null;
+        },
+        log: (name, entry) => {
+          if (entry.level !== 'info' && entry.level !== 'debug') partnerSaid.push(`${name}: ${JSON.stringify(entry)}`);
         },
       });
     });
@@ -460,7 +465,9 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
             // What each process said about the bus, to tell a stuck consumer from a stuck relay.
             const said = [...stack!.subgraphs, stack!.gateway].map((p) =>
               `${p.name}: ${p.output.filter((line) => /warn|error|crash/i.test(line)).slice(-8).join('\n')}`).join('\n');
-            throw new Error(`${error.message}; status ${(await dossier(code)).status}\n${said}`);
+            const stuck = await dossier(code);
+            const log = allLogs(stuck).map((l) => `${l.recordedBy} ${l.direction} ${l.messageType} ${l.sender}→${l.recipient} ${l.outcome} ${l.reason ?? ''}`).join('\n');
+            throw new Error(`${error.message}; status ${stuck.status}\nhandoff log:\n${log}\n${said}\npartners:\n${partnerSaid.slice(-16).join('\n')}`);
           });
           assertAppliedOnce(d);
           assert.equal(d.civilStatusRecords.length, 1, `${code}: one birth record`);
