@@ -22,6 +22,9 @@ test('appointment counts working hours, skipping lunch, nights and holidays', ()
   assert.equal(calendar.appointment(local('2025-10-17T10:00:00'), 2).toISOString(), local('2025-10-21T10:00:00').toISOString());
   // half a day from 11:00: 1 h before lunch, 3 h after → 16:00
   assert.equal(calendar.appointment(local('2025-10-13T11:00:00'), 0.5).toISOString(), local('2025-10-13T16:00:00').toISOString());
+  // same-day procedures (giải quyết trong ngày): by the close of that working day; after the cut-off, of the next one
+  assert.equal(calendar.appointment(local('2025-10-13T11:00:00'), 0).toISOString(), local('2025-10-13T17:00:00').toISOString());
+  assert.equal(calendar.appointment(local('2025-10-13T15:30:00'), 0).toISOString(), local('2025-10-14T17:00:00').toISOString());
   // received Friday before Tết: 3 days count from Monday 3 February
   assert.equal(calendar.appointment(local('2025-01-24T09:00:00'), 3).toISOString(), local('2025-02-05T09:00:00').toISOString());
 });

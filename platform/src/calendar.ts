@@ -111,10 +111,10 @@ export class WorkingCalendar {
     throw new Error('working-time arithmetic did not converge');
   }
 
-  /** The appointment for a procedure of `days` working days received at `receivedAt`. */
+  /** The appointment for a procedure of `days` working days received at `receivedAt`; 0 days: the end of that working day. */
   appointment(receivedAt: Date, days: number): Date {
     const start = this.clockStart(receivedAt);
-    if (days <= 0) return start;
+    if (days <= 0) return this.instant(this.localDate(start), this.options.workingPeriods[this.options.workingPeriods.length - 1][1]);
     return this.addWorkingMinutes(start, days * this.minutesPerDay);
   }
 

@@ -1,8 +1,8 @@
 import {
   landParcelId, makeEnterpriseCode, makePersonalNumber, PERSONAL_NUMBER_PROVINCES, WorkingCalendar, formatDossierCode,
 } from '@onestop/platform';
-import { DossierStatus, NATIONAL_STATUS_CODE, ruleSetAt } from '@onestop/single-window';
-import type { AdministrativeUnit, Agency, Dossier, DossierCodeCounter, DossierEvent, Procedure } from '@onestop/single-window';
+import { COUNTERS, countsOfDossier, decideOutcome, DossierStatus, NATIONAL_STATUS_CODE, ruleSetAt } from '@onestop/single-window';
+import type { AdministrativeUnit, Agency, Dossier, DossierCodeCounter, DossierDailyStatistics, DossierEvent, Procedure } from '@onestop/single-window';
 import type { Citizen, CivilStatusRecord } from '@onestop/civil-status';
 import type { BusinessLine, Enterprise } from '@onestop/business-registration';
 import type { LandParcel, LandTransaction, LandUseRight } from '@onestop/land';
@@ -17,7 +17,7 @@ import {
 type Row<T> = { -readonly [K in keyof T as T[K] extends (...args: never[]) => unknown ? never : K]: T[K] };
 
 export interface Dataset {
-  'single-window': { AdministrativeUnit: Row<AdministrativeUnit>[]; Agency: Row<Agency>[]; Procedure: Row<Procedure>[]; Dossier: Row<Dossier>[]; DossierEvent: Row<DossierEvent>[]; DossierCodeCounter: Row<DossierCodeCounter>[] };
+  'single-window': { AdministrativeUnit: Row<AdministrativeUnit>[]; Agency: Row<Agency>[]; Procedure: Row<Procedure>[]; Dossier: Row<Dossier>[]; DossierEvent: Row<DossierEvent>[]; DossierCodeCounter: Row<DossierCodeCounter>[]; DossierDailyStatistics: Row<DossierDailyStatistics>[] };
   'civil-status': { Citizen: Row<Citizen>[]; CivilStatusRecord: Row<CivilStatusRecord>[] };
   'business-registration': { Enterprise: Row<Enterprise>[]; BusinessLine: Row<BusinessLine>[] };
   land: { LandParcel: Row<LandParcel>[]; LandUseRight: Row<LandUseRight>[]; LandTransaction: Row<LandTransaction>[] };
@@ -87,6 +87,8 @@ const NOTE: Partial<Record<Status, string>> = {
 };
 const BEYOND_TAX = new Set<Status>(['APPROVAL', 'RESOLVED', 'RETURNED']);
 const FINISHED = new Set<Status>(['INTAKE_REJECTED', 'WITHDRAWN', 'STOPPED', 'RESOLVED', 'RETURNED']);
+/** Processing ends there without a resolution. */
+const ENDS = new Set<Status>(['INTAKE_REJECTED', 'WITHDRAWN', 'STOPPED']);
 
 export function generateDataset(options: GenerateOptions): Dataset {
   const rng = new Random(options.seed);
@@ -489,6 +491,8 @@ export function generateDataset(options: GenerateOptions): Dataset {
   const counters = new Map<string, number>();
   const dossiers: Row<Dossier>[] = [];
   const events: Row<DossierEvent>[] = [];
+  const statistics = new Map<string, Row<DossierDailyStatistics>>();
+  const agencyLevel = new Map(reference.agencies.map((a) => [a.code, a.level as string]));
   for (const d of drafts) {
     const status = d.status ?? 'RECEIVED';
     const sector = d.procedure.handlingSector as unknown as Sector;
@@ -532,17 +536,30 @@ export function generateDataset(options: GenerateOptions): Dataset {
     } else if (FINISHED.has(status)) {
       end = new Date(d.receivedAt.getTime() + Math.min(now.getTime() - d.receivedAt.getTime(), rng.int(1, 10) * DAY_MS) * 0.9);
     }
+    const levelOf = agencyLevel.get(handling) ?? 'PROVINCE';
+    const supplementRequests = PATH[status].filter((step) => step === 'SUPPLEMENT_REQUESTED').length;
+    const finishedAt = resolvedAt ?? (ENDS.has(status) ? end : null);
+    const outcome = finishedAt
+      ? decideOutcome({ receivedAt: d.receivedAt, finishedAt, appointmentAt, processingDays: days, pausedMinutes: 0, supplementRequests }, calendar)
+      : null;
+    const returnChannel = returnedAt ? (online && rng.chance(0.5) ? 'ELECTRONIC' : rng.chance(0.1) ? 'POSTAL' : 'COUNTER') : null;
+    const ratedAt = returnedAt && rng.chance(0.6) ? new Date(Math.min(now.getTime() - 60_000, returnedAt.getTime() + rng.int(5, 600) * 60_000)) : null;
+    const rating = ratedAt ? rng.weighted([['VERY_SATISFIED', 70], ['SATISFIED', 28], ['NOT_SATISFIED', 2]] as const) : null;
     const row: Row<Dossier> = {
       code, procedureCode: d.procedure.code, applicantName: d.applicantName, applicantPersonalNumber: d.personalNumber,
       applicantEnterpriseCode: d.enterpriseCode, receivingAgencyCode: receiving, handlingAgencyCode: handling,
       channel: (online ? 'ONLINE' : rng.chance(0.1) ? 'POSTAL' : 'COUNTER') as never, status: status as never, statusCode: statusCode(status),
       receivedAt: d.receivedAt, appointmentAt, resolvedAt, returnedAt, ruleSet: ruleSetAt(d.receivedAt),
       clockPausedAt: status === 'FINANCIAL_OBLIGATION' || status === 'SUPPLEMENT_REQUESTED' ? end ?? d.receivedAt : null,
+      level: levelOf, pausedMinutes: 0, supplementRequests, apologyAppointmentAt: null, finishedAt, outcome: outcome as never,
+      returnChannel: returnChannel as never, feeCollected: returnChannel === 'COUNTER' && Number(d.procedure.feeAmount) > 0 ? Number(d.procedure.feeAmount) : null,
+      rating: rating as never, ratingReason: rating === 'NOT_SATISFIED' ? 'Thời gian chờ tại quầy lâu' : null, ratedAt,
     };
     d.row = row;
     dossiers.push(row);
     for (const linked of d.linked) linked.dossierCode = code;
     const path = PATH[status];
+    const timeline: { action: string; status: string; at: Date }[] = [];
     path.forEach((step, i) => {
       const at = i === 0 ? d.receivedAt : i === path.length - 1 ? end
         : new Date(d.receivedAt.getTime() + ((end.getTime() - d.receivedAt.getTime()) * i) / (path.length - 1));
@@ -551,7 +568,18 @@ export function generateDataset(options: GenerateOptions): Dataset {
         agencyCode: i < 2 || step === 'RETURNED' || step === 'INTAKE_REJECTED' ? receiving : handling, officerId: step === 'DRAFT' ? null : officer(),
         note: NOTE[step] ?? null,
       });
+      timeline.push({ action: ACTION[step], status: step, at: events[events.length - 1].at });
     });
+    for (const { day, increments } of countsOfDossier(row as Dossier, timeline, calendar)) {
+      const key = [day, row.level, row.receivingAgencyCode, row.handlingAgencyCode, row.procedureCode].join('|');
+      let sums = statistics.get(key);
+      if (!sums) {
+        sums = { day, level: row.level, receivingAgencyCode: row.receivingAgencyCode, handlingAgencyCode: row.handlingAgencyCode, procedureCode: row.procedureCode,
+          ...(Object.fromEntries([...COUNTERS, 'feeCollected'].map((c) => [c, 0])) as Record<string, number>) } as Row<DossierDailyStatistics>;
+        statistics.set(key, sums);
+      }
+      for (const [counter, n] of Object.entries(increments)) (sums as unknown as Record<string, number>)[counter] += n ?? 0;
+    }
   }
   for (const transaction of transactions) {
     const row = draftOfTransaction.get(transaction)?.row;
@@ -565,7 +593,7 @@ export function generateDataset(options: GenerateOptions): Dataset {
   return {
     'single-window': {
       AdministrativeUnit: reference.units as Row<AdministrativeUnit>[], Agency: reference.agencies as Row<Agency>[], Procedure: procedures,
-      Dossier: dossiers, DossierEvent: events, DossierCodeCounter: dossierCounters,
+      Dossier: dossiers, DossierEvent: events, DossierCodeCounter: dossierCounters, DossierDailyStatistics: [...statistics.values()],
     },
     'civil-status': { Citizen: citizens, CivilStatusRecord: records },
     'business-registration': { Enterprise: enterprises, BusinessLine: lines },

@@ -176,6 +176,103 @@ export function graphSuite(
       assert.ok(mine.data!.citizen.dossiers.some((d: any) => d.code === a.code));
     });
 
+    test('the counter\'s lifecycle: supplement, resolution, return and rating; an illegal step is a CONFLICT; the report counts it', async (t) => {
+      if (!stack) return t.skip('not configured');
+      const catalogue = await gql('{ procedures(limit: 100) { items { code handlingSector onlineService } } agencies(receivesDossiers: true) { code level sector } }');
+      const procedure = catalogue.data!.procedures.items.find((p: any) => p.handlingSector === 'LAND');
+      const desk = catalogue.data!.agencies.find((a: any) => a.level === 'PROVINCE' && a.sector === 'SERVICE_CENTER');
+      const analyst = await stack.as({ role: 'analyst', subject: 'analyst.e2e' });
+      const today = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
+      const REPORT = `query($f: StatisticsFilter!) { dossierStatistics(filter: $f, groupBy: [HANDLING_AGENCY]) {
+        rows { handlingAgencyCode handlingAgency { name } received resolved early onTime late returned supplementRequests ratings feeCollected } } }`;
+      const report = async () => {
+        const r = await gql(REPORT, { f: { from: today, to: today } }, analyst);
+        assert.equal(r.errors, undefined, JSON.stringify(r.errors));
+        return new Map<string, any>(r.data!.dossierStatistics.rows.map((row: any) => [row.handlingAgencyCode, row]));
+      };
+      const beforeAll = await report();
+      const submitted = await gql(`mutation($input: SubmitDossierInput!) { submitDossier(input: $input) { code handlingAgency { code } } }`, {
+        input: { procedureCode: procedure.code, receivingAgencyCode: desk.code, channel: 'COUNTER', applicantName: 'Trần Văn Bình', applicantPersonalNumber: fullCitizen },
+      });
+      assert.equal(submitted.errors, undefined, JSON.stringify(submitted.errors));
+      const { code, handlingAgency } = submitted.data!.submitDossier;
+      const zero = { received: 0, resolved: 0, early: 0, onTime: 0, late: 0, returned: 0, supplementRequests: 0, ratings: 0, feeCollected: 0 };
+      const before = beforeAll.get(handlingAgency.code) ?? zero;
+      const counter = await stack.as({ role: 'officer', subject: 'mc.tranthilan', agency: desk.code, sector: 'SERVICE_CENTER' });
+      const handler = await stack.as({ role: 'officer', subject: 'dd.lequangvinh', agency: handlingAgency.code, sector: 'LAND' });
+      const stranger = await stack.as({ role: 'officer', subject: 'dd.other', agency: 'H99.TAX.00', sector: 'TAX' });
+      const citizen = await stack.as({ role: 'citizen', subject: fullCitizen });
+      const DOSSIER = '{ code status statusCode supplementRequests outcome returnChannel feeCollected rating timeline { action status } }';
+      const step = async (mutation: string, variables: Record<string, unknown>, headers: Record<string, string>) =>
+        gql(`mutation($input: ${variables.input ? mutation.split('|')[1] : 'String!'}) { ${mutation.split('|')[0]}(${variables.input ? 'input: $input' : 'code: $input'}) ${DOSSIER} }`,
+          { input: variables.input ?? variables.code }, headers);
+
+      const asked = await step('requestSupplement|SupplementRequestInput!', { input: { code, reason: 'Thiếu bản sao hợp đồng', missingItems: ['Hợp đồng chuyển nhượng'] } }, handler);
+      assert.equal(asked.errors, undefined, JSON.stringify(asked.errors));
+      assert.deepEqual([asked.data!.requestSupplement.status, asked.data!.requestSupplement.statusCode, asked.data!.requestSupplement.supplementRequests], ['SUPPLEMENT_REQUESTED', 5, 1]);
+      // a citizen may not ask for supplements, nor may an officer of an agency the dossier never went to
+      assert.equal((await step('requestSupplement|SupplementRequestInput!', { input: { code, reason: 'x' } }, citizen)).errors?.[0]?.extensions?.code, 'FORBIDDEN');
+      assert.equal((await step('stopProcessing|DossierReasonInput!', { input: { code, reason: 'x' } }, stranger)).errors?.[0]?.extensions?.code, 'NOT_FOUND');
+      // resolving while the supplement is awaited is illegal: a typed CONFLICT naming both ends
+      const illegal = await step('resolveDossier|', { code }, handler);
+      assert.equal(illegal.errors?.[0]?.extensions?.code, 'CONFLICT', JSON.stringify(illegal.errors));
+      assert.equal(illegal.errors?.[0]?.extensions?.reason, 'ILLEGAL_TRANSITION');
+      assert.deepEqual([illegal.errors?.[0]?.extensions?.from, illegal.errors?.[0]?.extensions?.to], ['SUPPLEMENT_REQUESTED', 'RESOLVED']);
+      noStackTraces(illegal.errors);
+      // the applicant hands the supplement in online; the agency resolves; the counter returns the result with the fee
+      assert.equal((await step('receiveSupplement|', { code }, citizen)).errors, undefined);
+      assert.equal((await step('resolveDossier|', { code }, handler)).errors, undefined);
+      const returned = await step('returnResult|ReturnResultInput!', { input: { code, channel: 'POSTAL', feeCollected: 100000 } }, counter);
+      assert.equal(returned.errors, undefined, JSON.stringify(returned.errors));
+      const rated = await gql(`mutation($input: RatingInput!) { rateDossier(input: $input) ${DOSSIER} }`, { input: { code, rating: 'VERY_SATISFIED' } }, citizen);
+      assert.equal(rated.errors, undefined, JSON.stringify(rated.errors));
+      const done = rated.data!.rateDossier;
+      assert.deepEqual([done.status, done.statusCode, done.returnChannel, done.feeCollected, done.rating], ['RETURNED', 10, 'POSTAL', 100000, 'VERY_SATISFIED']);
+      assert.ok(['EARLY', 'ON_TIME'].includes(done.outcome), done.outcome);
+      assert.deepEqual(done.timeline.map((e: any) => e.action), ['RECEIVED', 'SUPPLEMENT_REQUESTED', 'SUPPLEMENT_RECEIVED', 'RESOLVED', 'RESULT_RETURNED', 'RATED']);
+      const again = await gql(`mutation($input: RatingInput!) { rateDossier(input: $input) { code } }`, { input: { code, rating: 'NOT_SATISFIED', reason: 'x' } }, citizen);
+      assert.equal(again.errors?.[0]?.extensions?.reason, 'ALREADY_RATED');
+
+      const after = (await report()).get(handlingAgency.code);
+      assert.deepEqual(
+        [after.received - before.received, after.resolved - before.resolved, after.early + after.onTime - before.early - before.onTime, after.returned - before.returned,
+          after.supplementRequests - before.supplementRequests, after.ratings - before.ratings, after.feeCollected - before.feeCollected],
+        [1, 1, 1, 1, 1, 1, 100000],
+      );
+      // staff see their own agency's statistics only
+      const foreign = await gql(REPORT, { f: { from: today, to: today } }, counter);
+      const own = await gql(REPORT, { f: { from: today, to: today, handlingAgencyCodes: [handlingAgency.code] } }, handler);
+      assert.equal(own.errors, undefined, JSON.stringify(own.errors));
+      assert.equal(foreign.errors?.[0]?.extensions?.code, 'FORBIDDEN');
+    });
+
+    test('an analyst\'s single query: the year per level and handling agency, in the shape of the centers\' reports, agreeing with the registry', async (t) => {
+      if (!stack) return t.skip('not configured');
+      const analyst = await stack.as({ role: 'analyst', subject: 'analyst.e2e' });
+      const report = await gql(`query { dossierStatistics(filter: { from: "2026-01-01", to: "2026-10-31" }, groupBy: [LEVEL, HANDLING_AGENCY]) {
+        from to total { received resolved resolvedShare early earlyShare onTime onTimeShare late lateShare verySatisfiedShare satisfiedShare notSatisfiedShare onlineShare }
+        rows { level handlingAgencyCode handlingAgency { name } received resolved early onTime late earlyShare onTimeShare lateShare }
+        indicators { id ratio points maxPoints } } }`, {}, analyst);
+      assert.equal(report.errors, undefined, JSON.stringify(report.errors));
+      const { total, rows, indicators } = report.data!.dossierStatistics;
+      assert.ok(total.received > 100 && total.resolved > 50, JSON.stringify(total));
+      assert.equal(total.early + total.onTime + total.late, total.resolved);
+      assert.ok(Math.abs(total.earlyShare + total.onTimeShare + total.lateShare - 100) < 0.05);
+      assert.equal(rows.reduce((sum: number, r: any) => sum + r.received, 0), total.received);
+      assert.equal(rows.reduce((sum: number, r: any) => sum + r.resolved, 0), total.resolved);
+      assert.ok(rows.some((r: any) => r.level === 'COMMUNE') && rows.some((r: any) => r.level === 'PROVINCE'));
+      assert.ok(rows.every((r: any) => r.handlingAgency?.name), 'every agency named');
+      assert.deepEqual(indicators.map((i: any) => i.id), ['2.1', '3.3', '5.4']);
+      // the rollup agrees with the registry itself: dossiers received (not drafts, not refused at intake) in the period
+      const counted = await gql(`{ dossiers(receivedFrom: "2025-12-31T17:00:00Z", receivedTo: "2026-10-31T16:59:59.999Z",
+        statuses: [RECEIVED, TRANSFERRED, IN_APPRAISAL, AWAITING_PARTNER, APPROVAL, SUPPLEMENT_REQUESTED, FINANCIAL_OBLIGATION, WITHDRAWN, STOPPED, RESOLVED, RETURNED], limit: 1) { totalCount } }`);
+      assert.equal(counted.data!.dossiers.totalCount, total.received);
+      // bad input is typed
+      const bad = await gql('{ dossierStatistics(filter: { from: "2026-13-01", to: "2026-01-01" }) { from } }', {}, analyst);
+      assert.equal(bad.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
+      assert.equal(bad.errors?.[0]?.extensions?.field, 'filter.from');
+    });
+
     test('health and readiness of the gateway and every subgraph; request ids echoed', async (t) => {
       if (!stack) return t.skip('not configured');
       for (const proc of [...stack.subgraphs, stack.gateway]) {

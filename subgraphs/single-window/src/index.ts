@@ -9,6 +9,10 @@ import { Procedure } from './entities/procedure';
 import { CitizenRef, EnterpriseRef } from './entities/references';
 import { Initial1763800000000 } from './migrations/1763800000000-initial';
 import { ClockPause1763900000001 } from './migrations/1763900000001-clock-pause';
+import { LifecycleStatistics1765000000000 } from './migrations/1765000000000-lifecycle-statistics';
+import { DossierDailyStatistics } from './entities/dossier-daily-statistics';
+import { LifecycleResolver } from './resolvers/lifecycle.resolver';
+import { StatisticsResolver } from './resolvers/statistics.resolver';
 import { singleWindowHandoffs } from './handoffs/handlers';
 import { SUBSCRIPTION_SDL } from './notifications';
 import { AdministrativeUnitResolver, AgencyResolver } from './resolvers/reference-data.resolver';
@@ -20,10 +24,10 @@ import { dossierByCode, procedureByCode, unitByCode } from './loaders';
 export const singleWindow = defineSubgraph({
   name: 'single-window',
   defaultPort: 4001,
-  entities: [AdministrativeUnit, Agency, Procedure, Dossier, DossierEvent, DossierCodeCounter],
-  migrations: [Initial1763800000000, ClockPause1763900000001],
+  entities: [AdministrativeUnit, Agency, Procedure, Dossier, DossierEvent, DossierCodeCounter, DossierDailyStatistics],
+  migrations: [Initial1763800000000, ClockPause1763900000001, LifecycleStatistics1765000000000],
   resolvers: [
-    AdministrativeUnitResolver, AgencyResolver, ProcedureResolver, DossierResolver, CitizenDossiersResolver, EnterpriseDossiersResolver,
+    AdministrativeUnitResolver, AgencyResolver, ProcedureResolver, DossierResolver, CitizenDossiersResolver, EnterpriseDossiersResolver, LifecycleResolver, StatisticsResolver,
     handoffLogResolver(Dossier, 'single-window'), personalDataLogResolver(CitizenRef, 'single-window'),
   ],
   handoffs: singleWindowHandoffs,
@@ -36,7 +40,12 @@ export const singleWindow = defineSubgraph({
   },
 });
 
-export { AdministrativeUnit, Agency, Procedure, Dossier, DossierEvent, DossierCodeCounter };
+export { AdministrativeUnit, Agency, Procedure, Dossier, DossierEvent, DossierCodeCounter, DossierDailyStatistics };
+export { ReturnChannel, Rating } from './entities/dossier';
+export { Outcome, decideOutcome } from './lifecycle/outcome';
+export { TRANSITIONS, mayMove } from './lifecycle/transitions';
+export { countsOfDossier } from './statistics/rebuild';
+export { COUNTERS } from './entities/dossier-daily-statistics';
 export { AdministrativeLevel } from './entities/administrative-unit';
 export { AgencySector } from './entities/agency';
 export { OnlineService, ResultForm } from './entities/procedure';

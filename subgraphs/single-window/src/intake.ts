@@ -8,6 +8,8 @@ import { DossierCodeCounter } from './entities/dossier-code-counter';
 import { DossierEvent } from './entities/dossier-event';
 import { Channel, DossierStatus, NATIONAL_STATUS_CODE, ruleSetAt } from './entities/dossier-status';
 import { OnlineService, Procedure } from './entities/procedure';
+import { receivedCounts } from './lifecycle/move';
+import { addToStatistics } from './statistics/rollup';
 
 export interface IntakeRequest {
   procedureCode: string;
@@ -98,6 +100,17 @@ export async function receiveDossier(db: DataSource, request: IntakeRequest, now
       returnedAt: null,
       ruleSet: ruleSetAt(now),
       clockPausedAt: null,
+      level: handling.level,
+      pausedMinutes: 0,
+      supplementRequests: 0,
+      apologyAppointmentAt: null,
+      finishedAt: null,
+      outcome: null,
+      returnChannel: null,
+      feeCollected: null,
+      rating: null,
+      ratingReason: null,
+      ratedAt: null,
     });
     await manager.getRepository(Dossier).insert(dossier);
     await manager.getRepository(DossierEvent).insert({
@@ -110,6 +123,7 @@ export async function receiveDossier(db: DataSource, request: IntakeRequest, now
       officerId: request.officerId ?? null,
       note: 'Giấy tiếp nhận hồ sơ và hẹn trả kết quả (mẫu 01)',
     });
+    await addToStatistics(manager, dossier, localDay, receivedCounts(dossier.channel));
     await afterIntake?.(manager, dossier, procedure);
     return dossier;
   });

@@ -1,7 +1,22 @@
-import { PersonalData } from '@onestop/platform';
-import { Directive, Field, Int, ObjectType } from 'type-graphql';
+import { decimalToNumber, PersonalData } from '@onestop/platform';
+import { Directive, Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { Channel, DossierStatus } from './dossier-status';
+import { Outcome } from '../lifecycle/outcome';
+
+export enum ReturnChannel {
+  COUNTER = 'COUNTER',
+  POSTAL = 'POSTAL',
+  ELECTRONIC = 'ELECTRONIC',
+}
+registerEnumType(ReturnChannel, { name: 'ReturnChannel', description: 'How the result went back: at the counter, by public postal service (BCCI), or electronically' });
+
+export enum Rating {
+  VERY_SATISFIED = 'VERY_SATISFIED',
+  SATISFIED = 'SATISFIED',
+  NOT_SATISFIED = 'NOT_SATISFIED',
+}
+registerEnumType(Rating, { name: 'Rating', description: 'Rất hài lòng, hài lòng, không hài lòng' });
 
 @ObjectType({ description: 'A dossier (hồ sơ) received by the one-stop shop' })
 @Directive('@key(fields: "code")')
@@ -36,6 +51,10 @@ export class Dossier {
 
   @Column({ type: 'varchar', length: 30 })
   handlingAgencyCode: string;
+
+  @Field({ description: 'Level of the handling agency at receipt: PROVINCE, DISTRICT (before 2025-07-01) or COMMUNE' })
+  @Column({ type: 'varchar', length: 10, default: 'PROVINCE' })
+  level: string;
 
   @Field(() => Channel)
   @Column({ type: 'varchar', length: 8 })
@@ -72,4 +91,44 @@ export class Dossier {
   @Field(() => Date, { nullable: true, description: 'Set while the clock is paused (financial obligation, supplement); the appointment moves by the paused working time when it resumes' })
   @Column({ type: 'datetime', nullable: true })
   clockPausedAt: Date | null;
+
+  @Field(() => Int, { description: 'Working minutes the clock has been paused, in total' })
+  @Column({ type: 'integer', default: 0 })
+  pausedMinutes: number;
+
+  @Field(() => Int, { description: 'Requests to supplement (form 02); more than one makes the dossier late' })
+  @Column({ type: 'integer', default: 0 })
+  supplementRequests: number;
+
+  @Field(() => Date, { nullable: true, description: 'The new appointment promised in an apology (form 04); the outcome is still judged against appointmentAt' })
+  @Column({ type: 'datetime', nullable: true })
+  apologyAppointmentAt: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'End of processing: resolved, or stopped, withdrawn, refused' })
+  @Column({ type: 'datetime', nullable: true })
+  finishedAt: Date | null;
+
+  @Field(() => Outcome, { nullable: true, description: 'Early, on time or late: fixed when processing ends' })
+  @Column({ type: 'varchar', length: 8, nullable: true })
+  outcome: Outcome | null;
+
+  @Field(() => ReturnChannel, { nullable: true })
+  @Column({ type: 'varchar', length: 12, nullable: true })
+  returnChannel: ReturnChannel | null;
+
+  @Field(() => Float, { nullable: true, description: 'Fees and charges collected on site, in đồng' })
+  @Column({ type: 'decimal', precision: 18, scale: 0, nullable: true, transformer: decimalToNumber })
+  feeCollected: number | null;
+
+  @Field(() => Rating, { nullable: true, description: 'The applicant\'s satisfaction, once the result is out' })
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  rating: Rating | null;
+
+  @Field(() => String, { nullable: true })
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  ratingReason: string | null;
+
+  @Field(() => Date, { nullable: true })
+  @Column({ type: 'datetime', nullable: true })
+  ratedAt: Date | null;
 }

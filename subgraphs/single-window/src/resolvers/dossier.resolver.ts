@@ -14,6 +14,7 @@ import { Channel, DossierStatus, FINISHED_STATUSES } from '../entities/dossier-s
 import { Procedure } from '../entities/procedure';
 import { CitizenRef, EnterpriseRef } from '../entities/references';
 import { receiveDossier } from '../intake';
+import { moveDossier } from '../lifecycle/move';
 import {
   BirthRegistrationInput, DeathRegistrationInput, EnterpriseRegistrationInput, handoffForSubmission, LandTransferInput,
 } from '../handoffs/requests';
@@ -131,15 +132,10 @@ export class DossierResolver {
         return;
       }
       await sendFromInput(ctx.handoffs, manager, handoff.request, handoff.field);
-      dossier.status = Status.TRANSFERRED;
-      dossier.statusCode = NATIONAL_STATUS_CODE.TRANSFERRED;
-      await manager.getRepository(Dossier).update({ code: dossier.code }, { status: dossier.status, statusCode: dossier.statusCode });
-      await manager.getRepository(DossierEvent).insert({
-        dossierCode: dossier.code, at: new Date(), action: 'TRANSFERRED', status: dossier.status, statusCode: dossier.statusCode,
-        agencyCode: dossier.handlingAgencyCode, officerId: input.officerId ?? null,
+      await moveDossier(manager, dossier, {
+        to: Status.TRANSFERRED, at: new Date(), action: 'TRANSFERRED', agencyCode: dossier.handlingAgencyCode, officerId: input.officerId ?? null,
         note: `${handoff.request.messageType} → ${handoff.request.recipient}`,
-      });
-      await ctx.handoffs.notify(manager, statusNotification(dossier, new Date(), input.officerId));
+      }, (n) => ctx.handoffs.notify(manager, n));
     });
   }
 

@@ -1,0 +1,61 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { decimalToNumber } from '@onestop/platform';
+
+/** The counters kept per day; each is moved by the lifecycle step that makes it true, in the same transaction. */
+export const COUNTERS = [
+  'received', 'receivedOnline', 'receivedPostal',
+  'resolved', 'resolvedEarly', 'resolvedOnTime', 'resolvedLate', 'resolvedSameDay', 'processingMinutes',
+  'stopped', 'withdrawn', 'intakeRejected',
+  'returned', 'returnedPostal', 'returnedElectronic',
+  'supplementRequests', 'apologies',
+  'ratedVerySatisfied', 'ratedSatisfied', 'ratedNotSatisfied',
+] as const;
+export type Counter = (typeof COUNTERS)[number];
+
+/**
+ * Rollup of the dossier registry: one row per local day, level, receiving unit, handling agency and procedure. Reports
+ * over any period add rows up instead of reading the dossiers themselves.
+ */
+@Entity('dossier_daily_statistics')
+@Index('IDX_dossier_daily_statistics_handling_agency_code_day', ['handlingAgencyCode', 'day'])
+@Index('IDX_dossier_daily_statistics_procedure_code_day', ['procedureCode', 'day'])
+export class DossierDailyStatistics {
+  @PrimaryColumn({ type: 'varchar', length: 10 })
+  day: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 10 })
+  level: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 30 })
+  receivingAgencyCode: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 30 })
+  handlingAgencyCode: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 40 })
+  procedureCode: string;
+
+  @Column({ type: 'integer', default: 0 }) received: number;
+  @Column({ type: 'integer', default: 0 }) receivedOnline: number;
+  @Column({ type: 'integer', default: 0 }) receivedPostal: number;
+  @Column({ type: 'integer', default: 0 }) resolved: number;
+  @Column({ type: 'integer', default: 0 }) resolvedEarly: number;
+  @Column({ type: 'integer', default: 0 }) resolvedOnTime: number;
+  @Column({ type: 'integer', default: 0 }) resolvedLate: number;
+  @Column({ type: 'integer', default: 0 }) resolvedSameDay: number;
+  @Column({ type: 'integer', default: 0 }) processingMinutes: number;
+  @Column({ type: 'integer', default: 0 }) stopped: number;
+  @Column({ type: 'integer', default: 0 }) withdrawn: number;
+  @Column({ type: 'integer', default: 0 }) intakeRejected: number;
+  @Column({ type: 'integer', default: 0 }) returned: number;
+  @Column({ type: 'integer', default: 0 }) returnedPostal: number;
+  @Column({ type: 'integer', default: 0 }) returnedElectronic: number;
+  @Column({ type: 'integer', default: 0 }) supplementRequests: number;
+  @Column({ type: 'integer', default: 0 }) apologies: number;
+  @Column({ type: 'integer', default: 0 }) ratedVerySatisfied: number;
+  @Column({ type: 'integer', default: 0 }) ratedSatisfied: number;
+  @Column({ type: 'integer', default: 0 }) ratedNotSatisfied: number;
+
+  @Column({ type: 'decimal', precision: 18, scale: 0, default: 0, transformer: decimalToNumber })
+  feeCollected: number;
+}

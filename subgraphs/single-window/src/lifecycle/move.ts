@@ -1,0 +1,109 @@
+import { EntityManager } from 'typeorm';
+import type { Notification } from '@onestop/platform';
+import { Dossier, ReturnChannel } from '../entities/dossier';
+import { DossierEvent } from '../entities/dossier-event';
+import { Channel, DossierStatus as S, NATIONAL_STATUS_CODE } from '../entities/dossier-status';
+import { Procedure } from '../entities/procedure';
+import { workingCalendar } from '../intake';
+import { statusNotification } from '../notifications';
+import { addToStatistics, Increments } from '../statistics/rollup';
+import { decideOutcome, Outcome } from './outcome';
+import { assertTransition } from './transitions';
+
+/** While in these the clock does not run: the citizen's supplement or payment is awaited. */
+export const PAUSING = new Set<S>([S.FINANCIAL_OBLIGATION, S.SUPPLEMENT_REQUESTED]);
+
+/** Processing ends here; the outcome is fixed (national rule: resolved, else returned, else stopped or refused). */
+const ENDING = new Set<S>([S.RESOLVED, S.STOPPED, S.WITHDRAWN, S.INTAKE_REJECTED]);
+
+export interface Step {
+  to: S;
+  at: Date;
+  /** The timeline's action, e.g. STATUS_REPORTED or SUPPLEMENT_REQUESTED */
+  action: string;
+  agencyCode: string | null;
+  officerId: string | null;
+  note?: string | null;
+  returnChannel?: ReturnChannel;
+  feeCollected?: number | null;
+}
+
+/**
+ * One lifecycle step, in the caller's transaction: checks the transition, runs or stops the clock, fixes the outcome
+ * when processing ends, adds to the day's statistics, writes the timeline and queues the status notification.
+ * The dossier should have been read with a row lock.
+ */
+export async function moveDossier(manager: EntityManager, dossier: Dossier, step: Step, notify: (n: Notification) => Promise<void>): Promise<Dossier> {
+  assertTransition(dossier.code, dossier.status, step.to);
+  const calendar = workingCalendar();
+  const at = step.at;
+  const notes: string[] = step.note ? [step.note] : [];
+  const counts: Increments = {};
+  const day = calendar.localDate(at);
+
+  if (dossier.clockPausedAt && !PAUSING.has(step.to)) {
+    const paused = calendar.workingMinutesBetween(dossier.clockPausedAt, at);
+    dossier.pausedMinutes += paused;
+    if (dossier.appointmentAt && paused > 0) {
+      dossier.appointmentAt = calendar.addWorkingMinutes(dossier.appointmentAt, paused);
+      notes.push(`clock resumed after ${paused} working minutes; new appointment ${dossier.appointmentAt.toISOString()}`);
+    }
+    dossier.clockPausedAt = null;
+  } else if (!dossier.clockPausedAt && PAUSING.has(step.to)) {
+    dossier.clockPausedAt = at;
+    notes.push('clock paused');
+  }
+  if (step.to === S.SUPPLEMENT_REQUESTED) {
+    dossier.supplementRequests += 1;
+    counts.supplementRequests = 1;
+  }
+
+  if (ENDING.has(step.to)) {
+    dossier.finishedAt = at;
+    const processingDays = dossier.appointmentAt ? 0 : ((await manager.getRepository(Procedure).findOneBy({ code: dossier.procedureCode }))?.processingDays ?? 0);
+    dossier.outcome = decideOutcome({
+      receivedAt: dossier.receivedAt, finishedAt: at, appointmentAt: dossier.appointmentAt, processingDays,
+      pausedMinutes: dossier.pausedMinutes, supplementRequests: dossier.supplementRequests,
+    }, calendar);
+    if (step.to === S.RESOLVED) {
+      dossier.resolvedAt = at;
+      counts.resolved = 1;
+      counts[({ EARLY: 'resolvedEarly', ON_TIME: 'resolvedOnTime', LATE: 'resolvedLate' } as const)[dossier.outcome]] = 1;
+      if (calendar.localDate(dossier.receivedAt) === day) counts.resolvedSameDay = 1;
+      counts.processingMinutes = Math.max(0, calendar.workingMinutesBetween(calendar.clockStart(dossier.receivedAt), at) - dossier.pausedMinutes);
+    }
+    if (step.to === S.STOPPED) counts.stopped = 1;
+    if (step.to === S.WITHDRAWN) counts.withdrawn = 1;
+    if (step.to === S.INTAKE_REJECTED) counts.intakeRejected = 1;
+    notes.push(`processing ended: ${dossier.outcome === Outcome.LATE ? 'late' : dossier.outcome === Outcome.EARLY ? 'early' : 'on time'}`);
+  }
+  if (step.to === S.RETURNED) {
+    dossier.returnedAt = at;
+    dossier.returnChannel = step.returnChannel ?? ReturnChannel.COUNTER;
+    dossier.feeCollected = step.feeCollected ?? null;
+    counts.returned = 1;
+    if (dossier.returnChannel === ReturnChannel.POSTAL) counts.returnedPostal = 1;
+    if (dossier.returnChannel === ReturnChannel.ELECTRONIC) counts.returnedElectronic = 1;
+    if (step.feeCollected) counts.feeCollected = step.feeCollected;
+  }
+
+  dossier.status = step.to;
+  dossier.statusCode = NATIONAL_STATUS_CODE[step.to];
+  await manager.getRepository(Dossier).update({ code: dossier.code }, {
+    status: dossier.status, statusCode: dossier.statusCode, appointmentAt: dossier.appointmentAt, clockPausedAt: dossier.clockPausedAt,
+    pausedMinutes: dossier.pausedMinutes, supplementRequests: dossier.supplementRequests, finishedAt: dossier.finishedAt, outcome: dossier.outcome,
+    resolvedAt: dossier.resolvedAt, returnedAt: dossier.returnedAt, returnChannel: dossier.returnChannel, feeCollected: dossier.feeCollected,
+  });
+  await manager.getRepository(DossierEvent).insert({
+    dossierCode: dossier.code, at, action: step.action, status: dossier.status, statusCode: dossier.statusCode,
+    agencyCode: step.agencyCode?.slice(0, 30) ?? null, officerId: step.officerId, note: notes.join('; ').slice(0, 500) || null,
+  });
+  await addToStatistics(manager, dossier, day, counts);
+  await notify(statusNotification(dossier, at, step.officerId));
+  return dossier;
+}
+
+/** What intake adds to the statistics of the day of receipt. */
+export function receivedCounts(channel: Channel): Increments {
+  return { received: 1, receivedOnline: channel === Channel.ONLINE ? 1 : 0, receivedPostal: channel === Channel.POSTAL ? 1 : 0 };
+}

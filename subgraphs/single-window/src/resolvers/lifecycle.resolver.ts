@@ -1,0 +1,155 @@
+import { Arg, Authorized, Ctx, Field, Float, InputType, Mutation, Resolver } from 'type-graphql';
+import { ArrayMaxSize, Length, MaxLength, Min } from 'class-validator';
+import { EntityManager } from 'typeorm';
+import {
+  BadUserInputError, ConflictError, ForbiddenError, NotFoundError, RequestContext, required, rowLock, validateDossierCode,
+} from '@onestop/platform';
+import { mayReadDossier } from '../access';
+import { Dossier, Rating, ReturnChannel } from '../entities/dossier';
+import { DossierStatus as S } from '../entities/dossier-status';
+import { issueApology, rateDossier } from '../lifecycle/after-result';
+import { moveDossier, Step } from '../lifecycle/move';
+
+@InputType()
+class DossierReasonInput {
+  @Field()
+  code: string;
+
+  @Field()
+  @Length(1, 400)
+  reason: string;
+}
+
+@InputType({ description: 'Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (form 02): the clock stops until the supplement comes back' })
+class SupplementRequestInput extends DossierReasonInput {
+  @Field(() => [String], { nullable: true, description: 'The papers or data still missing' })
+  @ArrayMaxSize(20)
+  @MaxLength(200, { each: true })
+  missingItems?: string[] | null;
+}
+
+@InputType({ description: 'Phiếu xin lỗi và hẹn lại ngày trả kết quả (form 04)' })
+class ApologyInput extends DossierReasonInput {
+  @Field({ description: 'The new appointment; the outcome is still judged against the original one' })
+  newAppointmentAt: Date;
+}
+
+@InputType({ description: 'The result handed back, and the fees collected on site' })
+class ReturnResultInput {
+  @Field()
+  code: string;
+
+  @Field(() => ReturnChannel)
+  channel: ReturnChannel;
+
+  @Field(() => Float, { nullable: true, description: 'Fees and charges collected on site, in đồng' })
+  @Min(0)
+  feeCollected?: number | null;
+}
+
+@InputType({ description: 'The applicant\'s satisfaction with the handling of their dossier' })
+class RatingInput {
+  @Field()
+  code: string;
+
+  @Field(() => Rating)
+  rating: Rating;
+
+  @Field(() => String, { nullable: true, description: 'Required when not satisfied' })
+  @MaxLength(500)
+  reason?: string | null;
+}
+
+type Who = 'staff' | 'applicant';
+
+/** The dossier under a row lock, if the caller may act on it: staff of its receiving or handling agency, or its applicant. */
+async function lockedDossier(manager: EntityManager, ctx: RequestContext, code: string, who: Who[]): Promise<Dossier> {
+  const dossier = await manager.getRepository(Dossier).findOne({ where: { code: required(validateDossierCode(code), 'input.code') }, lock: rowLock(manager) });
+  if (!dossier || !mayReadDossier(ctx, dossier)) throw new NotFoundError('Dossier', code);
+  const identity = ctx.identity;
+  if (ctx.securityOff || identity?.role === 'admin') return dossier;
+  const isStaff = (identity?.role === 'officer' || identity?.role === 'agency-system') && (identity.agency === dossier.receivingAgencyCode || identity.agency === dossier.handlingAgencyCode);
+  const isApplicant = identity?.role === 'citizen' && identity.subject === dossier.applicantPersonalNumber;
+  if ((who.includes('staff') && isStaff) || (who.includes('applicant') && isApplicant)) return dossier;
+  throw new ForbiddenError(`Dossier ${dossier.code}: only ${who.map((w) => (w === 'staff' ? 'its receiving or handling agency' : 'its applicant')).join(' or ')} may do this`, { role: identity?.role });
+}
+
+function agencyOf(ctx: RequestContext): string | null {
+  return ctx.identity?.agency ?? null;
+}
+
+function officerOf(ctx: RequestContext): string | null {
+  return ctx.identity?.role === 'officer' ? ctx.identity.subject.slice(0, 64) : null;
+}
+
+/** The steps officers and applicants take at the counter or online (forms 02, 04, 05; withdrawal, result, rating). */
+@Resolver(() => Dossier)
+export class LifecycleResolver {
+  private step(ctx: RequestContext, code: string, who: Who[], step: (d: Dossier) => Omit<Step, 'at' | 'agencyCode' | 'officerId'>): Promise<Dossier> {
+    return ctx.db.transaction(async (manager) => {
+      const dossier = await lockedDossier(manager, ctx, code, who);
+      return moveDossier(manager, dossier, { ...step(dossier), at: new Date(), agencyCode: agencyOf(ctx), officerId: officerOf(ctx) }, (n) => ctx.handoffs.notify(manager, n));
+    });
+  }
+
+  @Authorized('staff')
+  @Mutation(() => Dossier, { description: 'Form 02: ask the applicant to supplement the dossier; its clock stops until they do' })
+  requestSupplement(@Arg('input') input: SupplementRequestInput, @Ctx() ctx: RequestContext): Promise<Dossier> {
+    const missing = input.missingItems?.length ? `; còn thiếu: ${input.missingItems.join(', ')}` : '';
+    return this.step(ctx, input.code, ['staff'], () => ({
+      to: S.SUPPLEMENT_REQUESTED, action: 'SUPPLEMENT_REQUESTED', note: `Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (mẫu 02): ${input.reason}${missing}`,
+    }));
+  }
+
+  @Authorized('staff', 'citizen')
+  @Mutation(() => Dossier, { description: 'The supplement came back (at the counter or online): appraisal and the clock resume' })
+  receiveSupplement(@Arg('code') code: string, @Ctx() ctx: RequestContext): Promise<Dossier> {
+    return this.step(ctx, code, ['staff', 'applicant'], (d) => {
+      if (d.status !== S.SUPPLEMENT_REQUESTED) throw new ConflictError(`Dossier ${d.code} is ${d.status}; no supplement was requested`, { reason: 'ILLEGAL_TRANSITION', from: d.status });
+      return { to: S.IN_APPRAISAL, action: 'SUPPLEMENT_RECEIVED', note: 'Đã nhận hồ sơ bổ sung' };
+    });
+  }
+
+  @Authorized('staff')
+  @Mutation(() => Dossier, { description: 'Form 05: stop processing, with the reason' })
+  stopProcessing(@Arg('input') input: DossierReasonInput, @Ctx() ctx: RequestContext): Promise<Dossier> {
+    return this.step(ctx, input.code, ['staff'], () => ({ to: S.STOPPED, action: 'PROCESSING_STOPPED', note: `Phiếu đề nghị dừng giải quyết hồ sơ (mẫu 05): ${input.reason}` }));
+  }
+
+  @Authorized('staff', 'citizen')
+  @Mutation(() => Dossier, { description: 'The applicant withdraws the dossier (rút hồ sơ)' })
+  withdrawDossier(@Arg('input') input: DossierReasonInput, @Ctx() ctx: RequestContext): Promise<Dossier> {
+    return this.step(ctx, input.code, ['staff', 'applicant'], () => ({ to: S.WITHDRAWN, action: 'WITHDRAWN', note: `Rút hồ sơ: ${input.reason}` }));
+  }
+
+  @Authorized('staff')
+  @Mutation(() => Dossier, { description: 'The handling agency resolved the dossier (for procedures no agency system reports on)' })
+  resolveDossier(@Arg('code') code: string, @Arg('note', () => String, { nullable: true }) note: string | null, @Ctx() ctx: RequestContext): Promise<Dossier> {
+    if (note && note.length > 400) throw new BadUserInputError('note', 'at most 400 characters');
+    return this.step(ctx, code, ['staff'], () => ({ to: S.RESOLVED, action: 'RESOLVED', note: note ?? null }));
+  }
+
+  @Authorized('staff')
+  @Mutation(() => Dossier, { description: 'The result handed back at the counter, sent by public postal service or electronically; fees collected recorded' })
+  returnResult(@Arg('input') input: ReturnResultInput, @Ctx() ctx: RequestContext): Promise<Dossier> {
+    return this.step(ctx, input.code, ['staff'], () => ({
+      to: S.RETURNED, action: 'RESULT_RETURNED', returnChannel: input.channel, feeCollected: input.feeCollected ?? null,
+      note: { COUNTER: 'Trả kết quả tại bộ phận một cửa', POSTAL: 'Trả kết quả qua dịch vụ bưu chính công ích', ELECTRONIC: 'Trả kết quả điện tử' }[input.channel],
+    }));
+  }
+
+  @Authorized('staff')
+  @Mutation(() => Dossier, { description: 'Form 04: apologise for the delay and give a new appointment (once per dossier unless configured)' })
+  issueApology(@Arg('input') input: ApologyInput, @Ctx() ctx: RequestContext): Promise<Dossier> {
+    return ctx.db.transaction(async (manager) => issueApology(manager, await lockedDossier(manager, ctx, input.code, ['staff']), {
+      newAppointmentAt: input.newAppointmentAt, reason: input.reason, at: new Date(), agencyCode: agencyOf(ctx), officerId: officerOf(ctx),
+    }));
+  }
+
+  @Authorized('citizen')
+  @Mutation(() => Dossier, { description: 'Đánh giá mức độ hài lòng: the applicant rates the handling once the result is out' })
+  rateDossier(@Arg('input') input: RatingInput, @Ctx() ctx: RequestContext): Promise<Dossier> {
+    return ctx.db.transaction(async (manager) =>
+      rateDossier(manager, await lockedDossier(manager, ctx, input.code, ['applicant']), input.rating, input.reason, new Date()));
+  }
+}

@@ -1,0 +1,47 @@
+import { WorkingCalendar } from '@onestop/platform';
+import type { Dossier } from '../entities/dossier';
+import { Counter } from '../entities/dossier-daily-statistics';
+import { DossierStatus as S } from '../entities/dossier-status';
+import { receivedCounts } from '../lifecycle/move';
+import type { Increments } from './rollup';
+
+type Facts = Pick<Dossier, 'status' | 'channel' | 'receivedAt' | 'resolvedAt' | 'returnedAt' | 'finishedAt' | 'outcome' | 'pausedMinutes' | 'returnChannel' | 'feeCollected' | 'rating' | 'ratedAt'>;
+/** The timeline, oldest first. */
+type Step = { action: string; status: S | string; at: Date };
+
+const OUTCOME_COUNTER: Record<string, Counter> = { EARLY: 'resolvedEarly', ON_TIME: 'resolvedOnTime', LATE: 'resolvedLate' };
+const RATING_COUNTER: Record<string, Counter> = { VERY_SATISFIED: 'ratedVerySatisfied', SATISFIED: 'ratedSatisfied', NOT_SATISFIED: 'ratedNotSatisfied' };
+
+/**
+ * The day counters a dossier contributed, from its final state and timeline: what the lifecycle adds step by step,
+ * recomputed. For seeding, for rebuilding a rollup after an outage of the rules, and to check the one against the other.
+ */
+export function countsOfDossier(d: Facts, timeline: Step[], calendar: WorkingCalendar): { day: string; increments: Increments }[] {
+  const out: { day: string; increments: Increments }[] = [];
+  const add = (at: Date, increments: Increments) => out.push({ day: calendar.localDate(at), increments });
+  if (timeline.some((e) => e.status === S.RECEIVED)) add(d.receivedAt, receivedCounts(d.channel));
+  // each entry into SUPPLEMENT_REQUESTED is one request (it cannot follow itself); other steps keep the status
+  timeline.forEach((step, i) => {
+    if (step.status === S.SUPPLEMENT_REQUESTED && timeline[i - 1]?.status !== S.SUPPLEMENT_REQUESTED) add(step.at, { supplementRequests: 1 });
+    if (step.action === 'APOLOGY_ISSUED') add(step.at, { apologies: 1 });
+  });
+  if (d.resolvedAt && d.outcome) {
+    add(d.resolvedAt, {
+      resolved: 1, [OUTCOME_COUNTER[d.outcome]]: 1,
+      resolvedSameDay: calendar.localDate(d.receivedAt) === calendar.localDate(d.resolvedAt) ? 1 : 0,
+      processingMinutes: Math.max(0, calendar.workingMinutesBetween(calendar.clockStart(d.receivedAt), d.resolvedAt) - d.pausedMinutes),
+    });
+  } else if (d.finishedAt) {
+    const ending: Partial<Record<string, Counter>> = { [S.STOPPED]: 'stopped', [S.WITHDRAWN]: 'withdrawn', [S.INTAKE_REJECTED]: 'intakeRejected' };
+    const counter = ending[d.status];
+    if (counter) add(d.finishedAt, { [counter]: 1 });
+  }
+  if (d.returnedAt) {
+    add(d.returnedAt, {
+      returned: 1, returnedPostal: d.returnChannel === 'POSTAL' ? 1 : 0, returnedElectronic: d.returnChannel === 'ELECTRONIC' ? 1 : 0,
+      feeCollected: d.feeCollected ?? 0,
+    });
+  }
+  if (d.rating && d.ratedAt) add(d.ratedAt, { [RATING_COUNTER[d.rating]]: 1 });
+  return out;
+}

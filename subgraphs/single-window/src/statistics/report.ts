@@ -1,0 +1,111 @@
+import { DataSource, SelectQueryBuilder } from 'typeorm';
+import { SnakeNamingStrategy } from '@onestop/platform';
+import { Counter, COUNTERS, DossierDailyStatistics } from '../entities/dossier-daily-statistics';
+import { Dossier } from '../entities/dossier';
+import { DossierStatus as S, FINISHED_STATUSES } from '../entities/dossier-status';
+
+export type Dimension = 'LEVEL' | 'HANDLING_AGENCY' | 'RECEIVING_UNIT' | 'PROCEDURE' | 'MONTH' | 'QUARTER' | 'YEAR';
+
+export interface ReportFilter {
+  from: string;
+  to: string;
+  levels?: string[] | null;
+  handlingAgencyCodes?: string[] | null;
+  receivingAgencyCodes?: string[] | null;
+  procedureCodes?: string[] | null;
+}
+
+export type Sums = Record<Counter | 'feeCollected', number>;
+
+export interface ReportRow {
+  level: string | null;
+  handlingAgencyCode: string | null;
+  receivingAgencyCode: string | null;
+  procedureCode: string | null;
+  period: string | null;
+  sums: Sums;
+  /** Open now: in progress, and how many of those are past their appointment (null for a row of a time period). */
+  inProgress: number | null;
+  inProgressOverdue: number | null;
+}
+
+const naming = new SnakeNamingStrategy();
+const col = (property: string) => naming.columnName(property, undefined, []);
+const KEY_OF: Partial<Record<Dimension, keyof ReportRow & keyof Dossier>> = {
+  LEVEL: 'level', HANDLING_AGENCY: 'handlingAgencyCode', RECEIVING_UNIT: 'receivingAgencyCode', PROCEDURE: 'procedureCode',
+};
+const TIME: Dimension[] = ['MONTH', 'QUARTER', 'YEAR'];
+const OPEN = Object.values(S).filter((s) => !FINISHED_STATUSES.has(s) && s !== S.DRAFT);
+
+export function zeroSums(): Sums {
+  return Object.fromEntries([...COUNTERS, 'feeCollected'].map((c) => [c, 0])) as Sums;
+}
+
+function applyFilter<T extends object>(query: SelectQueryBuilder<T>, alias: string, filter: ReportFilter): SelectQueryBuilder<T> {
+  const lists: [keyof ReportFilter, string][] = [['levels', 'level'], ['handlingAgencyCodes', 'handlingAgencyCode'], ['receivingAgencyCodes', 'receivingAgencyCode'], ['procedureCodes', 'procedureCode']];
+  for (const [field, property] of lists) {
+    const values = filter[field] as string[] | null | undefined;
+    if (values?.length) query.andWhere(`${alias}.${col(property)} IN (:...${field})`, { [field]: values });
+  }
+  return query;
+}
+
+/**
+ * Sums the daily rollup over [from, to] (local dates, both included), grouped by the dimensions asked for; with no
+ * time dimension, each row also carries the dossiers open now and those of them past their appointment.
+ */
+export async function statisticsReport(db: DataSource, filter: ReportFilter, groupBy: Dimension[], now = new Date()): Promise<ReportRow[]> {
+  const keys = groupBy.map((d) => KEY_OF[d]).filter((k): k is NonNullable<typeof k> => !!k);
+  const time = TIME.find((d) => groupBy.includes(d));
+  const query = db.getRepository(DossierDailyStatistics).createQueryBuilder('s')
+    .where('s.day >= :from AND s.day <= :to', { from: filter.from, to: filter.to });
+  applyFilter(query, 's', filter);
+  query.select([]);
+  for (const key of keys) query.addSelect(`s.${col(key)}`, key).addGroupBy(`s.${col(key)}`);
+  if (time) {
+    const expression = `SUBSTR(s.day, 1, ${time === 'YEAR' ? 4 : 7})`;
+    query.addSelect(expression, 'period').addGroupBy(expression);
+  }
+  for (const counter of [...COUNTERS, 'feeCollected']) query.addSelect(`SUM(s.${col(counter)})`, counter);
+  const raw = await query.getRawMany<Record<string, string | number | null>>();
+
+  const rows = new Map<string, ReportRow>();
+  const keyOf = (r: Record<string, unknown>, period: string | null) => JSON.stringify([...keys.map((k) => r[k]), period]);
+  for (const r of raw) {
+    let period = time ? String(r.period) : null;
+    if (time === 'QUARTER' && period) period = `${period.slice(0, 4)}-Q${Math.ceil(Number(period.slice(5, 7)) / 3)}`;
+    const key = keyOf(r, period);
+    let row = rows.get(key);
+    if (!row) {
+      row = {
+        level: null, handlingAgencyCode: null, receivingAgencyCode: null, procedureCode: null, period, sums: zeroSums(),
+        inProgress: time ? null : 0, inProgressOverdue: time ? null : 0,
+      };
+      for (const k of keys) (row as unknown as Record<string, unknown>)[k] = r[k];
+      rows.set(key, row);
+    }
+    for (const counter of [...COUNTERS, 'feeCollected'] as const) row.sums[counter] += Number(r[counter] ?? 0);
+  }
+
+  if (!time) {
+    const open = db.getRepository(Dossier).createQueryBuilder('d')
+      .where('d.status IN (:...open)', { open: OPEN });
+    applyFilter(open, 'd', filter);
+    open.select([]);
+    for (const key of keys) open.addSelect(`d.${col(key)}`, key).addGroupBy(`d.${col(key)}`);
+    open.addSelect('COUNT(*)', 'open').addSelect('SUM(CASE WHEN d.appointment_at < :now THEN 1 ELSE 0 END)', 'overdue').setParameter('now', now);
+    for (const r of await open.getRawMany<Record<string, string | number | null>>()) {
+      const key = keyOf(r, null);
+      let row = rows.get(key);
+      if (!row) {
+        row = { level: null, handlingAgencyCode: null, receivingAgencyCode: null, procedureCode: null, period: null, sums: zeroSums(), inProgress: 0, inProgressOverdue: 0 };
+        for (const k of keys) (row as unknown as Record<string, unknown>)[k] = r[k];
+        rows.set(key, row);
+      }
+      row.inProgress = Number(r.open);
+      row.inProgressOverdue = Number(r.overdue ?? 0);
+    }
+  }
+  return [...rows.values()].sort((a, b) => JSON.stringify([a.period, a.level, a.handlingAgencyCode, a.receivingAgencyCode, a.procedureCode])
+    .localeCompare(JSON.stringify([b.period, b.level, b.handlingAgencyCode, b.receivingAgencyCode, b.procedureCode])));
+}
