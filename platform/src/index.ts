@@ -14,3 +14,4 @@ export * from './pagination';
 export * from './handoffs';
 export * from './auth';
 export * from './observability';
+export * from './notifications';

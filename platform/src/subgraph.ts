@@ -3,7 +3,7 @@ import type http from 'node:http';
 import { GraphQLSchema } from 'graphql';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import type { MixedList, EntitySchema } from 'typeorm';
+import type { DataSource, MixedList, EntitySchema } from 'typeorm';
 import type { NonEmptyArray } from 'type-graphql';
 import { DatabaseConfig, databaseConfig, intFromEnv } from './config';
 import { Database, openDatabase } from './database';
@@ -44,7 +44,19 @@ export interface SubgraphDefinition {
   extraTypeDefs?: string;
   /** What this agency does with each message type it receives (the access table says who may send it). */
   handoffs?: HandoffHandlers;
+  /** Background work started with the subgraph and stopped before it (e.g. the notifier). */
+  workers?: SubgraphWorker[];
 }
+
+export interface WorkerContext {
+  member: string;
+  dataSource: DataSource;
+  transport: Transport;
+  keys: KeyRing;
+  log: (entry: Record<string, unknown>) => void;
+}
+
+export type SubgraphWorker = (context: WorkerContext) => Promise<{ stop(): Promise<void> }>;
 
 export function defineSubgraph(definition: SubgraphDefinition): SubgraphDefinition {
   return definition;
@@ -112,17 +124,20 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sta
     outboxBacklog: () => handoffs.outboxBacklog(),
     consumerLag: () => handoffs.consumerLag(),
   }, { onError: (what, error) => log({ level: 'warn', msg: `${what} not collected`, error: String(error) }) });
+  const keys = options.keys ?? keysFromEnv(definition.name);
   const handoffs: HandoffNode = new HandoffNode({
     member: definition.name,
     dataSource: database.dataSource,
     transport,
-    keys: options.keys ?? keysFromEnv(definition.name),
+    keys,
     handlers: definition.handoffs ?? {},
     afterCommit: faultFromEnv(),
     observer: handoffMetrics,
     log,
   });
   await handoffs.start();
+  const workers: { stop(): Promise<void> }[] = [];
+  for (const worker of definition.workers ?? []) workers.push(await worker({ member: definition.name, dataSource: database.dataSource, transport, keys, log }));
   const schema = await buildSubgraphSchemaFor(definition);
   const identities = options.identities ?? identityVerifierFromEnv();
   const securityOff = securityDisabled();
@@ -176,6 +191,7 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sta
       await observability.close();
       await close(server);
       await apollo.stop();
+      for (const worker of workers) await worker.stop();
       await handoffs.stop();
       if (!options.transport) await transport.close();
       await database.dataSource.destroy();

@@ -548,6 +548,7 @@ export function generateDataset(options: GenerateOptions): Dataset {
     const row: Row<Dossier> = {
       code, procedureCode: d.procedure.code, applicantName: d.applicantName, applicantPersonalNumber: d.personalNumber,
       applicantEnterpriseCode: d.enterpriseCode, receivingAgencyCode: receiving, handlingAgencyCode: handling,
+      contactPhone: d.personalNumber && rng.chance(0.8) ? `09${String(rng.int(10_000_000, 99_999_999))}` : null, contactEmail: null,
       channel: (online ? 'ONLINE' : rng.chance(0.1) ? 'POSTAL' : 'COUNTER') as never, status: status as never, statusCode: statusCode(status),
       receivedAt: d.receivedAt, appointmentAt, resolvedAt, returnedAt, ruleSet: ruleSetAt(d.receivedAt),
       clockPausedAt: status === 'FINANCIAL_OBLIGATION' || status === 'SUPPLEMENT_REQUESTED' ? end ?? d.receivedAt : null,

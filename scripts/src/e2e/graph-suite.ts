@@ -23,6 +23,16 @@ function noStackTraces(errors: { extensions?: Record<string, unknown> }[] | unde
   }
 }
 
+async function waitUntil<T>(probe: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** The whole graph over HTTP: five subgraph processes and the gateway on a seeded database. */
 export function graphSuite(
   label: string,
@@ -192,7 +202,7 @@ export function graphSuite(
       };
       const beforeAll = await report();
       const submitted = await gql(`mutation($input: SubmitDossierInput!) { submitDossier(input: $input) { code handlingAgency { code } } }`, {
-        input: { procedureCode: procedure.code, receivingAgencyCode: desk.code, channel: 'COUNTER', applicantName: 'Trần Văn Bình', applicantPersonalNumber: fullCitizen },
+        input: { procedureCode: procedure.code, receivingAgencyCode: desk.code, channel: 'COUNTER', applicantName: 'Trần Văn Bình', applicantPersonalNumber: fullCitizen, contactPhone: '0912 345 678' },
       });
       assert.equal(submitted.errors, undefined, JSON.stringify(submitted.errors));
       const { code, handlingAgency } = submitted.data!.submitDossier;
@@ -232,6 +242,13 @@ export function graphSuite(
       assert.deepEqual(done.timeline.map((e: any) => e.action), ['RECEIVED', 'SUPPLEMENT_REQUESTED', 'SUPPLEMENT_RECEIVED', 'RESOLVED', 'RESULT_RETURNED', 'RATED']);
       const again = await gql(`mutation($input: RatingInput!) { rateDossier(input: $input) { code } }`, { input: { code, rating: 'NOT_SATISFIED', reason: 'x' } }, citizen);
       assert.equal(again.errors?.[0]?.extensions?.reason, 'ALREADY_RATED');
+      // the applicant was told by SMS on receipt, on the supplement request and on the result (the logging sender here)
+      const told = await waitUntil(async () => {
+        const r = await gql('query($code: String!) { dossier(code: $code) { contactPhone notices { medium outcome sender } } }', { code }, counter);
+        return r.data?.dossier?.notices?.length >= 3 ? r.data!.dossier : undefined;
+      });
+      assert.equal(told.contactPhone, '0912345678');
+      assert.deepEqual(told.notices, [1, 2, 3].map(() => ({ medium: 'sms', outcome: 'SENT', sender: 'log' })));
 
       const after = (await report()).get(handlingAgency.code);
       assert.deepEqual(
@@ -262,7 +279,7 @@ export function graphSuite(
       assert.equal(rows.reduce((sum: number, r: any) => sum + r.resolved, 0), total.resolved);
       assert.ok(rows.some((r: any) => r.level === 'COMMUNE') && rows.some((r: any) => r.level === 'PROVINCE'));
       assert.ok(rows.every((r: any) => r.handlingAgency?.name), 'every agency named');
-      assert.deepEqual(indicators.map((i: any) => i.id), ['2.1', '3.3', '5.4']);
+      assert.deepEqual(indicators.map((i: any) => i.id), ['2.1', '3.3', '5.2', '5.4']);
       // the rollup agrees with the registry itself: dossiers received (not drafts, not refused at intake) in the period
       const counted = await gql(`{ dossiers(receivedFrom: "2025-12-31T17:00:00Z", receivedTo: "2026-10-31T16:59:59.999Z",
         statuses: [RECEIVED, TRANSFERRED, IN_APPRAISAL, AWAITING_PARTNER, APPROVAL, SUPPLEMENT_REQUESTED, FINANCIAL_OBLIGATION, WITHDRAWN, STOPPED, RESOLVED, RETURNED], limit: 1) { totalCount } }`);

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { defineSubgraph, handoffLogResolver, personalDataLogResolver, RequestContext } from '@onestop/platform';
+import { defineSubgraph, handoffLogResolver, NotificationDelivery, personalDataLogResolver, RequestContext } from '@onestop/platform';
 import { AdministrativeUnit } from './entities/administrative-unit';
 import { Agency } from './entities/agency';
 import { Dossier } from './entities/dossier';
@@ -10,11 +10,15 @@ import { CitizenRef, EnterpriseRef } from './entities/references';
 import { Initial1763800000000 } from './migrations/1763800000000-initial';
 import { ClockPause1763900000001 } from './migrations/1763900000001-clock-pause';
 import { LifecycleStatistics1765000000000 } from './migrations/1765000000000-lifecycle-statistics';
+import { Feedback1765100000000 } from './migrations/1765100000000-feedback';
+import { Feedback } from './entities/feedback';
+import { FeedbackResolver } from './resolvers/feedback.resolver';
 import { DossierDailyStatistics } from './entities/dossier-daily-statistics';
 import { LifecycleResolver } from './resolvers/lifecycle.resolver';
 import { StatisticsResolver } from './resolvers/statistics.resolver';
 import { singleWindowHandoffs } from './handoffs/handlers';
-import { SUBSCRIPTION_SDL } from './notifications';
+import { statusNotifier, SUBSCRIPTION_SDL } from './notifications';
+import { ContactNotifications1765200000001 } from './migrations/1765200000001-contact-notifications';
 import { AdministrativeUnitResolver, AgencyResolver } from './resolvers/reference-data.resolver';
 import { ProcedureResolver } from './resolvers/procedure.resolver';
 import { CitizenDossiersResolver, DossierResolver, EnterpriseDossiersResolver } from './resolvers/dossier.resolver';
@@ -24,13 +28,14 @@ import { dossierByCode, procedureByCode, unitByCode } from './loaders';
 export const singleWindow = defineSubgraph({
   name: 'single-window',
   defaultPort: 4001,
-  entities: [AdministrativeUnit, Agency, Procedure, Dossier, DossierEvent, DossierCodeCounter, DossierDailyStatistics],
-  migrations: [Initial1763800000000, ClockPause1763900000001, LifecycleStatistics1765000000000],
+  entities: [AdministrativeUnit, Agency, Procedure, Dossier, DossierEvent, DossierCodeCounter, DossierDailyStatistics, Feedback, NotificationDelivery],
+  migrations: [Initial1763800000000, ClockPause1763900000001, LifecycleStatistics1765000000000, Feedback1765100000000, ContactNotifications1765200000001],
   resolvers: [
-    AdministrativeUnitResolver, AgencyResolver, ProcedureResolver, DossierResolver, CitizenDossiersResolver, EnterpriseDossiersResolver, LifecycleResolver, StatisticsResolver,
+    AdministrativeUnitResolver, AgencyResolver, ProcedureResolver, DossierResolver, CitizenDossiersResolver, EnterpriseDossiersResolver, LifecycleResolver, StatisticsResolver, FeedbackResolver,
     handoffLogResolver(Dossier, 'single-window'), personalDataLogResolver(CitizenRef, 'single-window'),
   ],
   handoffs: singleWindowHandoffs,
+  workers: [statusNotifier()],
   extraTypeDefs: SUBSCRIPTION_SDL,
   orphanedTypes: [CitizenRef, EnterpriseRef],
   references: {
@@ -45,6 +50,8 @@ export { ReturnChannel, Rating } from './entities/dossier';
 export { Outcome, decideOutcome } from './lifecycle/outcome';
 export { TRANSITIONS, mayMove } from './lifecycle/transitions';
 export { countsOfDossier } from './statistics/rebuild';
+export { statisticsReport } from './statistics/report';
+export type { Dimension, ReportFilter, ReportRow } from './statistics/report';
 export { COUNTERS } from './entities/dossier-daily-statistics';
 export { AdministrativeLevel } from './entities/administrative-unit';
 export { AgencySector } from './entities/agency';

@@ -18,8 +18,13 @@ export interface IntakeRequest {
   applicantName: string;
   applicantPersonalNumber?: string | null;
   applicantEnterpriseCode?: string | null;
+  contactPhone?: string | null;
+  contactEmail?: string | null;
   officerId?: string | null;
 }
+
+const PHONE = /^(0|\+84)\d{9,10}$/;
+const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]{2,}$/;
 
 let calendar: WorkingCalendar | undefined;
 export function workingCalendar(): WorkingCalendar {
@@ -27,7 +32,7 @@ export function workingCalendar(): WorkingCalendar {
 }
 
 /** Next sequence for a unit and day, inside the caller's transaction (row lock on MySQL, single writer on SQLite). */
-async function nextSequence(manager: EntityManager, unitCode: string, day: string): Promise<number> {
+export async function nextSequence(manager: EntityManager, unitCode: string, day: string): Promise<number> {
   const counters = manager.getRepository(DossierCodeCounter);
   const updated = await counters
     .createQueryBuilder()
@@ -65,6 +70,10 @@ export async function receiveDossier(db: DataSource, request: IntakeRequest, now
   const applicantPersonalNumber = personal === null ? null : required(validatePersonalNumber(personal), 'input.applicantPersonalNumber');
   const applicantEnterpriseCode = enterprise === null ? null : required(validateEnterpriseCode(enterprise), 'input.applicantEnterpriseCode');
 
+  const contactPhone = request.contactPhone?.replace(/[\s.-]/g, '') || null;
+  if (contactPhone && !PHONE.test(contactPhone)) throw new BadUserInputError('input.contactPhone', 'a Vietnamese phone number: 0 or +84 and 9–10 digits');
+  const contactEmail = request.contactEmail?.trim() || null;
+  if (contactEmail && (contactEmail.length > 120 || !EMAIL.test(contactEmail))) throw new BadUserInputError('input.contactEmail', 'an e-mail address');
   const procedure = await db.getRepository(Procedure).findOneBy({ code: request.procedureCode });
   if (!procedure || !procedure.active) throw new BadUserInputError('input.procedureCode', `unknown or withdrawn procedure ${request.procedureCode}`);
   const receiving = await db.getRepository(Agency).findOneBy({ code: request.receivingAgencyCode });
@@ -89,6 +98,8 @@ export async function receiveDossier(db: DataSource, request: IntakeRequest, now
       applicantName: request.applicantName.trim(),
       applicantPersonalNumber,
       applicantEnterpriseCode,
+      contactPhone,
+      contactEmail,
       receivingAgencyCode: receiving.code,
       handlingAgencyCode: handling.code,
       channel: request.channel,

@@ -46,6 +46,16 @@ export class Dossier {
   @Column({ type: 'varchar', length: 14, nullable: true })
   applicantEnterpriseCode: string | null;
 
+  @PersonalData<Dossier>({ subject: (d) => d.applicantPersonalNumber, mask: 'hidden' })
+  @Field(() => String, { nullable: true, description: 'Phone for status SMS' })
+  @Column({ type: 'varchar', length: 15, nullable: true })
+  contactPhone: string | null;
+
+  @PersonalData<Dossier>({ subject: (d) => d.applicantPersonalNumber, mask: 'hidden' })
+  @Field(() => String, { nullable: true, description: 'E-mail for status notices' })
+  @Column({ type: 'varchar', length: 120, nullable: true })
+  contactEmail: string | null;
+
   @Column({ type: 'varchar', length: 30 })
   receivingAgencyCode: string;
 

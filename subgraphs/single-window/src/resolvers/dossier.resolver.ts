@@ -66,6 +66,14 @@ class SubmitDossierInput {
   @Field(() => String, { nullable: true, description: 'For an enterprise: the enterprise code' })
   applicantEnterpriseCode?: string | null;
 
+  @Field(() => String, { nullable: true, description: 'Phone for status SMS (0… or +84…)' })
+  @MaxLength(20)
+  contactPhone?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'E-mail for status notices' })
+  @MaxLength(120)
+  contactEmail?: string | null;
+
   @Field(() => String, { nullable: true })
   @MaxLength(64)
   officerId?: string | null;

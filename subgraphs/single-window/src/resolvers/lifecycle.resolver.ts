@@ -1,8 +1,8 @@
-import { Arg, Authorized, Ctx, Field, Float, InputType, Mutation, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, Field, FieldResolver, Float, InputType, Mutation, ObjectType, Resolver, Root } from 'type-graphql';
 import { ArrayMaxSize, Length, MaxLength, Min } from 'class-validator';
 import { EntityManager } from 'typeorm';
 import {
-  BadUserInputError, ConflictError, ForbiddenError, NotFoundError, RequestContext, required, rowLock, validateDossierCode,
+  BadUserInputError, ConflictError, ForbiddenError, NotFoundError, NotificationDelivery, RequestContext, required, rowLock, validateDossierCode,
 } from '@onestop/platform';
 import { mayReadDossier } from '../access';
 import { Dossier, Rating, ReturnChannel } from '../entities/dossier';
@@ -58,6 +58,15 @@ class RatingInput {
   @Field(() => String, { nullable: true, description: 'Required when not satisfied' })
   @MaxLength(500)
   reason?: string | null;
+}
+
+@ObjectType({ description: 'A status notice to the applicant: sent, failed after retries, or nobody to tell' })
+class NoticeRecord {
+  @Field({ description: 'sms, email, or none' }) medium: string;
+  @Field({ description: 'SENT, FAILED or NO_CONTACT' }) outcome: string;
+  @Field({ description: 'The sender that handled it (log, sms-http, email-http)' }) sender: string;
+  @Field(() => String, { nullable: true }) error: string | null;
+  @Field() at: Date;
 }
 
 type Who = 'staff' | 'applicant';
@@ -144,6 +153,13 @@ export class LifecycleResolver {
     return ctx.db.transaction(async (manager) => issueApology(manager, await lockedDossier(manager, ctx, input.code, ['staff']), {
       newAppointmentAt: input.newAppointmentAt, reason: input.reason, at: new Date(), agencyCode: agencyOf(ctx), officerId: officerOf(ctx),
     }));
+  }
+
+  @FieldResolver(() => [NoticeRecord], { description: 'Status notices sent to the applicant, oldest first (staff and the applicant)' })
+  async notices(@Root() dossier: Dossier, @Ctx() ctx: RequestContext): Promise<NoticeRecord[]> {
+    if (ctx.identity?.role === 'analyst') return [];
+    const rows = await ctx.db.getRepository(NotificationDelivery).find({ where: { reference: dossier.code }, order: { at: 'ASC' } });
+    return rows.map(({ medium, outcome, sender, error, at }) => ({ medium, outcome, sender, error, at }));
   }
 
   @Authorized('citizen')

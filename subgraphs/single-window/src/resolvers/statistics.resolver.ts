@@ -4,7 +4,7 @@ import { BadUserInputError, ForbiddenError, RequestContext } from '@onestop/plat
 import { workingCalendar } from '../intake';
 import { Agency } from '../entities/agency';
 import { agencyByCode } from '../loaders';
-import { Dimension, ReportRow, statisticsReport, zeroSums } from '../statistics/report';
+import { Dimension, feedbackStatistics, ReportRow, statisticsReport, zeroSums } from '../statistics/report';
 import { Indicator766, indicators766 } from '../statistics/index766';
 
 enum StatisticsDimension {
@@ -106,6 +106,15 @@ class DossierStatistics {
   }
 }
 
+@ObjectType({ description: 'Phản ánh, kiến nghị received in the period, and what became of them' })
+class FeedbackStatistics {
+  @Field(() => Int) received: number;
+  @Field(() => Int) answered: number;
+  @Field(() => Int) answeredOnTime: number;
+  @Field(() => Float, { nullable: true, description: 'Answered on time ÷ received (766: 5.2)' }) answeredOnTimeShare: number | null;
+  @Field(() => Int, { description: 'Open now and past due' }) openOverdue: number;
+}
+
 @ObjectType({ description: 'A report in the shape of the centers\' own: totals, then one row per group' })
 class StatisticsReport {
   @Field() from: string;
@@ -113,6 +122,7 @@ class StatisticsReport {
   @Field(() => [StatisticsDimension]) groupBy: StatisticsDimension[];
   @Field(() => DossierStatistics) total: DossierStatistics;
   @Field(() => [DossierStatistics]) rows: DossierStatistics[];
+  @Field(() => FeedbackStatistics, { description: 'For the levels and handling agencies filtered on' }) feedback: FeedbackStatistics;
   @Field(() => [Indicator766], { description: 'The Decision 766 indicators this registry can compute, on the totals' }) indicators: Indicator766[];
 }
 
@@ -142,15 +152,17 @@ export class StatisticsResolver {
     }
     const minutesPerDay = workingCalendar().minutesPerDay;
     const now = new Date();
-    const [rows, totals] = await Promise.all([
+    const [rows, totals, feedback] = await Promise.all([
       statisticsReport(ctx.db, filter, groupBy as Dimension[], now),
       groupBy.length ? statisticsReport(ctx.db, filter, [], now) : Promise.resolve(null),
+      feedbackStatistics(ctx.db, filter, now),
     ]);
     const total = DossierStatistics.of(totals?.[0] ?? rows[0] ?? emptyRow(), minutesPerDay);
     return {
       from: filter.from, to: filter.to, groupBy, total,
       rows: groupBy.length ? rows.map((r) => DossierStatistics.of(r, minutesPerDay)) : [],
-      indicators: indicators766(total.row),
+      feedback: { ...feedback, answeredOnTimeShare: pct(feedback.answeredOnTime, feedback.received) },
+      indicators: indicators766(total.row, feedback),
     };
   }
 

@@ -12,13 +12,15 @@ import { DossierDailyStatistics, COUNTERS } from '../entities/dossier-daily-stat
 import { DossierEvent } from '../entities/dossier-event';
 import { Channel, DossierStatus as S } from '../entities/dossier-status';
 import { Procedure } from '../entities/procedure';
+import { Feedback, FeedbackKind } from '../entities/feedback';
+import { answerFeedback, receiveFeedback } from '../feedback/feedback';
 import { receiveDossier, workingCalendar } from '../intake';
 import { rateDossier } from '../lifecycle/after-result';
 import { moveDossier } from '../lifecycle/move';
 import { IllegalTransitionError } from '../lifecycle/transitions';
 import { indicators766 } from './index766';
 import { countsOfDossier } from './rebuild';
-import { statisticsReport } from './report';
+import { feedbackStatistics, statisticsReport } from './report';
 
 /**
  * A hand-checked month: February 2026, with the Tết holidays Mon 16 – Fri 20 (platform/data/vn-holidays.json), working
@@ -168,13 +170,39 @@ async function checkFixture(config: DatabaseConfig) {
     const [early] = await statisticsReport(db, { from: '2026-02-01', to: '2026-02-13' }, [], now);
     assert.deepEqual([early.sums.received, early.sums.resolved], [17, 9]);
 
+    // feedback: due 15 working days on (Tết excluded), answered or not
+    const feedback = async (kind: FeedbackKind, received: string, about: { dossier?: string; agency?: string }, answered?: string) => {
+      const code = await db.transaction(async (manager) => (await receiveFeedback(manager, {
+        kind, content: 'Nội dung phản ánh', submitterName: 'Người phản ánh', submitterPersonalNumber: '001090000001',
+        dossierCode: about.dossier ? codes.get(about.dossier) : null, agencyCode: about.agency ?? null,
+      }, t(received))).code);
+      if (answered) await db.transaction(async (manager) => answerFeedback(manager, await manager.getRepository(Feedback).findOneBy({ code }), code, 'Trả lời', 'dd.answer', t(answered)));
+      return (await db.getRepository(Feedback).findOneByOrFail({ code }));
+    };
+    // Thu 5 Feb 11:00 + 15 working days: Feb 6, 9–13, (Tết), 23–27, Mar 2–4 are 14, then Thu 5 Mar 11:00; answered Mar 4: on time
+    const q1 = await feedback(FeedbackKind.REFLECTION, '02-05T11:00', { dossier: 'A3' }, '03-04T10:00');
+    assert.equal(q1.dueAt.toISOString(), t('03-05T11:00').toISOString());
+    assert.deepEqual([q1.agencyCode, q1.answeredOnTime], [LAND, true]);
+    await feedback(FeedbackKind.REFLECTION, '02-25T12:00', { dossier: 'C2' });
+    // Mon 2 Feb 08:00 + 15 working days = Fri 27 Feb 17:00; answered Mon 2 Mar: late
+    const q3 = await feedback(FeedbackKind.RECOMMENDATION, '02-02T08:00', { agency: LAND }, '03-02T09:00');
+    assert.deepEqual([q3.dueAt.toISOString(), q3.answeredOnTime], [t('02-27T17:00').toISOString(), false]);
+    // Tue 3 Feb 09:00 → Tue 3 Mar 09:00, never answered: overdue by 10 March
+    const q4 = await feedback(FeedbackKind.REFLECTION, '02-03T09:00', { agency: LAND });
+    assert.equal(q4.dueAt.toISOString(), t('03-03T09:00').toISOString());
+    const month = { from: '2026-02-01', to: '2026-02-28' };
+    assert.deepEqual(await feedbackStatistics(db, month, now), { received: 4, answered: 2, answeredOnTime: 1, openOverdue: 0 });
+    assert.deepEqual(await feedbackStatistics(db, month, t('03-10T08:00')), { received: 4, answered: 2, answeredOnTime: 1, openOverdue: 1 });
+
     // Decision 766, on the month's totals
-    const indicators = Object.fromEntries(indicators766(total).map((i) => [i.id, i]));
+    const indicators = Object.fromEntries(indicators766(total, await feedbackStatistics(db, { from: '2026-02-01', to: '2026-02-28' }, now)).map((i) => [i.id, i]));
     // 2.1: (5 + 8 resolved early or on time + 1 still within deadline) ÷ (19 resolved + 2 in progress) = 14/21
     assert.deepEqual([indicators['2.1'].numerator, indicators['2.1'].denominator, indicators['2.1'].ratio], [14, 21, 0.6667]);
     assert.equal(indicators['2.1'].points, 7.41); // 0.6667 ÷ 0.9 × 10
     // 3.3: 7 online ÷ 24 received
     assert.deepEqual([indicators['3.3'].ratio, indicators['3.3'].points], [0.2917, 2.33]); // 0.2917 ÷ 0.5 × 4
+    // 5.2: 1 answered on time ÷ 4 received
+    assert.deepEqual([indicators['5.2'].ratio, indicators['5.2'].points], [0.25, 1.11]); // 0.25 ÷ 0.9 × 4
     // 5.4: 1 − 6/19 late − 1/3 not satisfied = 0.3509
     assert.deepEqual([indicators['5.4'].ratio, indicators['5.4'].points], [0.3509, 2.34]); // 0.3509 ÷ 0.9 × 6
 

@@ -1,5 +1,5 @@
 import { Field, Float, ObjectType } from 'type-graphql';
-import type { ReportRow } from './report';
+import type { FeedbackSums, ReportRow } from './report';
 
 /**
  * Scoring of the Decision 766/QĐ-TTg indicators this registry can compute (shared/domain.md): points reach the maximum
@@ -9,6 +9,7 @@ import type { ReportRow } from './report';
 const DEFAULT_SCORING: Record<string, { group: string; name: string; threshold: number; maxPoints: number }> = {
   '2.1': { group: 'TIMELINESS', name: 'Resolved on time or early, plus still within deadline, ÷ dossiers resolved or in progress', threshold: 0.9, maxPoints: 10 },
   '3.3': { group: 'ONLINE_SERVICES', name: 'Online dossiers ÷ all dossiers received', threshold: 0.5, maxPoints: 4 },
+  '5.2': { group: 'SATISFACTION', name: 'Feedback (phản ánh, kiến nghị) answered on time ÷ feedback received', threshold: 0.9, maxPoints: 4 },
   '5.4': { group: 'SATISFACTION', name: '100 % − (share of late dossiers + share of negative ratings)', threshold: 0.9, maxPoints: 6 },
 };
 
@@ -32,7 +33,7 @@ export class Indicator766 {
 
 const round = (value: number, places: number) => Math.round(value * 10 ** places) / 10 ** places;
 
-export function indicators766(total: ReportRow): Indicator766[] {
+export function indicators766(total: ReportRow, feedback: FeedbackSums): Indicator766[] {
   const s = total.sums;
   const inProgress = total.inProgress ?? 0;
   const withinDeadline = inProgress - (total.inProgressOverdue ?? 0);
@@ -42,6 +43,7 @@ export function indicators766(total: ReportRow): Indicator766[] {
   const parts: Record<string, [number, number]> = {
     '2.1': [s.resolvedEarly + s.resolvedOnTime + withinDeadline, s.resolved + inProgress],
     '3.3': [s.receivedOnline, s.received],
+    '5.2': [feedback.answeredOnTime, feedback.received],
     // already a share: 1 − late ÷ resolved − not satisfied ÷ ratings (a part without data counts 0)
     '5.4': s.resolved + ratings > 0 ? [round(Math.max(0, 1 - lateShare - negativeShare), 6), 1] : [0, 0],
   };

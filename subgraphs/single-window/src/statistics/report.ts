@@ -2,6 +2,8 @@ import { DataSource, SelectQueryBuilder } from 'typeorm';
 import { SnakeNamingStrategy } from '@onestop/platform';
 import { Counter, COUNTERS, DossierDailyStatistics } from '../entities/dossier-daily-statistics';
 import { Dossier } from '../entities/dossier';
+import { Feedback } from '../entities/feedback';
+import { workingCalendar } from '../intake';
 import { DossierStatus as S, FINISHED_STATUSES } from '../entities/dossier-status';
 
 export type Dimension = 'LEVEL' | 'HANDLING_AGENCY' | 'RECEIVING_UNIT' | 'PROCEDURE' | 'MONTH' | 'QUARTER' | 'YEAR';
@@ -108,4 +110,30 @@ export async function statisticsReport(db: DataSource, filter: ReportFilter, gro
   }
   return [...rows.values()].sort((a, b) => JSON.stringify([a.period, a.level, a.handlingAgencyCode, a.receivingAgencyCode, a.procedureCode])
     .localeCompare(JSON.stringify([b.period, b.level, b.handlingAgencyCode, b.receivingAgencyCode, b.procedureCode])));
+}
+
+export interface FeedbackSums {
+  received: number;
+  answered: number;
+  answeredOnTime: number;
+  /** Open now and past its due date. */
+  openOverdue: number;
+}
+
+/** Feedback received in [from, to] (local dates) for the levels and handling agencies asked for, and what became of it. */
+export async function feedbackStatistics(db: DataSource, filter: ReportFilter, now = new Date()): Promise<FeedbackSums> {
+  const offset = workingCalendar().options.utcOffsetMinutes * 60_000; // local dates as instants
+  const from = new Date(Date.parse(`${filter.from}T00:00:00Z`) - offset);
+  const to = new Date(Date.parse(`${filter.to}T00:00:00Z`) + 86_400_000 - offset);
+  const query = db.getRepository(Feedback).createQueryBuilder('f')
+    .where('f.received_at >= :from AND f.received_at < :to', { from, to })
+    .select('COUNT(*)', 'received')
+    .addSelect("SUM(CASE WHEN f.status = 'ANSWERED' THEN 1 ELSE 0 END)", 'answered')
+    .addSelect('SUM(CASE WHEN f.answered_on_time = :yes THEN 1 ELSE 0 END)', 'answeredOnTime')
+    .addSelect("SUM(CASE WHEN f.status <> 'ANSWERED' AND f.due_at < :now THEN 1 ELSE 0 END)", 'openOverdue')
+    .setParameters({ yes: true, now });
+  if (filter.levels?.length) query.andWhere('f.level IN (:...levels)', { levels: filter.levels });
+  if (filter.handlingAgencyCodes?.length) query.andWhere('f.agency_code IN (:...agencies)', { agencies: filter.handlingAgencyCodes });
+  const raw = (await query.getRawOne<Record<string, string | number | null>>()) ?? {};
+  return { received: Number(raw.received ?? 0), answered: Number(raw.answered ?? 0), answeredOnTime: Number(raw.answeredOnTime ?? 0), openOverdue: Number(raw.openOverdue ?? 0) };
 }
