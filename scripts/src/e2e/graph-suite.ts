@@ -248,6 +248,14 @@ export function graphSuite(
         return r.data?.dossier?.notices?.length >= 3 ? r.data!.dossier : undefined;
       });
       assert.equal(told.contactPhone, '0912345678');
+      // anyone with the code may look it up (tra cứu), signed in or not: status, dates and steps, nothing personal
+      const lookup = await gql('query($code: String!) { dossierLookup(code: $code) { status statusCode expectedReturnAt procedureName steps { status } } }', { code }, {});
+      assert.equal(lookup.errors, undefined, JSON.stringify(lookup.errors));
+      assert.deepEqual(lookup.data!.dossierLookup.steps.map((s: any) => s.status), ['RECEIVED', 'SUPPLEMENT_REQUESTED', 'IN_APPRAISAL', 'RESOLVED', 'RETURNED']);
+      assert.equal(lookup.data!.dossierLookup.statusCode, 10);
+      assert.ok(lookup.data!.dossierLookup.expectedReturnAt && lookup.data!.dossierLookup.procedureName);
+      const personal = await gql('query($code: String!) { dossierLookup(code: $code) { applicantName } }', { code }, {});
+      assert.equal(personal.errors?.[0]?.extensions?.code, 'GRAPHQL_VALIDATION_FAILED');
       assert.deepEqual(told.notices, [1, 2, 3].map(() => ({ medium: 'sms', outcome: 'SENT', sender: 'log' })));
 
       const after = (await report()).get(handlingAgency.code);
@@ -279,7 +287,8 @@ export function graphSuite(
       assert.equal(rows.reduce((sum: number, r: any) => sum + r.resolved, 0), total.resolved);
       assert.ok(rows.some((r: any) => r.level === 'COMMUNE') && rows.some((r: any) => r.level === 'PROVINCE'));
       assert.ok(rows.every((r: any) => r.handlingAgency?.name), 'every agency named');
-      assert.deepEqual(indicators.map((i: any) => i.id), ['2.1', '3.3', '5.2', '5.4']);
+      assert.deepEqual(indicators.map((i: any) => i.id), ['2.1', '3.1', '3.2', '3.3', '3.6', '4.1', '4.2', '4.3', '5.2', '5.4']);
+      assert.ok(indicators.every((i: any) => i.ratio === null || (i.ratio >= 0 && i.ratio <= 1 && i.points <= i.maxPoints)), JSON.stringify(indicators));
       // the rollup agrees with the registry itself: dossiers received (not drafts, not refused at intake) in the period
       const counted = await gql(`{ dossiers(receivedFrom: "2025-12-31T17:00:00Z", receivedTo: "2026-10-31T16:59:59.999Z",
         statuses: [RECEIVED, TRANSFERRED, IN_APPRAISAL, AWAITING_PARTNER, APPROVAL, SUPPLEMENT_REQUESTED, FINANCIAL_OBLIGATION, WITHDRAWN, STOPPED, RESOLVED, RETURNED], limit: 1) { totalCount } }`);

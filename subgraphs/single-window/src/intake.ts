@@ -7,7 +7,7 @@ import { Dossier } from './entities/dossier';
 import { DossierCodeCounter } from './entities/dossier-code-counter';
 import { DossierEvent } from './entities/dossier-event';
 import { Channel, DossierStatus, NATIONAL_STATUS_CODE, ruleSetAt } from './entities/dossier-status';
-import { OnlineService, Procedure } from './entities/procedure';
+import { OnlineService, Procedure, ResultForm } from './entities/procedure';
 import { receivedCounts } from './lifecycle/move';
 import { addToStatistics } from './statistics/rollup';
 
@@ -20,6 +20,10 @@ export interface IntakeRequest {
   applicantEnterpriseCode?: string | null;
   contactPhone?: string | null;
   contactEmail?: string | null;
+  /** Fee paid through the online payment platform (online dossiers of procedures with a fee). */
+  paidOnline?: boolean | null;
+  digitised?: boolean | null;
+  reusedData?: boolean | null;
   officerId?: string | null;
 }
 
@@ -83,6 +87,9 @@ export async function receiveDossier(db: DataSource, request: IntakeRequest, now
   if (request.channel === Channel.ONLINE && procedure.onlineService === OnlineService.NONE) {
     throw new BadUserInputError('input.channel', `procedure ${procedure.code} is not offered online`);
   }
+  if (request.paidOnline && (request.channel !== Channel.ONLINE || !(procedure.feeAmount > 0))) {
+    throw new BadUserInputError('input.paidOnline', 'only an online dossier of a procedure with a fee is paid online');
+  }
   const handling = pickHandlingAgency(await db.getRepository(Agency).findBy({ sector: procedure.handlingSector }), receiving);
   if (!handling) throw new BadUserInputError('input.procedureCode', `no agency handles ${procedure.handlingSector} procedures`);
 
@@ -100,6 +107,12 @@ export async function receiveDossier(db: DataSource, request: IntakeRequest, now
       applicantEnterpriseCode,
       contactPhone,
       contactEmail,
+      feeDue: procedure.feeAmount,
+      paidOnline: !!request.paidOnline,
+      digitised: !!request.digitised,
+      reusedData: !!request.reusedData,
+      paperResult: procedure.resultForm !== ResultForm.ELECTRONIC,
+      electronicResult: false,
       receivingAgencyCode: receiving.code,
       handlingAgencyCode: handling.code,
       channel: request.channel,
@@ -134,7 +147,7 @@ export async function receiveDossier(db: DataSource, request: IntakeRequest, now
       officerId: request.officerId ?? null,
       note: 'Giấy tiếp nhận hồ sơ và hẹn trả kết quả (mẫu 01)',
     });
-    await addToStatistics(manager, dossier, localDay, receivedCounts(dossier.channel));
+    await addToStatistics(manager, dossier, localDay, receivedCounts(dossier));
     await afterIntake?.(manager, dossier, procedure);
     return dossier;
   });

@@ -9,6 +9,7 @@ export const COUNTERS = [
   'returned', 'returnedPostal', 'returnedElectronic',
   'supplementRequests', 'apologies',
   'ratedVerySatisfied', 'ratedSatisfied', 'ratedNotSatisfied',
+  'receivedWithFee', 'paidOnline', 'digitised', 'reusedData', 'returnedPaperProcedure', 'electronicResults',
 ] as const;
 export type Counter = (typeof COUNTERS)[number];
 
@@ -55,6 +56,12 @@ export class DossierDailyStatistics {
   @Column({ type: 'integer', default: 0 }) ratedVerySatisfied: number;
   @Column({ type: 'integer', default: 0 }) ratedSatisfied: number;
   @Column({ type: 'integer', default: 0 }) ratedNotSatisfied: number;
+  @Column({ type: 'integer', default: 0 }) receivedWithFee: number;
+  @Column({ type: 'integer', default: 0 }) paidOnline: number;
+  @Column({ type: 'integer', default: 0 }) digitised: number;
+  @Column({ type: 'integer', default: 0 }) reusedData: number;
+  @Column({ type: 'integer', default: 0 }) returnedPaperProcedure: number;
+  @Column({ type: 'integer', default: 0 }) electronicResults: number;
 
   @Column({ type: 'decimal', precision: 18, scale: 0, default: 0, transformer: decimalToNumber })
   feeCollected: number;

@@ -126,6 +126,30 @@ export class Dossier {
   @Column({ type: 'varchar', length: 12, nullable: true })
   returnChannel: ReturnChannel | null;
 
+  @Field(() => Float, { description: 'The procedure\'s fee at receipt, in đồng (0: free)' })
+  @Column({ type: 'decimal', precision: 18, scale: 0, default: 0, transformer: decimalToNumber })
+  feeDue: number;
+
+  @Field({ description: 'Paid through the online payment platform' })
+  @Column({ type: 'boolean', default: false })
+  paidOnline: boolean;
+
+  @Field({ description: 'Its papers were digitised at intake (số hóa thành phần hồ sơ)' })
+  @Column({ type: 'boolean', default: false })
+  digitised: boolean;
+
+  @Field({ description: 'It reused data already digitised (tái sử dụng dữ liệu)' })
+  @Column({ type: 'boolean', default: false })
+  reusedData: boolean;
+
+  @Field({ description: 'Its procedure issues a paper result' })
+  @Column({ type: 'boolean', default: true })
+  paperResult: boolean;
+
+  @Field({ description: 'The result was issued electronically' })
+  @Column({ type: 'boolean', default: false })
+  electronicResult: boolean;
+
   @Field(() => Float, { nullable: true, description: 'Fees and charges collected on site, in đồng' })
   @Column({ type: 'decimal', precision: 18, scale: 0, nullable: true, transformer: decimalToNumber })
   feeCollected: number | null;

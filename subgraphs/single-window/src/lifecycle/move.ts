@@ -26,6 +26,8 @@ export interface Step {
   note?: string | null;
   returnChannel?: ReturnChannel;
   feeCollected?: number | null;
+  /** The result was issued electronically (default: when returned electronically). */
+  electronicResult?: boolean;
 }
 
 /**
@@ -81,10 +83,8 @@ export async function moveDossier(manager: EntityManager, dossier: Dossier, step
     dossier.returnedAt = at;
     dossier.returnChannel = step.returnChannel ?? ReturnChannel.COUNTER;
     dossier.feeCollected = step.feeCollected ?? null;
-    counts.returned = 1;
-    if (dossier.returnChannel === ReturnChannel.POSTAL) counts.returnedPostal = 1;
-    if (dossier.returnChannel === ReturnChannel.ELECTRONIC) counts.returnedElectronic = 1;
-    if (step.feeCollected) counts.feeCollected = step.feeCollected;
+    dossier.electronicResult = step.electronicResult ?? dossier.returnChannel === ReturnChannel.ELECTRONIC;
+    Object.assign(counts, returnedCounts(dossier));
   }
 
   dossier.status = step.to;
@@ -93,6 +93,7 @@ export async function moveDossier(manager: EntityManager, dossier: Dossier, step
     status: dossier.status, statusCode: dossier.statusCode, appointmentAt: dossier.appointmentAt, clockPausedAt: dossier.clockPausedAt,
     pausedMinutes: dossier.pausedMinutes, supplementRequests: dossier.supplementRequests, finishedAt: dossier.finishedAt, outcome: dossier.outcome,
     resolvedAt: dossier.resolvedAt, returnedAt: dossier.returnedAt, returnChannel: dossier.returnChannel, feeCollected: dossier.feeCollected,
+    electronicResult: dossier.electronicResult,
   });
   await manager.getRepository(DossierEvent).insert({
     dossierCode: dossier.code, at, action: step.action, status: dossier.status, statusCode: dossier.statusCode,
@@ -104,6 +105,17 @@ export async function moveDossier(manager: EntityManager, dossier: Dossier, step
 }
 
 /** What intake adds to the statistics of the day of receipt. */
-export function receivedCounts(channel: Channel): Increments {
-  return { received: 1, receivedOnline: channel === Channel.ONLINE ? 1 : 0, receivedPostal: channel === Channel.POSTAL ? 1 : 0 };
+export function receivedCounts(d: Pick<Dossier, 'channel' | 'feeDue' | 'paidOnline' | 'digitised' | 'reusedData'>): Increments {
+  return {
+    received: 1, receivedOnline: d.channel === Channel.ONLINE ? 1 : 0, receivedPostal: d.channel === Channel.POSTAL ? 1 : 0,
+    receivedWithFee: d.feeDue > 0 ? 1 : 0, paidOnline: d.paidOnline ? 1 : 0, digitised: d.digitised ? 1 : 0, reusedData: d.reusedData ? 1 : 0,
+  };
+}
+
+/** What returning the result adds to the day's statistics. */
+export function returnedCounts(d: Pick<Dossier, 'returnChannel' | 'feeCollected' | 'paperResult' | 'electronicResult'>): Increments {
+  return {
+    returned: 1, returnedPostal: d.returnChannel === ReturnChannel.POSTAL ? 1 : 0, returnedElectronic: d.returnChannel === ReturnChannel.ELECTRONIC ? 1 : 0,
+    feeCollected: d.feeCollected ?? 0, returnedPaperProcedure: d.paperResult ? 1 : 0, electronicResults: d.paperResult && d.electronicResult ? 1 : 0,
+  };
 }

@@ -1,8 +1,15 @@
 import { MigrationInterface, QueryRunner, TableColumn } from 'typeorm';
-import { column, SnakeNamingStrategy, table } from '@onestop/platform';
-import { COUNTERS } from '../entities/dossier-daily-statistics';
+import { column, table } from '@onestop/platform';
 
-const naming = new SnakeNamingStrategy();
+/** The counters as this migration created them (later ones add their own). */
+const COUNTERS = [
+  'received', 'received_online', 'received_postal',
+  'resolved', 'resolved_early', 'resolved_on_time', 'resolved_late', 'resolved_same_day', 'processing_minutes',
+  'stopped', 'withdrawn', 'intake_rejected',
+  'returned', 'returned_postal', 'returned_electronic',
+  'supplement_requests', 'apologies',
+  'rated_very_satisfied', 'rated_satisfied', 'rated_not_satisfied',
+];
 
 /** The lifecycle's outcome, return, rating and level on the dossier; the daily statistics rollup. */
 export class LifecycleStatistics1765000000000 implements MigrationInterface {
@@ -30,7 +37,7 @@ export class LifecycleStatistics1765000000000 implements MigrationInterface {
       column.key('receiving_agency_code', 30),
       column.key('handling_agency_code', 30),
       column.key('procedure_code', 40),
-      ...COUNTERS.map((c) => column.int(naming.columnName(c, undefined, []), { default: 0 })),
+      ...COUNTERS.map((c) => column.int(c, { default: 0 })),
       column.decimal('fee_collected', 18, 0, { default: 0 }),
     ], [{ columns: ['handling_agency_code', 'day'] }, { columns: ['procedure_code', 'day'] }]));
   }

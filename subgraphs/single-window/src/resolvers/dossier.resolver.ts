@@ -1,4 +1,4 @@
-import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, InputType, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Length, MaxLength } from 'class-validator';
 import { Between, FindOptionsWhere, In } from 'typeorm';
 import {
@@ -74,6 +74,15 @@ class SubmitDossierInput {
   @MaxLength(120)
   contactEmail?: string | null;
 
+  @Field(() => Boolean, { nullable: true, description: 'The fee was paid through the online payment platform' })
+  paidOnline?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'The papers were digitised at intake' })
+  digitised?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Data already digitised was reused instead of asking for papers' })
+  reusedData?: boolean | null;
+
   @Field(() => String, { nullable: true })
   @MaxLength(64)
   officerId?: string | null;
@@ -91,8 +100,50 @@ class SubmitDossierInput {
   deathRegistration?: DeathRegistrationInput | null;
 }
 
+@ObjectType({ description: 'Tra cứu hồ sơ: what anyone holding a dossier code may see — no personal data' })
+class DossierLookup {
+  @Field() code: string;
+  @Field() procedureCode: string;
+  @Field(() => String, { nullable: true }) procedureName: string | null;
+  @Field(() => DossierStatus) status: DossierStatus;
+  @Field(() => Int) statusCode: number;
+  @Field() receivedAt: Date;
+  @Field(() => Date, { nullable: true, description: 'The appointment, or the new one given in an apology (form 04)' }) expectedReturnAt: Date | null;
+  @Field(() => Date, { nullable: true }) resolvedAt: Date | null;
+  @Field(() => String, { nullable: true }) receivingUnitName: string | null;
+  @Field(() => [DossierLookupStep], { description: 'Each status it went through, with its date' }) steps: DossierLookupStep[];
+}
+
+@ObjectType()
+class DossierLookupStep {
+  @Field(() => DossierStatus) status: DossierStatus;
+  @Field() at: Date;
+}
+
 @Resolver(() => Dossier)
 export class DossierResolver {
+  @Authorized('public')
+  @Query(() => DossierLookup, { nullable: true, description: 'Tra cứu hồ sơ by its code, signed in or not: status, expected date and steps, nothing personal' })
+  async dossierLookup(@Arg('code') code: string, @Ctx() ctx: RequestContext): Promise<DossierLookup | null> {
+    const dossier = await dossierByCode(ctx).load(required(validateDossierCode(code), 'code'));
+    if (!dossier || dossier.status === Status.DRAFT) return null;
+    const [procedure, unit, events] = await Promise.all([
+      procedureByCode(ctx).load(dossier.procedureCode), agencyByCode(ctx).load(dossier.receivingAgencyCode), eventsByDossier(ctx).load(dossier.code),
+    ]);
+    const steps: DossierLookupStep[] = [];
+    for (const event of events) if (steps[steps.length - 1]?.status !== event.status) steps.push({ status: event.status, at: event.at });
+    return {
+      code: dossier.code, procedureCode: dossier.procedureCode, procedureName: procedure?.name ?? null, status: dossier.status, statusCode: dossier.statusCode,
+      receivedAt: dossier.receivedAt, expectedReturnAt: dossier.apologyAppointmentAt ?? dossier.appointmentAt, resolvedAt: dossier.resolvedAt,
+      receivingUnitName: unit?.name ?? null, steps,
+    };
+  }
+
+  @FieldResolver(() => Date, { nullable: true, description: 'The appointment, or the new one given in an apology (form 04)' })
+  expectedReturnAt(@Root() dossier: Dossier): Date | null {
+    return dossier.apologyAppointmentAt ?? dossier.appointmentAt;
+  }
+
   @Authorized('citizen', 'staff', 'analyst')
   @Query(() => Dossier, { nullable: true, description: 'Tra cứu hồ sơ: a dossier by its code (the applicant\'s own, or one of the officer\'s agency)' })
   async dossier(@Arg('code') code: string, @Ctx() ctx: RequestContext): Promise<Dossier | null> {

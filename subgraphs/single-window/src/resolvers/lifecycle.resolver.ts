@@ -45,6 +45,9 @@ class ReturnResultInput {
   @Field(() => Float, { nullable: true, description: 'Fees and charges collected on site, in đồng' })
   @Min(0)
   feeCollected?: number | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'The result was issued electronically (default: when returned electronically)' })
+  electronicResult?: boolean | null;
 }
 
 @InputType({ description: 'The applicant\'s satisfaction with the handling of their dossier' })
@@ -142,7 +145,7 @@ export class LifecycleResolver {
   @Mutation(() => Dossier, { description: 'The result handed back at the counter, sent by public postal service or electronically; fees collected recorded' })
   returnResult(@Arg('input') input: ReturnResultInput, @Ctx() ctx: RequestContext): Promise<Dossier> {
     return this.step(ctx, input.code, ['staff'], () => ({
-      to: S.RETURNED, action: 'RESULT_RETURNED', returnChannel: input.channel, feeCollected: input.feeCollected ?? null,
+      to: S.RETURNED, action: 'RESULT_RETURNED', returnChannel: input.channel, feeCollected: input.feeCollected ?? null, electronicResult: input.electronicResult ?? undefined,
       note: { COUNTER: 'Trả kết quả tại bộ phận một cửa', POSTAL: 'Trả kết quả qua dịch vụ bưu chính công ích', ELECTRONIC: 'Trả kết quả điện tử' }[input.channel],
     }));
   }

@@ -4,7 +4,7 @@ import { BadUserInputError, ForbiddenError, RequestContext } from '@onestop/plat
 import { workingCalendar } from '../intake';
 import { Agency } from '../entities/agency';
 import { agencyByCode } from '../loaders';
-import { Dimension, feedbackStatistics, ReportRow, statisticsReport, zeroSums } from '../statistics/report';
+import { catalogueStatistics, Dimension, feedbackStatistics, ReportRow, statisticsReport, zeroSums } from '../statistics/report';
 import { Indicator766, indicators766 } from '../statistics/index766';
 
 enum StatisticsDimension {
@@ -78,6 +78,10 @@ class DossierStatistics {
   @Field(() => Int) supplementRequests: number;
   @Field(() => Int) apologies: number;
   @Field(() => Float, { description: 'Fees and charges collected on site, in đồng' }) feeCollected: number;
+  @Field(() => Float, { nullable: true, description: 'Paid online ÷ dossiers of procedures with a fee (766: 3.6)' }) paidOnlineShare: number | null;
+  @Field(() => Float, { nullable: true, description: 'Digitised at intake ÷ received (766: 4.2)' }) digitisedShare: number | null;
+  @Field(() => Float, { nullable: true, description: 'Reusing digitised data ÷ received (766: 4.3)' }) reusedDataShare: number | null;
+  @Field(() => Float, { nullable: true, description: 'Electronic results ÷ results of paper-result procedures (766: 4.1)' }) electronicResultShare: number | null;
   @Field(() => Int) ratings: number;
   @Field(() => Float, { nullable: true, description: 'Rất hài lòng ÷ ratings' }) verySatisfiedShare: number | null;
   @Field(() => Float, { nullable: true, description: 'Hài lòng ÷ ratings' }) satisfiedShare: number | null;
@@ -99,6 +103,8 @@ class DossierStatistics {
       stopped: s.stopped, withdrawn: s.withdrawn, intakeRejected: s.intakeRejected, returned: s.returned,
       postalReturnShare: pct(s.returnedPostal, s.returned), electronicReturnShare: pct(s.returnedElectronic, s.returned),
       supplementRequests: s.supplementRequests, apologies: s.apologies, feeCollected: s.feeCollected, ratings,
+      paidOnlineShare: pct(s.paidOnline, s.receivedWithFee), digitisedShare: pct(s.digitised, s.received), reusedDataShare: pct(s.reusedData, s.received),
+      electronicResultShare: pct(s.electronicResults, s.returnedPaperProcedure),
       verySatisfiedShare: pct(s.ratedVerySatisfied, ratings), satisfiedShare: pct(s.ratedSatisfied, ratings), notSatisfiedShare: pct(s.ratedNotSatisfied, ratings),
       inProgress: row.inProgress, inProgressOverdue: row.inProgressOverdue,
       inProgressWithinDeadline: row.inProgress === null ? null : row.inProgress - (row.inProgressOverdue ?? 0),
@@ -152,17 +158,18 @@ export class StatisticsResolver {
     }
     const minutesPerDay = workingCalendar().minutesPerDay;
     const now = new Date();
-    const [rows, totals, feedback] = await Promise.all([
+    const [rows, totals, feedback, catalogue] = await Promise.all([
       statisticsReport(ctx.db, filter, groupBy as Dimension[], now),
       groupBy.length ? statisticsReport(ctx.db, filter, [], now) : Promise.resolve(null),
       feedbackStatistics(ctx.db, filter, now),
+      catalogueStatistics(ctx.db, filter),
     ]);
     const total = DossierStatistics.of(totals?.[0] ?? rows[0] ?? emptyRow(), minutesPerDay);
     return {
       from: filter.from, to: filter.to, groupBy, total,
       rows: groupBy.length ? rows.map((r) => DossierStatistics.of(r, minutesPerDay)) : [],
       feedback: { ...feedback, answeredOnTimeShare: pct(feedback.answeredOnTime, feedback.received) },
-      indicators: indicators766(total.row, feedback),
+      indicators: indicators766(total.row, feedback, catalogue),
     };
   }
 

@@ -20,7 +20,7 @@ import { moveDossier } from '../lifecycle/move';
 import { IllegalTransitionError } from '../lifecycle/transitions';
 import { indicators766 } from './index766';
 import { countsOfDossier } from './rebuild';
-import { feedbackStatistics, statisticsReport } from './report';
+import { catalogueStatistics, feedbackStatistics, statisticsReport } from './report';
 
 /**
  * A hand-checked month: February 2026, with the Tết holidays Mon 16 – Fri 20 (platform/data/vn-holidays.json), working
@@ -44,7 +44,8 @@ type Plan = {
   received: string;
   /** Steps after receipt: [status, local time] */
   steps: [S, string][];
-  returned?: [ReturnChannel, string, number];
+  returned?: [ReturnChannel, string, number, boolean?];
+  flags?: { paidOnline?: boolean; digitised?: boolean; reusedData?: boolean };
   rated?: [Rating, string];
   /** The outcome worked out by hand; null while processing has not ended or did not end in a resolution. */
   expect: 'EARLY' | 'ON_TIME' | 'LATE' | null;
@@ -52,11 +53,11 @@ type Plan = {
 
 const PLANS: Plan[] = [
   // Mon 2 Feb 09:00 + 3 working days = Thu 5 Feb 09:00
-  { name: 'A1', procedure: LAND_3_DAYS, channel: Channel.ONLINE, received: '02-02T09:00', steps: [[S.RESOLVED, '02-04T10:00']], rated: [Rating.VERY_SATISFIED, '02-05T08:00'], expect: 'EARLY' }, // Wed 4 < Thu 5
-  { name: 'A2', procedure: LAND_3_DAYS, received: '02-02T09:00', steps: [[S.RESOLVED, '02-05T08:30']], returned: [ReturnChannel.COUNTER, '02-05T10:00', 50_000], rated: [Rating.SATISFIED, '02-05T10:05'], expect: 'ON_TIME' }, // same day, before 09:00
-  { name: 'A3', procedure: LAND_3_DAYS, received: '02-02T09:00', steps: [[S.RESOLVED, '02-05T10:00']], rated: [Rating.NOT_SATISFIED, '02-05T10:30'], expect: 'LATE' }, // 10:00 > 09:00
+  { name: 'A1', procedure: LAND_3_DAYS, channel: Channel.ONLINE, received: '02-02T09:00', steps: [[S.RESOLVED, '02-04T10:00']], rated: [Rating.VERY_SATISFIED, '02-05T08:00'], expect: 'EARLY', flags: { paidOnline: true, digitised: true, reusedData: true } }, // Wed 4 < Thu 5
+  { name: 'A2', procedure: LAND_3_DAYS, received: '02-02T09:00', steps: [[S.RESOLVED, '02-05T08:30']], returned: [ReturnChannel.COUNTER, '02-05T10:00', 50_000, true], rated: [Rating.SATISFIED, '02-05T10:05'], expect: 'ON_TIME', flags: { digitised: true } }, // same day, before 09:00
+  { name: 'A3', procedure: LAND_3_DAYS, received: '02-02T09:00', steps: [[S.RESOLVED, '02-05T10:00']], rated: [Rating.NOT_SATISFIED, '02-05T10:30'], expect: 'LATE', flags: { digitised: true } }, // 10:00 > 09:00
   // 15:30 is after the cut-off: the clock starts Tue 3 Feb 08:00; + 1,440 min = Thu 5 Feb 17:00
-  { name: 'B1', procedure: LAND_3_DAYS, channel: Channel.ONLINE, received: '02-02T15:30', steps: [[S.RESOLVED, '02-05T16:00']], expect: 'ON_TIME' },
+  { name: 'B1', procedure: LAND_3_DAYS, channel: Channel.ONLINE, received: '02-02T15:30', steps: [[S.RESOLVED, '02-05T16:00']], expect: 'ON_TIME', flags: { paidOnline: true, digitised: true } },
   // Fri 13 Feb 10:00: 360 min that day, Tết skipped, Mon 23 480, Tue 24 480, Wed 25 120 → Wed 25 Feb 10:00
   { name: 'C1', procedure: LAND_3_DAYS, channel: Channel.ONLINE, received: '02-13T10:00', steps: [[S.RESOLVED, '02-24T15:00']], expect: 'EARLY' },
   { name: 'C2', procedure: LAND_3_DAYS, channel: Channel.POSTAL, received: '02-13T10:00', steps: [[S.RESOLVED, '02-25T11:00']], expect: 'LATE' },
@@ -95,10 +96,10 @@ async function seedReference(db: DataSource) {
     agency(CENTER, 'SERVICE_CENTER', 'PROVINCE', '99', true), agency(COMMUNE_DESK, 'SERVICE_CENTER', 'COMMUNE', '31', true),
     agency(LAND, 'LAND', 'PROVINCE', '99', false), agency(COMMUNE_CIVIL_STATUS, 'CIVIL_STATUS', 'COMMUNE', '31', false),
   ]);
-  const procedure = (code: string, sector: string, level: string, processingDays: number) =>
-    ({ code, name: code, fieldName: sector, handlingSector: sector, level, processingDays, feeAmount: 0, onlineService: 'FULL', resultForm: 'PAPER', active: true }) as unknown as Procedure;
+  const procedure = (code: string, sector: string, level: string, processingDays: number, feeAmount: number, onlineService: string) =>
+    ({ code, name: code, fieldName: sector, handlingSector: sector, level, processingDays, feeAmount, onlineService, resultForm: 'PAPER', active: true }) as unknown as Procedure;
   await db.getRepository(Procedure).insert([
-    procedure(LAND_3_DAYS, 'LAND', 'PROVINCE', 3), procedure(LAND_SAME_DAY, 'LAND', 'PROVINCE', 0), procedure(BIRTH_1_DAY, 'CIVIL_STATUS', 'COMMUNE', 1),
+    procedure(LAND_3_DAYS, 'LAND', 'PROVINCE', 3, 50_000, 'FULL'), procedure(LAND_SAME_DAY, 'LAND', 'PROVINCE', 0, 0, 'NONE'), procedure(BIRTH_1_DAY, 'CIVIL_STATUS', 'COMMUNE', 1, 0, 'FULL'),
   ]);
 }
 
@@ -109,15 +110,17 @@ async function play(db: DataSource): Promise<Map<string, string>> {
   for (const plan of PLANS) {
     const dossier = await receiveDossier(db, {
       procedureCode: plan.procedure, receivingAgencyCode: plan.desk ?? CENTER, channel: plan.channel ?? Channel.COUNTER,
-      applicantName: `Người nộp ${plan.name}`, applicantPersonalNumber: '001090000001',
+      applicantName: `Người nộp ${plan.name}`, applicantPersonalNumber: '001090000001', ...plan.flags,
     }, t(plan.received));
     codes.set(plan.name, dossier.code);
     for (const [to, at] of plan.steps) {
       await inTransaction(dossier.code, (manager, d) => moveDossier(manager, d, { to, at: t(at), action: 'STATUS_REPORTED', agencyCode: null, officerId: null }, async () => undefined));
     }
     if (plan.returned) {
-      const [channel, at, fee] = plan.returned;
-      await inTransaction(dossier.code, (manager, d) => moveDossier(manager, d, { to: S.RETURNED, at: t(at), action: 'RESULT_RETURNED', agencyCode: CENTER, officerId: null, returnChannel: channel, feeCollected: fee }, async () => undefined));
+      const [channel, at, fee, electronicResult] = plan.returned;
+      await inTransaction(dossier.code, (manager, d) => moveDossier(manager, d, {
+        to: S.RETURNED, at: t(at), action: 'RESULT_RETURNED', agencyCode: CENTER, officerId: null, returnChannel: channel, feeCollected: fee, electronicResult,
+      }, async () => undefined));
     }
     if (plan.rated) {
       const [rating, at] = plan.rated;
@@ -195,7 +198,17 @@ async function checkFixture(config: DatabaseConfig) {
     assert.deepEqual(await feedbackStatistics(db, month, t('03-10T08:00')), { received: 4, answered: 2, answeredOnTime: 1, openOverdue: 1 });
 
     // Decision 766, on the month's totals
-    const indicators = Object.fromEntries(indicators766(total, await feedbackStatistics(db, { from: '2026-02-01', to: '2026-02-28' }, now)).map((i) => [i.id, i]));
+    const catalogue = await catalogueStatistics(db, month);
+    // 3 procedures, 2 offered online (the same-day one is counter only), both received online dossiers in February
+    assert.deepEqual(catalogue, { procedures: 3, onlineProcedures: 2, onlineProceduresUsed: 2 });
+    const indicators = Object.fromEntries(indicators766(total, await feedbackStatistics(db, month, now), catalogue).map((i) => [i.id, i]));
+    assert.deepEqual([indicators['3.1'].ratio, indicators['3.1'].points, indicators['3.2'].ratio, indicators['3.2'].points], [0.6667, 3.33, 1, 4]); // 0.6667 ÷ 0.8 × 4
+    // 3.6: A1 and B1 paid online ÷ the 20 dossiers of the procedure with a fee (all but K and L1–L3)
+    assert.deepEqual([indicators['3.6'].numerator, indicators['3.6'].denominator, indicators['3.6'].points], [2, 20, 1]); // 0.1 ÷ 0.5 × 5
+    // 4.1: A2's result issued electronically ÷ 1 result returned of a paper-result procedure
+    assert.deepEqual([indicators['4.1'].ratio, indicators['4.1'].points], [1, 7]);
+    // 4.2: A1 A2 A3 B1 digitised ÷ 24; 4.3: A1 reused data ÷ 24
+    assert.deepEqual([indicators['4.2'].ratio, indicators['4.2'].points, indicators['4.3'].ratio, indicators['4.3'].points], [0.1667, 1.67, 0.0417, 0.58]);
     // 2.1: (5 + 8 resolved early or on time + 1 still within deadline) ÷ (19 resolved + 2 in progress) = 14/21
     assert.deepEqual([indicators['2.1'].numerator, indicators['2.1'].denominator, indicators['2.1'].ratio], [14, 21, 0.6667]);
     assert.equal(indicators['2.1'].points, 7.41); // 0.6667 ÷ 0.9 × 10

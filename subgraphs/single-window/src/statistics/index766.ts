@@ -8,7 +8,13 @@ import type { FeedbackSums, ReportRow } from './report';
  */
 const DEFAULT_SCORING: Record<string, { group: string; name: string; threshold: number; maxPoints: number }> = {
   '2.1': { group: 'TIMELINESS', name: 'Resolved on time or early, plus still within deadline, ÷ dossiers resolved or in progress', threshold: 0.9, maxPoints: 10 },
+  '3.1': { group: 'ONLINE_SERVICES', name: 'Procedures offered online ÷ procedures in the catalogue', threshold: 0.8, maxPoints: 4 },
+  '3.2': { group: 'ONLINE_SERVICES', name: 'Online procedures that received an online dossier ÷ online procedures', threshold: 0.5, maxPoints: 4 },
   '3.3': { group: 'ONLINE_SERVICES', name: 'Online dossiers ÷ all dossiers received', threshold: 0.5, maxPoints: 4 },
+  '3.6': { group: 'ONLINE_PAYMENT', name: 'Dossiers paid online ÷ dossiers of procedures with a fee', threshold: 0.5, maxPoints: 5 },
+  '4.1': { group: 'DIGITISATION', name: 'Results issued electronically ÷ results of procedures with a paper result', threshold: 0.8, maxPoints: 7 },
+  '4.2': { group: 'DIGITISATION', name: 'Dossiers digitised at intake ÷ dossiers received', threshold: 0.8, maxPoints: 8 },
+  '4.3': { group: 'DIGITISATION', name: 'Dossiers reusing digitised data ÷ dossiers received', threshold: 0.5, maxPoints: 7 },
   '5.2': { group: 'SATISFACTION', name: 'Feedback (phản ánh, kiến nghị) answered on time ÷ feedback received', threshold: 0.9, maxPoints: 4 },
   '5.4': { group: 'SATISFACTION', name: '100 % − (share of late dossiers + share of negative ratings)', threshold: 0.9, maxPoints: 6 },
 };
@@ -21,7 +27,7 @@ function scoring(): typeof DEFAULT_SCORING {
 @ObjectType({ description: 'One Decision 766 indicator: the ratio, its parts, and the points it earns' })
 export class Indicator766 {
   @Field({ description: 'e.g. 2.1' }) id: string;
-  @Field({ description: 'TIMELINESS, ONLINE_SERVICES, SATISFACTION' }) group: string;
+  @Field({ description: 'TIMELINESS, ONLINE_SERVICES, ONLINE_PAYMENT, SATISFACTION, DIGITISATION' }) group: string;
   @Field() name: string;
   @Field(() => Float) numerator: number;
   @Field(() => Float) denominator: number;
@@ -33,7 +39,14 @@ export class Indicator766 {
 
 const round = (value: number, places: number) => Math.round(value * 10 ** places) / 10 ** places;
 
-export function indicators766(total: ReportRow, feedback: FeedbackSums): Indicator766[] {
+/** The procedure catalogue's side of 3.1 and 3.2. */
+export interface CatalogueSums {
+  procedures: number;
+  onlineProcedures: number;
+  onlineProceduresUsed: number;
+}
+
+export function indicators766(total: ReportRow, feedback: FeedbackSums, catalogue: CatalogueSums): Indicator766[] {
   const s = total.sums;
   const inProgress = total.inProgress ?? 0;
   const withinDeadline = inProgress - (total.inProgressOverdue ?? 0);
@@ -42,7 +55,13 @@ export function indicators766(total: ReportRow, feedback: FeedbackSums): Indicat
   const negativeShare = ratings ? s.ratedNotSatisfied / ratings : 0;
   const parts: Record<string, [number, number]> = {
     '2.1': [s.resolvedEarly + s.resolvedOnTime + withinDeadline, s.resolved + inProgress],
+    '3.1': [catalogue.onlineProcedures, catalogue.procedures],
+    '3.2': [catalogue.onlineProceduresUsed, catalogue.onlineProcedures],
     '3.3': [s.receivedOnline, s.received],
+    '3.6': [s.paidOnline, s.receivedWithFee],
+    '4.1': [s.electronicResults, s.returnedPaperProcedure],
+    '4.2': [s.digitised, s.received],
+    '4.3': [s.reusedData, s.received],
     '5.2': [feedback.answeredOnTime, feedback.received],
     // already a share: 1 − late ÷ resolved − not satisfied ÷ ratings (a part without data counts 0)
     '5.4': s.resolved + ratings > 0 ? [round(Math.max(0, 1 - lateShare - negativeShare), 6), 1] : [0, 0],

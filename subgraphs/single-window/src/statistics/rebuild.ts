@@ -2,10 +2,11 @@ import { WorkingCalendar } from '@onestop/platform';
 import type { Dossier } from '../entities/dossier';
 import { Counter } from '../entities/dossier-daily-statistics';
 import { DossierStatus as S } from '../entities/dossier-status';
-import { receivedCounts } from '../lifecycle/move';
+import { receivedCounts, returnedCounts } from '../lifecycle/move';
 import type { Increments } from './rollup';
 
-type Facts = Pick<Dossier, 'status' | 'channel' | 'receivedAt' | 'resolvedAt' | 'returnedAt' | 'finishedAt' | 'outcome' | 'pausedMinutes' | 'returnChannel' | 'feeCollected' | 'rating' | 'ratedAt'>;
+type Facts = Pick<Dossier, 'status' | 'channel' | 'receivedAt' | 'resolvedAt' | 'returnedAt' | 'finishedAt' | 'outcome' | 'pausedMinutes' | 'returnChannel' | 'feeCollected' | 'rating' | 'ratedAt'
+  | 'feeDue' | 'paidOnline' | 'digitised' | 'reusedData' | 'paperResult' | 'electronicResult'>;
 /** The timeline, oldest first. */
 type Step = { action: string; status: S | string; at: Date };
 
@@ -19,7 +20,7 @@ const RATING_COUNTER: Record<string, Counter> = { VERY_SATISFIED: 'ratedVerySati
 export function countsOfDossier(d: Facts, timeline: Step[], calendar: WorkingCalendar): { day: string; increments: Increments }[] {
   const out: { day: string; increments: Increments }[] = [];
   const add = (at: Date, increments: Increments) => out.push({ day: calendar.localDate(at), increments });
-  if (timeline.some((e) => e.status === S.RECEIVED)) add(d.receivedAt, receivedCounts(d.channel));
+  if (timeline.some((e) => e.status === S.RECEIVED)) add(d.receivedAt, receivedCounts(d));
   // each entry into SUPPLEMENT_REQUESTED is one request (it cannot follow itself); other steps keep the status
   timeline.forEach((step, i) => {
     if (step.status === S.SUPPLEMENT_REQUESTED && timeline[i - 1]?.status !== S.SUPPLEMENT_REQUESTED) add(step.at, { supplementRequests: 1 });
@@ -36,12 +37,7 @@ export function countsOfDossier(d: Facts, timeline: Step[], calendar: WorkingCal
     const counter = ending[d.status];
     if (counter) add(d.finishedAt, { [counter]: 1 });
   }
-  if (d.returnedAt) {
-    add(d.returnedAt, {
-      returned: 1, returnedPostal: d.returnChannel === 'POSTAL' ? 1 : 0, returnedElectronic: d.returnChannel === 'ELECTRONIC' ? 1 : 0,
-      feeCollected: d.feeCollected ?? 0,
-    });
-  }
+  if (d.returnedAt) add(d.returnedAt, returnedCounts(d));
   if (d.rating && d.ratedAt) add(d.ratedAt, { [RATING_COUNTER[d.rating]]: 1 });
   return out;
 }

@@ -3,6 +3,8 @@ import { SnakeNamingStrategy } from '@onestop/platform';
 import { Counter, COUNTERS, DossierDailyStatistics } from '../entities/dossier-daily-statistics';
 import { Dossier } from '../entities/dossier';
 import { Feedback } from '../entities/feedback';
+import { OnlineService, Procedure } from '../entities/procedure';
+import type { CatalogueSums } from './index766';
 import { workingCalendar } from '../intake';
 import { DossierStatus as S, FINISHED_STATUSES } from '../entities/dossier-status';
 
@@ -136,4 +138,18 @@ export async function feedbackStatistics(db: DataSource, filter: ReportFilter, n
   if (filter.handlingAgencyCodes?.length) query.andWhere('f.agency_code IN (:...agencies)', { agencies: filter.handlingAgencyCodes });
   const raw = (await query.getRawOne<Record<string, string | number | null>>()) ?? {};
   return { received: Number(raw.received ?? 0), answered: Number(raw.answered ?? 0), answeredOnTime: Number(raw.answeredOnTime ?? 0), openOverdue: Number(raw.openOverdue ?? 0) };
+}
+
+/** 766 indicators 3.1 and 3.2: the active catalogue (optionally some procedures) and which online procedures were used in the period. */
+export async function catalogueStatistics(db: DataSource, filter: ReportFilter): Promise<CatalogueSums> {
+  const procedures = db.getRepository(Procedure).createQueryBuilder('p').where('p.active = :active', { active: true });
+  if (filter.procedureCodes?.length) procedures.andWhere('p.code IN (:...codes)', { codes: filter.procedureCodes });
+  const raw = (await procedures.select('COUNT(*)', 'procedures')
+    .addSelect(`SUM(CASE WHEN p.online_service <> '${OnlineService.NONE}' THEN 1 ELSE 0 END)`, 'online').getRawOne<Record<string, string | number | null>>()) ?? {};
+  const used = db.getRepository(DossierDailyStatistics).createQueryBuilder('s')
+    .innerJoin(Procedure, 'p', 'p.code = s.procedure_code AND p.active = :active', { active: true })
+    .where('s.day >= :from AND s.day <= :to AND s.received_online > 0', { from: filter.from, to: filter.to });
+  applyFilter(used, 's', filter);
+  const usedRaw = (await used.select('COUNT(DISTINCT s.procedure_code)', 'used').getRawOne<Record<string, string | number | null>>()) ?? {};
+  return { procedures: Number(raw.procedures ?? 0), onlineProcedures: Number(raw.online ?? 0), onlineProceduresUsed: Number(usedRaw.used ?? 0) };
 }
