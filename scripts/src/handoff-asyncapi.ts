@@ -1,8 +1,8 @@
-import { CONTRACTS, Contract } from '@onestop/platform';
+import { CONTRACTS, Contract, notificationTopic } from '@onestop/platform';
 import { exampleEnvelope } from './handoff-examples';
 import {
   consumerGroup, contractsTo, DEAD_LETTER_HEADERS, deadLetterTopic, dossierCodeSchema, inboxTopic, recipients, RELAY_HEADERS, REPLAY_HEADERS,
-  schemaFile,
+  schemaFile, TOPIC_PREFIX,
 } from './handoff-model';
 import { accessSection, deadLetterSection, deliverySection, recordSection, signingSection, topicsSection } from './handoff-prose';
 
@@ -72,8 +72,53 @@ function deadLetterMessage() {
   };
 }
 
+/** The status notifications single-window publishes: not a handoff (no contract), signed the same way. */
+const STATUS_CHANNEL = 'dossierStatusNotifications';
+
+function statusNotificationMessage() {
+  return {
+    name: 'dossier.status-notification',
+    title: 'Dossier status notification',
+    summary: 'A dossier changed status (received, transferred, reported by an agency, resolved, returned…)',
+    description: 'Published by single-window in the transaction that changed the status (outbox), on one topic for every dossier, keyed '
+      + 'by the dossier code. An envelope like a handoff (recipient = notifications), signed by single-window. Consumers: the gateway '
+      + '(live subscriptions; a group per process, from the end of the topic) and single-window\'s notifier (SMS / e-mail to the '
+      + 'applicant; group onestop-single-window-notifier-dossier-status, each notice sent once). Others may subscribe with their '
+      + 'own group, e.g. a provincial dashboard; verify the signature with single-window\'s public key.',
+    contentType: 'application/json',
+    correlationId: { $ref: '#/components/correlationIds/dossierCode' },
+    headers: { $ref: '#/components/schemas/handoffHeaders' },
+    payload: {
+      type: 'object',
+      description: 'The envelope (see any handoff schema for its fields) with recipient "notifications", messageType "dossier.status-notification", schemaVersion 1 and this payload',
+      required: ['messageId', 'correlationId', 'sender', 'recipient', 'messageType', 'payload', 'signature'],
+      properties: {
+        recipient: { const: 'notifications' },
+        messageType: { const: 'dossier.status-notification' },
+        payload: {
+          type: 'object',
+          required: ['code', 'status', 'statusCode', 'at'],
+          properties: {
+            code: { type: 'string', description: 'The dossier code' },
+            status: { type: 'string', description: 'The lifecycle status, e.g. RECEIVED, SUPPLEMENT_REQUESTED, RESOLVED' },
+            statusCode: { type: 'integer', minimum: 1, maximum: 10, description: 'The national portal status code' },
+            at: { type: 'string', format: 'date-time' },
+            appointmentAt: { type: ['string', 'null'], format: 'date-time', description: 'The appointment (ngày hẹn trả) after this step' },
+          },
+        },
+      },
+    },
+    bindings: { $ref: '#/components/messageBindings/dossierKey' },
+  };
+}
+
 function channels() {
-  return Object.fromEntries(recipients().flatMap((member) => [
+  return Object.fromEntries([[STATUS_CHANNEL, {
+    address: notificationTopic('dossier-status', TOPIC_PREFIX),
+    title: 'Dossier status notifications',
+    description: 'Every status change of every dossier, as single-window records it.',
+    messages: { dossierStatusNotification: { $ref: '#/components/messages/dossierStatusNotification' } },
+  }] as const, ...recipients().flatMap((member) => [
     [inboxChannel(member), {
       address: inboxTopic(member),
       title: `${member} inbox`,
@@ -86,11 +131,28 @@ function channels() {
       description: `What ${member} received on ${inboxTopic(member)} but could not apply, unchanged, with the reason in headers.`,
       messages: { deadLetter: { $ref: '#/components/messages/deadLetter' } },
     }],
-  ]));
+  ])]);
 }
 
 function operations() {
-  return Object.fromEntries(recipients().flatMap((member) => {
+  const status = [{ $ref: `#/channels/${STATUS_CHANNEL}/messages/dossierStatusNotification` }];
+  return Object.fromEntries([
+    ['publishDossierStatus', {
+      action: 'send', channel: { $ref: `#/channels/${STATUS_CHANNEL}` }, title: 'single-window publishes each status change',
+      summary: 'From its outbox, after the transaction that changed the status committed.', messages: status,
+    }],
+    ['notifyApplicants', {
+      action: 'receive', channel: { $ref: `#/channels/${STATUS_CHANNEL}` }, title: 'single-window\'s notifier tells the applicant',
+      summary: 'SMS and/or e-mail on receipt, supplement request, financial obligation, stop and result; one notice per message and medium.',
+      bindings: { kafka: { groupId: { type: 'string', enum: ['onestop-single-window-notifier-dossier-status'] }, bindingVersion: KAFKA_BINDING_VERSION } },
+      messages: status,
+    }],
+    ['followDossierStatus', {
+      action: 'receive', channel: { $ref: `#/channels/${STATUS_CHANNEL}` }, title: 'the gateway feeds live subscriptions',
+      summary: 'Each gateway process in a group of its own, from the end of the topic; an event only triggers a re-read of the dossier as the subscriber.',
+      messages: status,
+    }],
+    ...recipients().flatMap((member) => {
     const inbox = inboxChannel(member);
     const messages = contractsTo(member).map((c) => ({ $ref: `#/channels/${inbox}/messages/${messageKey(c)}` }));
     const allowed = contractsTo(member).map((c) => `${c.messageType} from ${c.senders.join(', ')}`).join('; ');
@@ -120,7 +182,7 @@ function operations() {
         messages: [{ $ref: `#/channels/${deadLetterChannel(member)}/messages/deadLetter` }],
       }],
     ];
-  }));
+  })]);
 }
 
 export function asyncApiDocument(version: string): Record<string, unknown> {
@@ -160,6 +222,7 @@ export function asyncApiDocument(version: string): Record<string, unknown> {
       messages: {
         ...Object.fromEntries(CONTRACTS.map((c) => [messageKey(c), contractMessage(c)])),
         deadLetter: deadLetterMessage(),
+        dossierStatusNotification: statusNotificationMessage(),
       },
       correlationIds: {
         dossierCode: { description: 'The dossier code, also the Kafka key', location: '$message.payload#/correlationId' },

@@ -8,7 +8,9 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject } fro
  */
 export class KeyRing {
   private dir?: string;
-  private lastReload = 0;
+  /** Modification times at the last reload: the folder's, and each public key's (replaced in place, the folder's stays). */
+  private folderTime = -1;
+  private readonly keyTimes = new Map<string, number>();
 
   constructor(
     readonly agency: string,
@@ -38,22 +40,44 @@ export class KeyRing {
   }
 
   /**
-   * Re-reads the public keys when a message does not verify: a partner's new or rotated key, installed in the folder,
-   * is trusted without a restart. At most once a second, so a flood of forged messages cannot turn into disk reads.
+   * Re-reads the public keys when a message does not verify, if the folder changed since they were read: a partner's
+   * new or rotated key, installed there, is trusted without a restart and from its first message. A flood of forged
+   * messages costs a few stat calls each, never a re-read of unchanged keys.
    */
-  refresh(): boolean {
-    if (!this.dir || Date.now() - this.lastReload < 1000) return false;
+  refresh(agency?: string): boolean {
+    if (!this.dir) return false;
+    const changed = mtime(this.dir) !== this.folderTime || (agency !== undefined && mtime(path.join(this.dir, `${agency}.pub.pem`)) !== (this.keyTimes.get(agency) ?? -1));
+    if (!changed) return false;
     this.reload(this.dir);
     return true;
   }
 
   reload(dir: string): void {
     this.dir = dir;
-    this.lastReload = Date.now();
+    this.folderTime = mtime(dir);
+    const present = new Set<string>();
     for (const file of fs.readdirSync(dir)) {
       const match = /^(.+)\.pub\.pem$/.exec(file);
-      if (match) this.trusted.set(match[1], createPublicKey(fs.readFileSync(path.join(dir, file))));
+      if (!match) continue;
+      const full = path.join(dir, file);
+      present.add(match[1]);
+      this.keyTimes.set(match[1], mtime(full));
+      this.trusted.set(match[1], createPublicKey(fs.readFileSync(full)));
     }
+    // a key removed from the folder is no longer trusted (revocation)
+    for (const agency of [...this.keyTimes.keys()]) {
+      if (present.has(agency)) continue;
+      this.keyTimes.delete(agency);
+      this.trusted.delete(agency);
+    }
+  }
+}
+
+function mtime(file: string): number {
+  try {
+    return fs.statSync(file).mtimeMs;
+  } catch {
+    return -1;
   }
 }
 

@@ -26,7 +26,7 @@ export class EnvelopeVerifier {
     let publicKey = this.keys.publicKeyOf(envelope.sender);
     if (!publicKey || !verifyEnvelope(envelope, publicKey)) {
       // Perhaps the sender's key was just installed or rotated: look once more before refusing.
-      publicKey = this.keys.refresh() ? this.keys.publicKeyOf(envelope.sender) : publicKey;
+      publicKey = this.keys.refresh(envelope.sender) ? this.keys.publicKeyOf(envelope.sender) : publicKey;
       if (!publicKey) return fail(`unknown sender: no trusted key for ${envelope.sender}`);
       if (!verifyEnvelope(envelope, publicKey)) return fail(`bad signature: not signed by ${envelope.sender}, or altered`);
     }

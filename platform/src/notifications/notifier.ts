@@ -42,7 +42,9 @@ export async function startNotifier(options: NotifierOptions): Promise<Subscript
       return null;
     }
     const envelope = parsed.envelope;
-    const key = options.trustedSenders.includes(envelope.sender) ? options.keys.publicKeyOf(envelope.sender) : undefined;
+    const trusted = options.trustedSenders.includes(envelope.sender);
+    let key = trusted ? options.keys.publicKeyOf(envelope.sender) : undefined;
+    if (trusted && (!key || !verifyEnvelope(envelope, key)) && options.keys.refresh(envelope.sender)) key = options.keys.publicKeyOf(envelope.sender);
     if (!key || !verifyEnvelope(envelope, key)) {
       options.log({ level: 'warn', msg: 'notification refused', reason: `not signed by a trusted sender (${envelope.sender})`, messageId: envelope.messageId });
       return null;

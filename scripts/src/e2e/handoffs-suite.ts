@@ -366,8 +366,8 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
       const publicFile = path.join(config.keysDir, 'police.pub.pem');
       const previous = fs.readFileSync(publicFile);
       try {
+        // installed in place: the receiver sees the key file changed and trusts it from the next message on
         fs.writeFileSync(publicFile, rotated.publicKey.export({ type: 'spki', format: 'pem' }));
-        await new Promise((resolve) => setTimeout(resolve, 1100)); // key refresh is throttled to once a second
         assert.equal(await replayDeadLetters(bus, DEFINITIONS['civil-status'], [letter], 'test-operator', config.env), 1);
         const applied = await until(received.code, 'police answer applied', (d) => d.civilStatusRecords[0]?.followUps.some((f: { agency: string }) => f.agency === 'police'));
         assert.ok(applied.civilStatusHandoffLog.some((l) => l.messageId === answer.messageId && l.outcome === 'REPLAYED'));
@@ -379,8 +379,6 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
         assertAppliedOnce(again);
       } finally {
         fs.writeFileSync(publicFile, previous);
-        // The next police message re-reads the keys only once the once-a-second refresh window has passed.
-        await new Promise((resolve) => setTimeout(resolve, 1100));
       }
       manual.delete(received.code);
     });
