@@ -83,6 +83,8 @@ export function subscribeOverWebSocket(httpUrl: string, query: string, variables
   const WebSocket = require('ws');
   const client = createClient({
     url: httpUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: false,
+    // a refused or closed socket reaches the subscription's error sink below; the default would also print the whole event
+    onNonLazyError: () => undefined,
     connectionParams: authorization ? { authorization } : {},
   });
   const results: LiveSubscription['results'] = [];

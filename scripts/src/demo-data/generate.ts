@@ -557,7 +557,7 @@ export function generateDataset(options: GenerateOptions): Dataset {
       rating: rating as never, ratingReason: rating === 'NOT_SATISFIED' ? 'Thời gian chờ tại quầy lâu' : null, ratedAt,
       feeDue: Number(d.procedure.feeAmount), paidOnline: online && Number(d.procedure.feeAmount) > 0 && rng.chance(0.45),
       digitised: received && rng.chance(0.7), reusedData: received && rng.chance(0.3), paperResult: d.procedure.resultForm !== ('ELECTRONIC' as never),
-      electronicResult: returnChannel === 'ELECTRONIC' || (!!returnedAt && rng.chance(0.2)),
+      electronicResult: returnChannel === 'ELECTRONIC' || (!!returnedAt && rng.chance(0.2)), pendingHandoff: null,
     };
     d.row = row;
     dossiers.push(row);

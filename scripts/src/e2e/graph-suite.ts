@@ -271,6 +271,44 @@ export function graphSuite(
       assert.equal(foreign.errors?.[0]?.extensions?.code, 'FORBIDDEN');
     });
 
+    test('online registration: numbered as status 1, received by the counter (form 01) or refused (form 03), never both', async (t) => {
+      if (!stack) return t.skip('not configured');
+      const catalogue = await gql('{ procedures(limit: 100) { items { code handlingSector onlineService } } agencies(receivesDossiers: true) { code level sector } }');
+      const procedure = catalogue.data!.procedures.items.find((p: any) => p.handlingSector === 'LAND' && p.onlineService !== 'NONE');
+      const desk = catalogue.data!.agencies.find((a: any) => a.level === 'PROVINCE' && a.sector === 'SERVICE_CENTER');
+      const citizen = await stack.as({ role: 'citizen', subject: fullCitizen });
+      const register = () => gql(`mutation($input: SubmitDossierInput!) { registerDossierOnline(input: $input) {
+        code status statusCode appointmentAt channel handlingAgency { code } timeline { action } } }`, {
+        input: { procedureCode: procedure.code, receivingAgencyCode: desk.code, channel: 'COUNTER', applicantName: 'Lê Thị Hoa', applicantPersonalNumber: fullCitizen },
+      }, citizen);
+      const first = await register();
+      assert.equal(first.errors, undefined, JSON.stringify(first.errors));
+      const draft = first.data!.registerDossierOnline;
+      assert.deepEqual([draft.status, draft.statusCode, draft.appointmentAt, draft.channel], ['DRAFT', 1, null, 'ONLINE']);
+      const counter = await stack.as({ role: 'officer', subject: 'mc.phamvanduc', agency: desk.code, sector: 'SERVICE_CENTER' });
+      const handler = await stack.as({ role: 'officer', subject: 'dd.vuthimai', agency: draft.handlingAgency.code, sector: 'LAND' });
+      // only the receiving unit receives it
+      const notMine = await gql('mutation($code: String!) { acceptDossier(code: $code) { code } }', { code: draft.code }, handler);
+      assert.equal(notMine.errors?.[0]?.extensions?.code, 'FORBIDDEN');
+      const accepted = await gql('mutation($code: String!) { acceptDossier(code: $code) { status statusCode appointmentAt receivedAt timeline { action } } }', { code: draft.code }, counter);
+      assert.equal(accepted.errors, undefined, JSON.stringify(accepted.errors));
+      const received = accepted.data!.acceptDossier;
+      assert.deepEqual([received.status, received.statusCode], ['RECEIVED', 2]);
+      assert.ok(new Date(received.appointmentAt) > new Date(received.receivedAt));
+      assert.deepEqual(received.timeline.map((e: any) => e.action), ['SUBMITTED_ONLINE', 'RECEIVED']);
+      // a received dossier can no longer be refused at intake
+      const late = await gql('mutation($code: String!) { refuseIntake(code: $code, reason: "Thiếu giấy tờ") { code } }', { code: draft.code }, counter);
+      assert.equal(late.errors?.[0]?.extensions?.reason, 'ILLEGAL_TRANSITION');
+
+      const second = (await register()).data!.registerDossierOnline;
+      const refused = await gql('mutation($code: String!) { refuseIntake(code: $code, reason: "Hồ sơ không thuộc thẩm quyền") { status statusCode timeline { action note } } }', { code: second.code }, counter);
+      assert.equal(refused.errors, undefined, JSON.stringify(refused.errors));
+      assert.deepEqual([refused.data!.refuseIntake.status, refused.data!.refuseIntake.statusCode], ['INTAKE_REJECTED', 3]);
+      assert.match(refused.data!.refuseIntake.timeline.at(-1).note, /mẫu 03/);
+      const again = await gql('mutation($code: String!) { acceptDossier(code: $code) { code } }', { code: second.code }, counter);
+      assert.equal(again.errors?.[0]?.extensions?.code, 'CONFLICT');
+    });
+
     test('an analyst\'s single query: the year per level and handling agency, in the shape of the centers\' reports, agreeing with the registry', async (t) => {
       if (!stack) return t.skip('not configured');
       const analyst = await stack.as({ role: 'analyst', subject: 'analyst.e2e' });

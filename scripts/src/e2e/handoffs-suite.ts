@@ -283,6 +283,27 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
       assertAppliedOnce(resolved);
     });
 
+    test('a birth registered online waits for the desk; once received (form 01) it travels like any other', async (t) => {
+      if (!stack) return t.skip('not configured');
+      const registered = await gql(`mutation($input: SubmitDossierInput!) { registerDossierOnline(input: $input) { code status } }`, {
+        input: { receivingAgencyCode: CENTER, channel: 'ONLINE', ...birthInput(5) },
+      });
+      assert.equal(registered.errors, undefined, JSON.stringify(registered.errors));
+      const { code } = registered.data!.registerDossierOnline as { code: string };
+      // nothing leaves before the desk receives it
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const waiting = await dossier(code);
+      assert.equal(waiting.status, 'DRAFT');
+      assert.equal(allLogs(waiting).length, 0, 'no handoff before receipt');
+      const accepted = await gql('mutation($code: String!) { acceptDossier(code: $code) { status } }', { code });
+      assert.equal(accepted.errors, undefined, JSON.stringify(accepted.errors));
+      assert.equal(accepted.data!.acceptDossier.status, 'TRANSFERRED');
+      const resolved = await until(code, 'resolved', (d) => d.status === 'RESOLVED');
+      assert.equal(resolved.civilStatusRecords.length, 1);
+      assert.deepEqual(resolved.timeline.map((e) => e.action).slice(0, 3), ['SUBMITTED_ONLINE', 'RECEIVED', 'TRANSFERRED']);
+      assertAppliedOnce(resolved);
+    });
+
     test('death registration: residence deregistered and funeral allowance decided; the citizen is recorded dead', async (t) => {
       if (!stack) return t.skip('not configured');
       const person = people.deceased[0];

@@ -20,6 +20,7 @@ import { singleWindowHandoffs } from './handoffs/handlers';
 import { statusNotifier, SUBSCRIPTION_SDL } from './notifications';
 import { ContactNotifications1765200000001 } from './migrations/1765200000001-contact-notifications';
 import { PaymentDigitisation1765300000000 } from './migrations/1765300000000-payment-digitisation';
+import { OnlineRegistration1765400000000 } from './migrations/1765400000000-online-registration';
 import { AdministrativeUnitResolver, AgencyResolver } from './resolvers/reference-data.resolver';
 import { ProcedureResolver } from './resolvers/procedure.resolver';
 import { CitizenDossiersResolver, DossierResolver, EnterpriseDossiersResolver } from './resolvers/dossier.resolver';
@@ -30,7 +31,7 @@ export const singleWindow = defineSubgraph({
   name: 'single-window',
   defaultPort: 4001,
   entities: [AdministrativeUnit, Agency, Procedure, Dossier, DossierEvent, DossierCodeCounter, DossierDailyStatistics, Feedback, NotificationDelivery],
-  migrations: [Initial1763800000000, ClockPause1763900000001, LifecycleStatistics1765000000000, Feedback1765100000000, ContactNotifications1765200000001, PaymentDigitisation1765300000000],
+  migrations: [Initial1763800000000, ClockPause1763900000001, LifecycleStatistics1765000000000, Feedback1765100000000, ContactNotifications1765200000001, PaymentDigitisation1765300000000, OnlineRegistration1765400000000],
   resolvers: [
     AdministrativeUnitResolver, AgencyResolver, ProcedureResolver, DossierResolver, CitizenDossiersResolver, EnterpriseDossiersResolver, LifecycleResolver, StatisticsResolver, FeedbackResolver,
     handoffLogResolver(Dossier, 'single-window'), personalDataLogResolver(CitizenRef, 'single-window'),

@@ -10,6 +10,7 @@ import { Channel, DossierStatus, NATIONAL_STATUS_CODE, ruleSetAt } from './entit
 import { OnlineService, Procedure, ResultForm } from './entities/procedure';
 import { receivedCounts } from './lifecycle/move';
 import { addToStatistics } from './statistics/rollup';
+import { assertTransition } from './lifecycle/transitions';
 
 export interface IntakeRequest {
   procedureCode: string;
@@ -64,8 +65,12 @@ function pickHandlingAgency(candidates: Agency[], receiving: Agency): Agency | u
 /** Runs in the intake transaction once the dossier exists, e.g. to queue its first handoff. */
 export type AfterIntake = (manager: EntityManager, dossier: Dossier, procedure: Procedure) => Promise<void>;
 
-/** Receives a dossier: checks the request, numbers it, sets the appointment and records the first timeline step. */
-export async function receiveDossier(db: DataSource, request: IntakeRequest, now = new Date(), afterIntake?: AfterIntake): Promise<Dossier> {
+/**
+ * Receives a dossier: checks the request, numbers it, sets the appointment and records the first timeline step.
+ * With `draft`, an online registration instead (status 1): numbered, but received, with its appointment, only when an
+ * officer accepts it (acceptDraft) or refused (form 03).
+ */
+export async function receiveDossier(db: DataSource, request: IntakeRequest, now = new Date(), afterIntake?: AfterIntake, draft = false): Promise<Dossier> {
   const personal = request.applicantPersonalNumber ?? null;
   const enterprise = request.applicantEnterpriseCode ?? null;
   if ((personal === null) === (enterprise === null)) {
@@ -93,7 +98,8 @@ export async function receiveDossier(db: DataSource, request: IntakeRequest, now
   const handling = pickHandlingAgency(await db.getRepository(Agency).findBy({ sector: procedure.handlingSector }), receiving);
   if (!handling) throw new BadUserInputError('input.procedureCode', `no agency handles ${procedure.handlingSector} procedures`);
 
-  const appointmentAt = workingCalendar().appointment(now, procedure.processingDays);
+  if (draft && request.channel !== Channel.ONLINE) throw new BadUserInputError('input.channel', 'only an online dossier is registered before it is received');
+  const appointmentAt = draft ? null : workingCalendar().appointment(now, procedure.processingDays);
   const localDay = workingCalendar().localDate(now);
   const dayKey = localDay.slice(2).replace(/-/g, '');
 
@@ -113,11 +119,12 @@ export async function receiveDossier(db: DataSource, request: IntakeRequest, now
       reusedData: !!request.reusedData,
       paperResult: procedure.resultForm !== ResultForm.ELECTRONIC,
       electronicResult: false,
+      pendingHandoff: null,
       receivingAgencyCode: receiving.code,
       handlingAgencyCode: handling.code,
       channel: request.channel,
-      status: DossierStatus.RECEIVED,
-      statusCode: NATIONAL_STATUS_CODE.RECEIVED,
+      status: draft ? DossierStatus.DRAFT : DossierStatus.RECEIVED,
+      statusCode: draft ? NATIONAL_STATUS_CODE.DRAFT : NATIONAL_STATUS_CODE.RECEIVED,
       receivedAt: now,
       appointmentAt,
       resolvedAt: null,
@@ -140,15 +147,37 @@ export async function receiveDossier(db: DataSource, request: IntakeRequest, now
     await manager.getRepository(DossierEvent).insert({
       dossierCode: dossier.code,
       at: now,
-      action: 'RECEIVED',
-      status: DossierStatus.RECEIVED,
-      statusCode: NATIONAL_STATUS_CODE.RECEIVED,
+      action: draft ? 'SUBMITTED_ONLINE' : 'RECEIVED',
+      status: dossier.status,
+      statusCode: dossier.statusCode,
       agencyCode: receiving.code,
       officerId: request.officerId ?? null,
-      note: 'Giấy tiếp nhận hồ sơ và hẹn trả kết quả (mẫu 01)',
+      note: draft ? 'Đăng ký trực tuyến, chờ tiếp nhận' : 'Giấy tiếp nhận hồ sơ và hẹn trả kết quả (mẫu 01)',
     });
-    await addToStatistics(manager, dossier, localDay, receivedCounts(dossier));
+    if (!draft) await addToStatistics(manager, dossier, localDay, receivedCounts(dossier));
     await afterIntake?.(manager, dossier, procedure);
     return dossier;
   });
+}
+
+/**
+ * An officer receives an online registration (form 01): from now on it is a received dossier, with its appointment
+ * counted from this moment, in the day's statistics. The caller queues what comes next (its handoff, the notification).
+ */
+export async function acceptDraft(manager: EntityManager, dossier: Dossier, at: Date, agencyCode: string | null, officerId: string | null): Promise<Dossier> {
+  assertTransition(dossier.code, dossier.status, DossierStatus.RECEIVED);
+  const procedure = await manager.getRepository(Procedure).findOneByOrFail({ code: dossier.procedureCode });
+  Object.assign(dossier, {
+    status: DossierStatus.RECEIVED, statusCode: NATIONAL_STATUS_CODE.RECEIVED, receivedAt: at,
+    appointmentAt: workingCalendar().appointment(at, procedure.processingDays), ruleSet: ruleSetAt(at),
+  });
+  await manager.getRepository(Dossier).update({ code: dossier.code }, {
+    status: dossier.status, statusCode: dossier.statusCode, receivedAt: at, appointmentAt: dossier.appointmentAt, ruleSet: dossier.ruleSet, pendingHandoff: null,
+  });
+  await manager.getRepository(DossierEvent).insert({
+    dossierCode: dossier.code, at, action: 'RECEIVED', status: dossier.status, statusCode: dossier.statusCode, agencyCode, officerId,
+    note: 'Giấy tiếp nhận hồ sơ và hẹn trả kết quả (mẫu 01)',
+  });
+  await addToStatistics(manager, dossier, workingCalendar().localDate(at), receivedCounts(dossier));
+  return dossier;
 }

@@ -165,4 +165,8 @@ export class Dossier {
   @Field(() => Date, { nullable: true })
   @Column({ type: 'datetime', nullable: true })
   ratedAt: Date | null;
+
+  /** An online registration's handoff (JSON), sent when an officer receives it. */
+  @Column({ type: 'text', nullable: true })
+  pendingHandoff: string | null;
 }

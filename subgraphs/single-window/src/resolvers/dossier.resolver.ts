@@ -1,9 +1,9 @@
 import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Length, MaxLength } from 'class-validator';
-import { Between, FindOptionsWhere, In } from 'typeorm';
+import { Between, EntityManager, FindOptionsWhere, In } from 'typeorm';
 import {
-  BadUserInputError, isMaskedIdentifier, PageArgs, PersonalData, PageOf, pageWindow, RequestContext, required, requireSelfIfCitizen, sendFromInput,
-  validateDossierCode, validateProcedureCode,
+  BadUserInputError, checkPayload, contractFor, ForbiddenError, isMaskedIdentifier, NotFoundError, PageArgs, PersonalData, PageOf, pageWindow, RequestContext,
+  required, requireSelfIfCitizen, rowLock, sendFromInput, SendRequest, validateDossierCode, validateProcedureCode,
 } from '@onestop/platform';
 import { dossierScope, guardDossier, mayReadDossier } from '../access';
 import { statusNotification } from '../notifications';
@@ -13,7 +13,7 @@ import { DossierEvent } from '../entities/dossier-event';
 import { Channel, DossierStatus, FINISHED_STATUSES } from '../entities/dossier-status';
 import { Procedure } from '../entities/procedure';
 import { CitizenRef, EnterpriseRef } from '../entities/references';
-import { receiveDossier } from '../intake';
+import { acceptDraft, receiveDossier } from '../intake';
 import { moveDossier } from '../lifecycle/move';
 import {
   BirthRegistrationInput, DeathRegistrationInput, EnterpriseRegistrationInput, handoffForSubmission, LandTransferInput,
@@ -198,6 +198,60 @@ export class DossierResolver {
     });
   }
 
+  @Mutation(() => Dossier, {
+    description: 'Register a dossier online (status 1): numbered at once; an officer of the receiving unit then receives it (form 01, acceptDossier) or refuses it (form 03, refuseIntake)',
+  })
+  @Authorized('citizen')
+  registerDossierOnline(@Arg('input') input: SubmitDossierInput, @Ctx() ctx: RequestContext): Promise<Dossier> {
+    requireSelfIfCitizen(ctx.identity, input.applicantPersonalNumber, 'dossiers: applicantPersonalNumber must be your own');
+    return receiveDossier(ctx.db, { ...input, channel: Channel.ONLINE }, new Date(), async (manager, dossier, procedure) => {
+      if (dossier.applicantPersonalNumber) ctx.personalData.wrote(dossier.applicantPersonalNumber, 'Dossier.registerDossierOnline');
+      const handoff = handoffForSubmission(procedure, input, dossier.code, null);
+      if (handoff) {
+        // checked now, sent when received: a payload the contract refuses is the applicant's error today, not a dead letter later
+        const check = checkPayload(handoff.request.messageType, contractFor(handoff.request.messageType, 1)?.schemaVersion ?? 1, handoff.request.payload);
+        if (!check.ok) throw new BadUserInputError(check.path ? `${handoff.field}.${check.path}` : handoff.field, check.reason);
+        dossier.pendingHandoff = JSON.stringify({ request: handoff.request, field: handoff.field });
+        await manager.getRepository(Dossier).update({ code: dossier.code }, { pendingHandoff: dossier.pendingHandoff });
+      }
+      await ctx.handoffs.notify(manager, statusNotification(dossier, dossier.receivedAt, null));
+    }, true);
+  }
+
+  @Mutation(() => Dossier, { description: 'Form 01: the receiving unit receives an online registration; its appointment counts from now, and it goes to the handling agency' })
+  @Authorized('staff')
+  acceptDossier(@Arg('code') code: string, @Ctx() ctx: RequestContext): Promise<Dossier> {
+    return ctx.db.transaction(async (manager) => {
+      const dossier = await receivingUnitDossier(manager, ctx, code);
+      const officerId = ctx.identity?.role === 'officer' ? ctx.identity.subject.slice(0, 64) : null;
+      const pending = dossier.pendingHandoff ? (JSON.parse(dossier.pendingHandoff) as { request: SendRequest; field: string }) : null;
+      await acceptDraft(manager, dossier, new Date(), ctx.identity?.agency ?? dossier.receivingAgencyCode, officerId);
+      if (!pending) {
+        await ctx.handoffs.notify(manager, statusNotification(dossier, dossier.receivedAt, officerId));
+        return dossier;
+      }
+      await sendFromInput(ctx.handoffs, manager, { ...pending.request, officerId }, pending.field);
+      return moveDossier(manager, dossier, {
+        to: Status.TRANSFERRED, at: new Date(), action: 'TRANSFERRED', agencyCode: dossier.handlingAgencyCode, officerId,
+        note: `${pending.request.messageType} → ${pending.request.recipient}`,
+      }, (n) => ctx.handoffs.notify(manager, n));
+    });
+  }
+
+  @Mutation(() => Dossier, { description: 'Form 03: the receiving unit refuses an online registration, with the reason' })
+  @Authorized('staff')
+  refuseIntake(@Arg('code') code: string, @Arg('reason') reason: string, @Ctx() ctx: RequestContext): Promise<Dossier> {
+    if (!reason.trim() || reason.length > 400) throw new BadUserInputError('reason', 'from 1 to 400 characters');
+    return ctx.db.transaction(async (manager) => {
+      const dossier = await receivingUnitDossier(manager, ctx, code);
+      return moveDossier(manager, dossier, {
+        to: Status.INTAKE_REJECTED, at: new Date(), action: 'INTAKE_REJECTED', agencyCode: ctx.identity?.agency ?? null,
+        officerId: ctx.identity?.role === 'officer' ? ctx.identity.subject.slice(0, 64) : null,
+        note: `Phiếu từ chối tiếp nhận giải quyết hồ sơ (mẫu 03): ${reason.trim()}`,
+      }, (n) => ctx.handoffs.notify(manager, n));
+    });
+  }
+
   @FieldResolver(() => Procedure, { nullable: true })
   procedure(@Root() dossier: Dossier, @Ctx() ctx: RequestContext): Promise<Procedure | null> {
     return procedureByCode(ctx).load(dossier.procedureCode);
@@ -255,4 +309,14 @@ export class EnterpriseDossiersResolver {
     const dossiers = await dossiersByApplicant(ctx, 'applicantEnterpriseCode').load(enterprise.enterpriseCode);
     return dossiers.filter((dossier) => mayReadDossier(ctx, dossier));
   }
+}
+
+/** The dossier under a row lock, if the caller works at its receiving unit (or is an admin). */
+async function receivingUnitDossier(manager: EntityManager, ctx: RequestContext, code: string): Promise<Dossier> {
+  const dossier = await manager.getRepository(Dossier).findOne({ where: { code: required(validateDossierCode(code), 'code') }, lock: rowLock(manager) });
+  if (!dossier || !mayReadDossier(ctx, dossier)) throw new NotFoundError('Dossier', code);
+  if (!ctx.securityOff && ctx.identity?.role !== 'admin' && ctx.identity?.agency !== dossier.receivingAgencyCode) {
+    throw new ForbiddenError(`Dossier ${dossier.code} is received by ${dossier.receivingAgencyCode}, not by your unit`, { role: ctx.identity?.role });
+  }
+  return dossier;
 }
