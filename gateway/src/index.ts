@@ -4,7 +4,7 @@ import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { close, createHttpServer, securityDisabled, useAccessDenialLog, formatError, identitySignerFromEnv, IdentitySigner, isDevelopment, jwtVerifierFromEnv, JwtVerifier, listen, sendJson } from '@onestop/platform';
 import { createAuthenticator } from './authentication';
 import type { GatewayContext } from './context';
-import { createSubgraphFetcher, SubgraphDataSource } from './subgraph-data-source';
+import { createSubgraphDispatcher, SubgraphDataSource } from './subgraph-data-source';
 import { SupergraphFile } from './supergraph-file';
 import { explorerEnabled, explorerRoutes } from './explorer';
 import { ExecutionResult, GraphQLError, GraphQLSchema } from 'graphql';
@@ -97,7 +97,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const securityOff = securityDisabled();
   const identitySigner = options.identitySigner ?? identitySignerFromEnv();
   const authenticate = createAuthenticator({ verifier: options.jwtVerifier ?? jwtVerifierFromEnv(), allowAnonymous: options.allowAnonymous, log });
-  const fetcher = createSubgraphFetcher({
+  const dispatcher = createSubgraphDispatcher({
     timeoutMs: options.subgraphTimeoutMs ?? 10_000,
     connections: options.subgraphConnections ?? 64,
   });
@@ -111,7 +111,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           ? { level: 'info', msg: 'supergraph reloaded', path: options.supergraphPath }
           : { level: 'error', msg: 'supergraph reload rejected; still serving the previous one', error: outcome.error }),
     }),
-    buildService: ({ name, url }) => new SubgraphDataSource(name, { url: resolveUrl(name, url ?? ''), fetcher }, securityOff ? undefined : identitySigner, observeFetch),
+    buildService: ({ name, url }) => new SubgraphDataSource(name, resolveUrl(name, url ?? ''), dispatcher, securityOff ? undefined : identitySigner, observeFetch),
   });
 
   const apollo = new ApolloServer<GatewayContext>({
@@ -193,7 +193,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 }
 
 export { SupergraphFile } from './supergraph-file';
-export { createSubgraphFetcher, SubgraphDataSource } from './subgraph-data-source';
+export { createSubgraphDispatcher, SubgraphDataSource } from './subgraph-data-source';
 export type { GatewayContext } from './context';
 export { explorerCsp, explorerEnabled, explorerRoutes, SAVED_QUERIES } from './explorer';
 export type { SavedQuery } from './explorer';

@@ -1,76 +1,107 @@
-import { RemoteGraphQLDataSource } from '@apollo/gateway';
-import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
-import { Agent, fetch as undiciFetch } from 'undici';
+import { Agent, Dispatcher, request as undiciRequest } from 'undici';
 import { IDENTITY_HEADER, IdentitySigner } from '@onestop/platform';
 import type { GatewayContext } from './context';
 
+type GatewayGraphQLResponse = Awaited<ReturnType<GraphQLDataSource<GatewayContext>['process']>>;
+
 export interface SubgraphFetchOptions {
-  /** Abort a subgraph request after this long. */
+  /** Give a subgraph up after this long without headers, or without more of the body. */
   timeoutMs: number;
   /** Keep-alive connections per subgraph origin. */
   connections: number;
 }
 
-/** A fetch over a keep-alive connection pool that gives up after `timeoutMs`. */
-export function createSubgraphFetcher(options: SubgraphFetchOptions): typeof fetch {
-  const dispatcher = new Agent({
+/** The keep-alive connection pool to the subgraphs. */
+export function createSubgraphDispatcher(options: SubgraphFetchOptions): Dispatcher {
+  return new Agent({
     connections: options.connections,
     keepAliveTimeout: 60_000,
     keepAliveMaxTimeout: 600_000,
     pipelining: 1,
+    headersTimeout: options.timeoutMs,
+    bodyTimeout: options.timeoutMs,
   });
-  return ((input: Parameters<typeof undiciFetch>[0], init?: Parameters<typeof undiciFetch>[1]) =>
-    undiciFetch(input, { ...init, signal: AbortSignal.timeout(options.timeoutMs), dispatcher })) as unknown as typeof fetch;
 }
 
 /** Told of each subgraph fetch: how long it took and the codes of the errors it ended with (metrics). */
 export type SubgraphFetchObserver = (subgraph: string, seconds: number, errorCodes: unknown[]) => void;
 
+const TIMEOUTS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
+
 /**
- * Forwards the request id so one id is found in the gateway's and every subgraph's records, and turns
- * transport failures into errors a client can act on (which subgraph, timed out or unreachable).
+ * Sends the gateway's subgraph operations over undici's `request` (Apollo's RemoteGraphQLDataSource goes through
+ * `fetch`: WHATWG streams, Request objects and abort signals per call cost about a sixth of the gateway's CPU under
+ * load). It forwards the request id, so one id is found in the gateway's and every subgraph's records, signs who the
+ * caller is, and turns transport failures into errors a client can act on (which subgraph, timed out or unreachable).
  */
-export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   constructor(
     private readonly subgraphName: string,
-    config: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0],
+    private readonly url: string,
+    private readonly dispatcher: Dispatcher,
     private readonly identities?: IdentitySigner,
     private readonly observeFetch?: SubgraphFetchObserver,
-  ) {
-    super(config);
-  }
+  ) {}
 
-  /** Times each fetch for `observeFetch`, whatever its end: an answer (with or without errors) or a thrown error. */
-  async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']> {
-    if (!this.observeFetch) return super.process(options);
+  async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
     const started = performance.now();
     try {
-      const response = await super.process(options);
-      this.observeFetch(this.subgraphName, (performance.now() - started) / 1000, (response.errors ?? []).map((e) => e.extensions?.code));
+      const response = await this.send(options);
+      this.observeFetch?.(this.subgraphName, (performance.now() - started) / 1000, (response.errors ?? []).map((e) => e.extensions?.code));
       return response;
     } catch (error) {
-      this.observeFetch(this.subgraphName, (performance.now() - started) / 1000, [(error as GraphQLError).extensions?.code ?? 'OTHER']);
+      this.observeFetch?.(this.subgraphName, (performance.now() - started) / 1000, [(error as GraphQLError).extensions?.code ?? 'OTHER']);
       throw error;
     }
   }
 
-  /** The request id, and the gateway's signed word on who the caller is (subgraphs refuse requests without it). */
-  willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    if (context?.requestId) request.http?.headers.set('x-request-id', context.requestId);
-    if (this.identities) request.http?.headers.set(IDENTITY_HEADER, this.identities.tokenFor(context?.identity));
+  private async send({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    if (!request.query) throw new Error('Missing query');
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (context?.requestId) headers['x-request-id'] = context.requestId;
+    if (this.identities) headers[IDENTITY_HEADER] = this.identities.tokenFor(context?.identity);
+    const { http: _http, ...body } = request;
+    let status: number;
+    let text: string;
+    try {
+      const response = await undiciRequest(this.url, { method: 'POST', headers, body: JSON.stringify(body), dispatcher: this.dispatcher });
+      status = response.statusCode;
+      text = await response.body.text();
+    } catch (error) {
+      throw this.transportError(error as Error);
+    }
+    const json = parseJson(text);
+    if (status < 200 || status >= 300) {
+      throw new GraphQLError(`${status}: from the ${this.subgraphName} subgraph`, {
+        extensions: {
+          ...(status === 401 ? { code: 'UNAUTHENTICATED' } : status === 403 ? { code: 'FORBIDDEN' } : {}),
+          response: { url: this.url, status, body: json ?? text.slice(0, 500) },
+        },
+      });
+    }
+    if (!json || typeof json !== 'object') throw new GraphQLError(`The ${this.subgraphName} subgraph did not answer in JSON`, { extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: this.subgraphName } });
+    return json as GatewayGraphQLResponse;
   }
 
-  didEncounterError(error: Error): void {
-    if (error instanceof GraphQLError) throw error;
+  private transportError(error: Error): GraphQLError {
     const name = (error as { name?: string }).name;
-    if (name === 'TimeoutError' || name === 'AbortError') {
-      throw new GraphQLError(`The ${this.subgraphName} subgraph did not answer in time`, {
+    if (name === 'TimeoutError' || name === 'AbortError' || TIMEOUTS.has((error as { code?: string }).code ?? '')) {
+      return new GraphQLError(`The ${this.subgraphName} subgraph did not answer in time`, {
         extensions: { code: 'SUBGRAPH_TIMEOUT', subgraph: this.subgraphName },
       });
     }
-    throw new GraphQLError(`The ${this.subgraphName} subgraph is unreachable`, {
+    return new GraphQLError(`The ${this.subgraphName} subgraph is unreachable`, {
       extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: this.subgraphName },
     });
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }

@@ -37,7 +37,9 @@ export interface Stack {
 export const ADMIN: Identity = { role: 'admin', subject: 'admin.e2e', name: 'Quản trị hệ thống' };
 
 function launch(name: string, args: string[], env: NodeJS.ProcessEnv, url: string, output: StackOptions['output']): StackProcess {
-  const child = spawn(process.execPath, args, { env: { ...env, EXIT_WITH_PARENT: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // STACK_NODE_ARGS: node flags for every process of the stack, e.g. '--cpu-prof --cpu-prof-dir=.cache/profiles'
+  const nodeArgs = (process.env.STACK_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, ...args], { env: { ...env, EXIT_WITH_PARENT: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const collect = (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n')) {
