@@ -111,7 +111,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           ? { level: 'info', msg: 'supergraph reloaded', path: options.supergraphPath }
           : { level: 'error', msg: 'supergraph reload rejected; still serving the previous one', error: outcome.error }),
     }),
-    buildService: ({ name, url }) => new SubgraphDataSource(name, resolveUrl(name, url ?? ''), dispatcher, securityOff ? undefined : identitySigner, observeFetch),
+    buildService: ({ name, url }) => new SubgraphDataSource(name, resolveUrl(name, url ?? ''), dispatcher, securityOff ? undefined : identitySigner, observeFetch,
+      process.env.GATEWAY_DEDUP !== 'off'),
   });
 
   const apollo = new ApolloServer<GatewayContext>({

@@ -37,12 +37,17 @@ const TIMEOUTS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UN
  * caller is, and turns transport failures into errors a client can act on (which subgraph, timed out or unreachable).
  */
 export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
+  /** Queries on their way to the subgraph, by caller and body: an identical one waits for the same answer. */
+  private readonly inFlight = new Map<string, Promise<{ status: number; text: string }>>();
+
   constructor(
     private readonly subgraphName: string,
     private readonly url: string,
     private readonly dispatcher: Dispatcher,
     private readonly identities?: IdentitySigner,
     private readonly observeFetch?: SubgraphFetchObserver,
+    /** Share identical in-flight queries of one caller (never a mutation, never across callers, nothing kept after). */
+    private readonly deduplicate = true,
   ) {}
 
   async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
@@ -63,15 +68,29 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     if (context?.requestId) headers['x-request-id'] = context.requestId;
     if (this.identities) headers[IDENTITY_HEADER] = this.identities.tokenFor(context?.identity);
     const { http: _http, ...body } = request;
-    let status: number;
-    let text: string;
-    try {
-      const response = await undiciRequest(this.url, { method: 'POST', headers, body: JSON.stringify(body), dispatcher: this.dispatcher });
-      status = response.statusCode;
-      text = await response.body.text();
-    } catch (error) {
-      throw this.transportError(error as Error);
-    }
+    const payload = JSON.stringify(body);
+    const fetchOnce = async () => {
+      try {
+        const response = await undiciRequest(this.url, { method: 'POST', headers, body: payload, dispatcher: this.dispatcher });
+        return { status: response.statusCode, text: await response.body.text() };
+      } catch (error) {
+        throw this.transportError(error as Error);
+      }
+    };
+    let answer: Promise<{ status: number; text: string }>;
+    if (this.deduplicate && !/^\s*(mutation|subscription)\b/.test(request.query)) {
+      const key = `${callerKey(context?.identity)}\n${payload}`;
+      const shared = this.inFlight.get(key);
+      if (shared) answer = shared;
+      else {
+        answer = fetchOnce().finally(() => this.inFlight.delete(key));
+        this.inFlight.set(key, answer);
+      }
+    } else answer = fetchOnce();
+    // every caller parses the text itself and gets its own error: no object is shared between responses
+    const { status, text } = await answer.catch((error: GraphQLError) => {
+      throw new GraphQLError(error.message, { extensions: { ...error.extensions } });
+    });
     const json = parseJson(text);
     if (status < 200 || status >= 300) {
       throw new GraphQLError(`${status}: from the ${this.subgraphName} subgraph`, {
@@ -96,6 +115,10 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: this.subgraphName },
     });
   }
+}
+
+function callerKey(identity: GatewayContext['identity'] | undefined): string {
+  return identity ? `${identity.role}|${identity.subject}|${identity.agency ?? ''}|${identity.sector ?? ''}|${identity.unit ?? ''}` : 'anonymous';
 }
 
 function parseJson(text: string): unknown {
