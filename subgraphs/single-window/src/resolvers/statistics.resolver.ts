@@ -4,7 +4,7 @@ import { BadUserInputError, ForbiddenError, RequestContext } from '@onestop/plat
 import { workingCalendar } from '../intake';
 import { Agency } from '../entities/agency';
 import { agencyByCode } from '../loaders';
-import { catalogueStatistics, Dimension, feedbackStatistics, ReportRow, statisticsReport, zeroSums } from '../statistics/report';
+import { catalogueStatistics, Dimension, emptyRow, feedbackStatistics, ReportRow, statisticsReport } from '../statistics/report';
 import { Indicator766, indicators766 } from '../statistics/index766';
 
 enum StatisticsDimension {
@@ -182,11 +182,4 @@ export class StatisticsResolver {
   receivingUnit(@Root() row: DossierStatistics, @Ctx() ctx: RequestContext): Promise<Agency | null> | null {
     return row.receivingAgencyCode ? agencyByCode(ctx).load(row.receivingAgencyCode) : null;
   }
-}
-
-function emptyRow(): ReportRow {
-  return {
-    level: null, handlingAgencyCode: null, receivingAgencyCode: null, procedureCode: null, period: null,
-    sums: zeroSums(), inProgress: 0, inProgressOverdue: 0,
-  };
 }

@@ -54,6 +54,14 @@ function applyFilter<T extends object>(query: SelectQueryBuilder<T>, alias: stri
   return query;
 }
 
+/** A row with nothing counted yet: its dimensions, its period, and open counts unless it is a row of a time period. */
+export function emptyRow(dimensions: Partial<Pick<ReportRow, 'level' | 'handlingAgencyCode' | 'receivingAgencyCode' | 'procedureCode'>> = {}, period: string | null = null, withOpen = true): ReportRow {
+  return {
+    level: null, handlingAgencyCode: null, receivingAgencyCode: null, procedureCode: null, ...dimensions, period, sums: zeroSums(),
+    inProgress: withOpen ? 0 : null, inProgressOverdue: withOpen ? 0 : null,
+  };
+}
+
 /**
  * Sums the daily rollup over [from, to] (local dates, both included), grouped by the dimensions asked for; with no
  * time dimension, each row also carries the dossiers open now and those of them past their appointment.
@@ -80,14 +88,7 @@ export async function statisticsReport(db: DataSource, filter: ReportFilter, gro
     if (time === 'QUARTER' && period) period = `${period.slice(0, 4)}-Q${Math.ceil(Number(period.slice(5, 7)) / 3)}`;
     const key = keyOf(r, period);
     let row = rows.get(key);
-    if (!row) {
-      row = {
-        level: null, handlingAgencyCode: null, receivingAgencyCode: null, procedureCode: null, period, sums: zeroSums(),
-        inProgress: time ? null : 0, inProgressOverdue: time ? null : 0,
-      };
-      for (const k of keys) (row as unknown as Record<string, unknown>)[k] = r[k];
-      rows.set(key, row);
-    }
+    if (!row) rows.set(key, (row = emptyRow(Object.fromEntries(keys.map((k) => [k, r[k]])), period, !time)));
     for (const counter of [...COUNTERS, 'feeCollected'] as const) row.sums[counter] += Number(r[counter] ?? 0);
   }
 
@@ -101,11 +102,7 @@ export async function statisticsReport(db: DataSource, filter: ReportFilter, gro
     for (const r of await open.getRawMany<Record<string, string | number | null>>()) {
       const key = keyOf(r, null);
       let row = rows.get(key);
-      if (!row) {
-        row = { level: null, handlingAgencyCode: null, receivingAgencyCode: null, procedureCode: null, period: null, sums: zeroSums(), inProgress: 0, inProgressOverdue: 0 };
-        for (const k of keys) (row as unknown as Record<string, unknown>)[k] = r[k];
-        rows.set(key, row);
-      }
+      if (!row) rows.set(key, (row = emptyRow(Object.fromEntries(keys.map((k) => [k, r[k]])), null, true)));
       row.inProgress = Number(r.open);
       row.inProgressOverdue = Number(r.overdue ?? 0);
     }
