@@ -86,6 +86,55 @@ export const SAVED_QUERIES: readonly SavedQuery[] = [
     }),
   },
   {
+    id: 'center-report',
+    title: 'Center report: dossiers resolved early, on time, late',
+    description: 'Báo cáo tình hình giải quyết hồ sơ: received, resolved, early / on time / late with %, satisfaction, online and digitisation shares, open now, feedback, and the Decision 766 indicators; per level and handling agency, for a period.',
+    query: `query CenterReport($from: String!, $to: String!, $levels: [String!], $groupBy: [StatisticsDimension!]! = [LEVEL, HANDLING_AGENCY]) {
+  dossierStatistics(filter: { from: $from, to: $to, levels: $levels }, groupBy: $groupBy) {
+    from
+    to
+    total {
+      received
+      resolved
+      resolvedShare
+      early
+      earlyShare
+      onTime
+      onTimeShare
+      late
+      lateShare
+      sameDay
+      averageProcessingDays
+      onlineShare
+      paidOnlineShare
+      digitisedShare
+      ratings
+      verySatisfiedShare
+      satisfiedShare
+      notSatisfiedShare
+      inProgress
+      inProgressOverdue
+    }
+    rows {
+      level
+      handlingAgency { code name }
+      received
+      resolved
+      early
+      earlyShare
+      onTime
+      onTimeShare
+      late
+      lateShare
+      inProgressOverdue
+    }
+    feedback { received answeredOnTime answeredOnTimeShare openOverdue }
+    indicators { id group name ratio threshold points maxPoints }
+  }
+}`,
+    variables: json({ from: '2026-01-01', to: '2026-10-31', groupBy: ['LEVEL', 'HANDLING_AGENCY'] }),
+  },
+  {
     id: 'agencies',
     title: 'Agencies and their codes',
     description: 'Cơ quan: every agency with its unit code (the prefix of its dossier codes), sector and level; filter by sector.',
