@@ -1,8 +1,8 @@
 import {
   landParcelId, makeEnterpriseCode, makePersonalNumber, PERSONAL_NUMBER_PROVINCES, WorkingCalendar, formatDossierCode,
 } from '@onestop/platform';
-import { COUNTERS, countsOfDossier, decideOutcome, DossierStatus, NATIONAL_STATUS_CODE, ruleSetAt } from '@onestop/single-window';
-import type { AdministrativeUnit, Agency, Dossier, DossierCodeCounter, DossierDailyStatistics, DossierEvent, Procedure } from '@onestop/single-window';
+import { accumulate, countsOfDossier, decideOutcome, ROLLUPS, DossierStatus, NATIONAL_STATUS_CODE, ruleSetAt } from '@onestop/single-window';
+import type { AdministrativeUnit, Agency, Dossier, DossierCodeCounter, DossierEvent, Procedure, RollupRow } from '@onestop/single-window';
 import type { Citizen, CivilStatusRecord } from '@onestop/civil-status';
 import type { BusinessLine, Enterprise } from '@onestop/business-registration';
 import type { LandParcel, LandTransaction, LandUseRight } from '@onestop/land';
@@ -17,7 +17,7 @@ import {
 type Row<T> = { -readonly [K in keyof T as T[K] extends (...args: never[]) => unknown ? never : K]: T[K] };
 
 export interface Dataset {
-  'single-window': { AdministrativeUnit: Row<AdministrativeUnit>[]; Agency: Row<Agency>[]; Procedure: Row<Procedure>[]; Dossier: Row<Dossier>[]; DossierEvent: Row<DossierEvent>[]; DossierCodeCounter: Row<DossierCodeCounter>[]; DossierDailyStatistics: Row<DossierDailyStatistics>[] };
+  'single-window': { AdministrativeUnit: Row<AdministrativeUnit>[]; Agency: Row<Agency>[]; Procedure: Row<Procedure>[]; Dossier: Row<Dossier>[]; DossierEvent: Row<DossierEvent>[]; DossierCodeCounter: Row<DossierCodeCounter>[] } & Record<string, object[]>;
   'civil-status': { Citizen: Row<Citizen>[]; CivilStatusRecord: Row<CivilStatusRecord>[] };
   'business-registration': { Enterprise: Row<Enterprise>[]; BusinessLine: Row<BusinessLine>[] };
   land: { LandParcel: Row<LandParcel>[]; LandUseRight: Row<LandUseRight>[]; LandTransaction: Row<LandTransaction>[] };
@@ -491,7 +491,7 @@ export function generateDataset(options: GenerateOptions): Dataset {
   const counters = new Map<string, number>();
   const dossiers: Row<Dossier>[] = [];
   const events: Row<DossierEvent>[] = [];
-  const statistics = new Map<string, Row<DossierDailyStatistics>>();
+  const statistics = new Map<string, Map<string, RollupRow>>();
   const agencyLevel = new Map(reference.agencies.map((a) => [a.code, a.level as string]));
   for (const d of drafts) {
     const status = d.status ?? 'RECEIVED';
@@ -574,16 +574,7 @@ export function generateDataset(options: GenerateOptions): Dataset {
       });
       timeline.push({ action: ACTION[step], status: step, at: events[events.length - 1].at });
     });
-    for (const { day, increments } of countsOfDossier(row as Dossier, timeline, calendar)) {
-      const key = [day, row.level, row.receivingAgencyCode, row.handlingAgencyCode, row.procedureCode].join('|');
-      let sums = statistics.get(key);
-      if (!sums) {
-        sums = { day, level: row.level, receivingAgencyCode: row.receivingAgencyCode, handlingAgencyCode: row.handlingAgencyCode, procedureCode: row.procedureCode,
-          ...(Object.fromEntries([...COUNTERS, 'feeCollected'].map((c) => [c, 0])) as Record<string, number>) } as Row<DossierDailyStatistics>;
-        statistics.set(key, sums);
-      }
-      for (const [counter, n] of Object.entries(increments)) (sums as unknown as Record<string, number>)[counter] += n ?? 0;
-    }
+    for (const { day, increments } of countsOfDossier(row as Dossier, timeline, calendar)) accumulate(statistics, row as Dossier, day, increments);
   }
   for (const transaction of transactions) {
     const row = draftOfTransaction.get(transaction)?.row;
@@ -597,7 +588,8 @@ export function generateDataset(options: GenerateOptions): Dataset {
   return {
     'single-window': {
       AdministrativeUnit: reference.units as Row<AdministrativeUnit>[], Agency: reference.agencies as Row<Agency>[], Procedure: procedures,
-      Dossier: dossiers, DossierEvent: events, DossierCodeCounter: dossierCounters, DossierDailyStatistics: [...statistics.values()],
+      Dossier: dossiers, DossierEvent: events, DossierCodeCounter: dossierCounters,
+      ...Object.fromEntries(ROLLUPS.map((r) => [r.entity.name, [...(statistics.get(r.entity.name)?.values() ?? [])]])),
     },
     'civil-status': { Citizen: citizens, CivilStatusRecord: records },
     'business-registration': { Enterprise: enterprises, BusinessLine: lines },

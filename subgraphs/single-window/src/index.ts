@@ -13,7 +13,8 @@ import { LifecycleStatistics1765000000000 } from './migrations/1765000000000-lif
 import { Feedback1765100000000 } from './migrations/1765100000000-feedback';
 import { Feedback } from './entities/feedback';
 import { FeedbackResolver } from './resolvers/feedback.resolver';
-import { DossierDailyStatistics } from './entities/dossier-daily-statistics';
+import { DossierDailyStatistics, STATISTICS_ENTITIES } from './entities/dossier-daily-statistics';
+import { StatisticsGrains1765500000000 } from './migrations/1765500000000-statistics-grains';
 import { LifecycleResolver } from './resolvers/lifecycle.resolver';
 import { StatisticsResolver } from './resolvers/statistics.resolver';
 import { singleWindowHandoffs } from './handoffs/handlers';
@@ -30,8 +31,8 @@ import { dossierByCode, procedureByCode, unitByCode } from './loaders';
 export const singleWindow = defineSubgraph({
   name: 'single-window',
   defaultPort: 4001,
-  entities: [AdministrativeUnit, Agency, Procedure, Dossier, DossierEvent, DossierCodeCounter, DossierDailyStatistics, Feedback, NotificationDelivery],
-  migrations: [Initial1763800000000, ClockPause1763900000001, LifecycleStatistics1765000000000, Feedback1765100000000, ContactNotifications1765200000001, PaymentDigitisation1765300000000, OnlineRegistration1765400000000],
+  entities: [AdministrativeUnit, Agency, Procedure, Dossier, DossierEvent, DossierCodeCounter, ...STATISTICS_ENTITIES, Feedback, NotificationDelivery],
+  migrations: [Initial1763800000000, ClockPause1763900000001, LifecycleStatistics1765000000000, Feedback1765100000000, ContactNotifications1765200000001, PaymentDigitisation1765300000000, OnlineRegistration1765400000000, StatisticsGrains1765500000000],
   resolvers: [
     AdministrativeUnitResolver, AgencyResolver, ProcedureResolver, DossierResolver, CitizenDossiersResolver, EnterpriseDossiersResolver, LifecycleResolver, StatisticsResolver, FeedbackResolver,
     handoffLogResolver(Dossier, 'single-window'), personalDataLogResolver(CitizenRef, 'single-window'),
@@ -52,6 +53,9 @@ export { ReturnChannel, Rating } from './entities/dossier';
 export { Outcome, decideOutcome } from './lifecycle/outcome';
 export { TRANSITIONS, mayMove } from './lifecycle/transitions';
 export { countsOfDossier } from './statistics/rebuild';
+export { accumulate, ROLLUPS } from './statistics/rollup';
+export type { RollupRow } from './statistics/rollup';
+export { AgencyDailyStatistics, AgencyMonthlyStatistics, DossierMonthlyStatistics } from './entities/dossier-daily-statistics';
 export { statisticsReport } from './statistics/report';
 export type { Dimension, ReportFilter, ReportRow } from './statistics/report';
 export { COUNTERS } from './entities/dossier-daily-statistics';

@@ -13,29 +13,8 @@ export const COUNTERS = [
 ] as const;
 export type Counter = (typeof COUNTERS)[number];
 
-/**
- * Rollup of the dossier registry: one row per local day, level, receiving unit, handling agency and procedure. Reports
- * over any period add rows up instead of reading the dossiers themselves.
- */
-@Entity('dossier_daily_statistics')
-@Index('IDX_dossier_daily_statistics_handling_agency_code_day', ['handlingAgencyCode', 'day'])
-@Index('IDX_dossier_daily_statistics_procedure_code_day', ['procedureCode', 'day'])
-export class DossierDailyStatistics {
-  @PrimaryColumn({ type: 'varchar', length: 10 })
-  day: string;
-
-  @PrimaryColumn({ type: 'varchar', length: 10 })
-  level: string;
-
-  @PrimaryColumn({ type: 'varchar', length: 30 })
-  receivingAgencyCode: string;
-
-  @PrimaryColumn({ type: 'varchar', length: 30 })
-  handlingAgencyCode: string;
-
-  @PrimaryColumn({ type: 'varchar', length: 40 })
-  procedureCode: string;
-
+/** The counters every rollup table keeps, whatever its grain. */
+export abstract class StatisticsCounters {
   @Column({ type: 'integer', default: 0 }) received: number;
   @Column({ type: 'integer', default: 0 }) receivedOnline: number;
   @Column({ type: 'integer', default: 0 }) receivedPostal: number;
@@ -66,3 +45,47 @@ export class DossierDailyStatistics {
   @Column({ type: 'decimal', precision: 18, scale: 0, default: 0, transformer: decimalToNumber })
   feeCollected: number;
 }
+
+/**
+ * The dossier registry rolled up, at four grains: per local day or month, with or without the procedure. Reports add
+ * rows up instead of reading the dossiers: whole months from a monthly table, the days at either end from a daily one,
+ * and the tables without the procedure whenever the report neither breaks down nor filters by it.
+ */
+@Entity('dossier_daily_statistics')
+@Index('IDX_dossier_daily_statistics_handling_agency_code_day', ['handlingAgencyCode', 'day'])
+@Index('IDX_dossier_daily_statistics_procedure_code_day', ['procedureCode', 'day'])
+export class DossierDailyStatistics extends StatisticsCounters {
+  @PrimaryColumn({ type: 'varchar', length: 10 }) day: string;
+  @PrimaryColumn({ type: 'varchar', length: 10 }) level: string;
+  @PrimaryColumn({ type: 'varchar', length: 30 }) receivingAgencyCode: string;
+  @PrimaryColumn({ type: 'varchar', length: 30 }) handlingAgencyCode: string;
+  @PrimaryColumn({ type: 'varchar', length: 40 }) procedureCode: string;
+}
+
+@Entity('dossier_monthly_statistics')
+@Index('IDX_dossier_monthly_statistics_procedure_code_month', ['procedureCode', 'month'])
+export class DossierMonthlyStatistics extends StatisticsCounters {
+  @PrimaryColumn({ type: 'varchar', length: 7 }) month: string;
+  @PrimaryColumn({ type: 'varchar', length: 10 }) level: string;
+  @PrimaryColumn({ type: 'varchar', length: 30 }) receivingAgencyCode: string;
+  @PrimaryColumn({ type: 'varchar', length: 30 }) handlingAgencyCode: string;
+  @PrimaryColumn({ type: 'varchar', length: 40 }) procedureCode: string;
+}
+
+@Entity('agency_daily_statistics')
+export class AgencyDailyStatistics extends StatisticsCounters {
+  @PrimaryColumn({ type: 'varchar', length: 10 }) day: string;
+  @PrimaryColumn({ type: 'varchar', length: 10 }) level: string;
+  @PrimaryColumn({ type: 'varchar', length: 30 }) receivingAgencyCode: string;
+  @PrimaryColumn({ type: 'varchar', length: 30 }) handlingAgencyCode: string;
+}
+
+@Entity('agency_monthly_statistics')
+export class AgencyMonthlyStatistics extends StatisticsCounters {
+  @PrimaryColumn({ type: 'varchar', length: 7 }) month: string;
+  @PrimaryColumn({ type: 'varchar', length: 10 }) level: string;
+  @PrimaryColumn({ type: 'varchar', length: 30 }) receivingAgencyCode: string;
+  @PrimaryColumn({ type: 'varchar', length: 30 }) handlingAgencyCode: string;
+}
+
+export const STATISTICS_ENTITIES = [DossierDailyStatistics, DossierMonthlyStatistics, AgencyDailyStatistics, AgencyMonthlyStatistics];

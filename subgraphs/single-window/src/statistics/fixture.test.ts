@@ -8,7 +8,7 @@ import { Database, databaseConfig, DatabaseConfig, dropMysqlDatabase, entitiesOf
 import { singleWindow } from '../index';
 import { Agency } from '../entities/agency';
 import { Dossier, Rating, ReturnChannel } from '../entities/dossier';
-import { DossierDailyStatistics, COUNTERS } from '../entities/dossier-daily-statistics';
+import { COUNTERS } from '../entities/dossier-daily-statistics';
 import { DossierEvent } from '../entities/dossier-event';
 import { Channel, DossierStatus as S } from '../entities/dossier-status';
 import { Procedure } from '../entities/procedure';
@@ -20,7 +20,8 @@ import { moveDossier } from '../lifecycle/move';
 import { IllegalTransitionError } from '../lifecycle/transitions';
 import { indicators766 } from './index766';
 import { countsOfDossier } from './rebuild';
-import { catalogueStatistics, feedbackStatistics, statisticsReport } from './report';
+import { accumulate, ROLLUPS, RollupRow } from './rollup';
+import { catalogueStatistics, feedbackStatistics, periodSegments, statisticsReport } from './report';
 
 /**
  * A hand-checked month: February 2026, with the Tết holidays Mon 16 – Fri 20 (platform/data/vn-holidays.json), working
@@ -219,23 +220,18 @@ async function checkFixture(config: DatabaseConfig) {
     // 5.4: 1 − 6/19 late − 1/3 not satisfied = 0.3509
     assert.deepEqual([indicators['5.4'].ratio, indicators['5.4'].points], [0.3509, 2.34]); // 0.3509 ÷ 0.9 × 6
 
-    // the rollup kept step by step equals the one recomputed from the dossiers and their timelines
-    const kept = new Map<string, number>();
-    for (const row of await db.getRepository(DossierDailyStatistics).find()) {
-      for (const c of [...COUNTERS, 'feeCollected'] as const) if (row[c]) kept.set(`${row.day}|${row.level}|${row.handlingAgencyCode}|${row.procedureCode}|${c}`, row[c]);
-    }
-    const rebuilt = new Map<string, number>();
+    // every rollup kept step by step equals the one recomputed from the dossiers and their timelines
+    const rebuilt = new Map<string, Map<string, RollupRow>>();
     for (const dossier of dossiers.values()) {
       const timeline = await db.getRepository(DossierEvent).find({ where: { dossierCode: dossier.code }, order: { at: 'ASC', id: 'ASC' } });
-      for (const { day, increments } of countsOfDossier(dossier, timeline, workingCalendar())) {
-        for (const [c, n] of Object.entries(increments)) {
-          if (!n) continue;
-          const key = `${day}|${dossier.level}|${dossier.handlingAgencyCode}|${dossier.procedureCode}|${c}`;
-          rebuilt.set(key, (rebuilt.get(key) ?? 0) + n);
-        }
-      }
+      for (const { day, increments } of countsOfDossier(dossier, timeline, workingCalendar())) accumulate(rebuilt, dossier, day, increments);
     }
-    assert.deepEqual(new Map([...kept].sort()), new Map([...rebuilt].sort()));
+    for (const rollup of ROLLUPS) {
+      const nonZero = (row: RollupRow) => Object.entries(row).filter(([k, v]) => v !== 0 && v !== null && (typeof v !== 'string' || !(COUNTERS as readonly string[]).includes(k))).sort();
+      const kept = (await db.getRepository(rollup.entity).find()).map((row) => JSON.stringify(nonZero(row as RollupRow))).sort();
+      const expected = [...(rebuilt.get(rollup.entity.name)?.values() ?? [])].map((row) => JSON.stringify(nonZero(row))).sort();
+      assert.deepEqual(kept, expected, rollup.entity.name);
+    }
 
     // an illegal move is an error naming both ends, and changes nothing
     const resolved = codes.get('A1')!;
@@ -269,4 +265,15 @@ test('statistics: the same month on MariaDB', async (t) => {
   } finally {
     await dropMysqlDatabase(config);
   }
+});
+
+test('statistics: a period is read as whole months and the days at either end', () => {
+  assert.deepEqual(periodSegments('2026-02-01', '2026-02-28'), [{ grain: 'month', from: '2026-02', to: '2026-02' }]);
+  assert.deepEqual(periodSegments('2026-02-01', '2026-02-13'), [{ grain: 'day', from: '2026-02-01', to: '2026-02-13' }]);
+  assert.deepEqual(periodSegments('2026-01-15', '2026-04-10'), [
+    { grain: 'day', from: '2026-01-15', to: '2026-01-31' }, { grain: 'month', from: '2026-02', to: '2026-03' }, { grain: 'day', from: '2026-04-01', to: '2026-04-10' },
+  ]);
+  assert.deepEqual(periodSegments('2024-02-10', '2024-03-05'), [{ grain: 'day', from: '2024-02-10', to: '2024-03-05' }]);
+  assert.deepEqual(periodSegments('2024-01-01', '2026-12-31'), [{ grain: 'month', from: '2024-01', to: '2026-12' }]);
+  assert.deepEqual(periodSegments('2024-02-29', '2024-12-31'), [{ grain: 'day', from: '2024-02-29', to: '2024-02-29' }, { grain: 'month', from: '2024-03', to: '2024-12' }]);
 });

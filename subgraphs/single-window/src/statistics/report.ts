@@ -1,6 +1,7 @@
 import { DataSource, SelectQueryBuilder } from 'typeorm';
 import { SnakeNamingStrategy } from '@onestop/platform';
-import { Counter, COUNTERS, DossierDailyStatistics } from '../entities/dossier-daily-statistics';
+import { Counter, COUNTERS } from '../entities/dossier-daily-statistics';
+import { rollupsFor } from './rollup';
 import { Dossier } from '../entities/dossier';
 import { Feedback } from '../entities/feedback';
 import { OnlineService, Procedure } from '../entities/procedure';
@@ -62,24 +63,48 @@ export function emptyRow(dimensions: Partial<Pick<ReportRow, 'level' | 'handling
   };
 }
 
+/** [from, to] as the whole months inside it and the days at either end (local dates, both ends included). */
+export function periodSegments(from: string, to: string): { grain: 'day' | 'month'; from: string; to: string }[] {
+  const monthOf = (day: string) => day.slice(0, 7);
+  const shift = (month: string, by: number) => {
+    const d = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)) - 1 + by, 1));
+    return d.toISOString().slice(0, 7);
+  };
+  const lastDay = (month: string) => new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).toISOString().slice(0, 10);
+  const firstWhole = from.endsWith('-01') ? monthOf(from) : shift(monthOf(from), 1);
+  const lastWhole = to === lastDay(monthOf(to)) ? monthOf(to) : shift(monthOf(to), -1);
+  if (firstWhole > lastWhole) return [{ grain: 'day', from, to }];
+  const segments: { grain: 'day' | 'month'; from: string; to: string }[] = [{ grain: 'month', from: firstWhole, to: lastWhole }];
+  if (firstWhole !== monthOf(from)) segments.unshift({ grain: 'day', from, to: lastDay(monthOf(from)) });
+  if (lastWhole !== monthOf(to)) segments.push({ grain: 'day', from: `${monthOf(to)}-01`, to });
+  return segments;
+}
+
 /**
- * Sums the daily rollup over [from, to] (local dates, both included), grouped by the dimensions asked for; with no
- * time dimension, each row also carries the dossiers open now and those of them past their appointment.
+ * Sums the rollups over [from, to] (local dates, both included), grouped by the dimensions asked for: whole months
+ * from a monthly table, the days at either end from a daily one, without the procedure unless the report needs it.
+ * With no time dimension, each row also carries the dossiers open now and those of them past their appointment.
  */
 export async function statisticsReport(db: DataSource, filter: ReportFilter, groupBy: Dimension[], now = new Date()): Promise<ReportRow[]> {
   const keys = groupBy.map((d) => KEY_OF[d]).filter((k): k is NonNullable<typeof k> => !!k);
   const time = TIME.find((d) => groupBy.includes(d));
-  const query = db.getRepository(DossierDailyStatistics).createQueryBuilder('s')
-    .where('s.day >= :from AND s.day <= :to', { from: filter.from, to: filter.to });
-  applyFilter(query, 's', filter);
-  query.select([]);
-  for (const key of keys) query.addSelect(`s.${col(key)}`, key).addGroupBy(`s.${col(key)}`);
-  if (time) {
-    const expression = `SUBSTR(s.day, 1, ${time === 'YEAR' ? 4 : 7})`;
-    query.addSelect(expression, 'period').addGroupBy(expression);
+  const tables = rollupsFor(keys.includes('procedureCode') || !!filter.procedureCodes?.length);
+  const raw: Record<string, string | number | null>[] = [];
+  for (const segment of periodSegments(filter.from, filter.to)) {
+    const rollup = tables[segment.grain];
+    const period = `s.${rollup.grain}`;
+    const query = db.getRepository(rollup.entity).createQueryBuilder('s')
+      .where(`${period} >= :from AND ${period} <= :to`, { from: segment.from, to: segment.to });
+    applyFilter(query, 's', filter);
+    query.select([]);
+    for (const key of keys) query.addSelect(`s.${col(key)}`, key).addGroupBy(`s.${col(key)}`);
+    if (time) {
+      const expression = `SUBSTR(${period}, 1, ${time === 'YEAR' ? 4 : 7})`;
+      query.addSelect(expression, 'period').addGroupBy(expression);
+    }
+    for (const counter of [...COUNTERS, 'feeCollected']) query.addSelect(`SUM(s.${col(counter)})`, counter);
+    raw.push(...(await query.getRawMany<Record<string, string | number | null>>()));
   }
-  for (const counter of [...COUNTERS, 'feeCollected']) query.addSelect(`SUM(s.${col(counter)})`, counter);
-  const raw = await query.getRawMany<Record<string, string | number | null>>();
 
   const rows = new Map<string, ReportRow>();
   const keyOf = (r: Record<string, unknown>, period: string | null) => JSON.stringify([...keys.map((k) => r[k]), period]);
@@ -143,10 +168,16 @@ export async function catalogueStatistics(db: DataSource, filter: ReportFilter):
   if (filter.procedureCodes?.length) procedures.andWhere('p.code IN (:...codes)', { codes: filter.procedureCodes });
   const raw = (await procedures.select('COUNT(*)', 'procedures')
     .addSelect(`SUM(CASE WHEN p.online_service <> '${OnlineService.NONE}' THEN 1 ELSE 0 END)`, 'online').getRawOne<Record<string, string | number | null>>()) ?? {};
-  const used = db.getRepository(DossierDailyStatistics).createQueryBuilder('s')
-    .innerJoin(Procedure, 'p', 'p.code = s.procedure_code AND p.active = :active', { active: true })
-    .where('s.day >= :from AND s.day <= :to AND s.received_online > 0', { from: filter.from, to: filter.to });
-  applyFilter(used, 's', filter);
-  const usedRaw = (await used.select('COUNT(DISTINCT s.procedure_code)', 'used').getRawOne<Record<string, string | number | null>>()) ?? {};
+  const used = new Set<string>();
+  for (const segment of periodSegments(filter.from, filter.to)) {
+    const rollup = rollupsFor(true)[segment.grain];
+    const period = `s.${rollup.grain}`;
+    const query = db.getRepository(rollup.entity).createQueryBuilder('s')
+      .innerJoin(Procedure, 'p', 'p.code = s.procedure_code AND p.active = :active', { active: true })
+      .where(`${period} >= :from AND ${period} <= :to AND s.received_online > 0`, { from: segment.from, to: segment.to });
+    applyFilter(query, 's', filter);
+    for (const row of await query.select('DISTINCT s.procedure_code', 'code').getRawMany<{ code: string }>()) used.add(row.code);
+  }
+  const usedRaw = { used: used.size };
   return { procedures: Number(raw.procedures ?? 0), onlineProcedures: Number(raw.online ?? 0), onlineProceduresUsed: Number(usedRaw.used ?? 0) };
 }
