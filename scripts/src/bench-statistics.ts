@@ -220,6 +220,18 @@ async function generate(q: QueryRunner, total: number, chunk: number): Promise<n
     'INSERT INTO dossier_daily_statistics SELECT * FROM stage ORDER BY day, level, receiving_agency_code, handling_agency_code, procedure_code'));
   await q.query('DROP TEMPORARY TABLE stage');
   await timed(`building the rollup's ${statisticsIndexes.length} secondary indexes`, () => q.query(`ALTER TABLE dossier_daily_statistics ${statisticsIndexes.join(', ')}`));
+  // The coarser rollups (monthly, and without the procedure), when the schema has them: sums of the daily one.
+  const names = [...COUNTERS.map(col), 'fee_collected'].join(', ');
+  const agency = 'level, receiving_agency_code, handling_agency_code';
+  const coarser: [string, string, string][] = [
+    ['dossier_monthly_statistics', 'month', `${agency}, procedure_code`], ['agency_daily_statistics', 'day', agency], ['agency_monthly_statistics', 'month', agency],
+  ];
+  for (const [table, period, keys] of coarser) {
+    if (!(await q.query('SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?', [table])).length) continue;
+    const from = period === 'month' ? 'SUBSTR(day, 1, 7)' : 'day';
+    await timed(`filling ${table} from the daily rollup`, () => q.query(`INSERT INTO ${table} (${period}, ${keys}, ${names})
+      SELECT ${from}, ${keys}, ${names.split(', ').map((c) => `SUM(${c})`).join(', ')} FROM dossier_daily_statistics GROUP BY ${from}, ${keys}`));
+  }
   await q.query('DROP TEMPORARY TABLE bench_unit');
   await timed('ANALYZE TABLE', () => q.query('ANALYZE TABLE dossier, dossier_daily_statistics'));
   return (performance.now() - started) / 1000;
@@ -270,11 +282,11 @@ async function main() {
   const [{ rows: rollupRows }] = await q.query('SELECT COUNT(*) AS \`rows\` FROM dossier_daily_statistics');
   const sizes: { name: string; rows: number; data: number; indexes: number }[] = await q.query(
     `SELECT table_name AS name, table_rows AS \`rows\`, data_length AS data, index_length AS indexes FROM information_schema.tables
-     WHERE table_schema = DATABASE() AND table_name IN ('dossier', 'dossier_daily_statistics') ORDER BY table_name`);
+     WHERE table_schema = DATABASE() AND (table_name = 'dossier' OR table_name LIKE '%statistics') ORDER BY table_name`);
   const [{ pool }] = await q.query('SELECT @@innodb_buffer_pool_size AS pool');
   const mb = (bytes: number) => `${(Number(bytes) / 1048576).toFixed(0)} MB`;
   console.log(`
-Data: ${Number(data!.dossiers).toLocaleString('en')} dossiers, ${Number(counts.open).toLocaleString('en')} open now (${Number(counts.overdue).toLocaleString('en')} past their appointment); ${Number(rollupRows).toLocaleString('en')} rollup rows.
+Data: ${Number(data!.dossiers).toLocaleString('en')} dossiers, ${Number(counts.open).toLocaleString('en')} open now (${Number(counts.overdue).toLocaleString('en')} past their appointment); ${Number(rollupRows).toLocaleString('en')} daily rollup rows.
 Generated ${new Date(data!.generated_at).toISOString().slice(0, 16)} in ${(data!.generation_seconds / 60).toFixed(1)} min. "Now" is ${NOW.toISOString()}; InnoDB buffer pool ${mb(pool)}.
 | table | rows (estimate) | data | indexes |
 |---|---:|---:|---:|`);
