@@ -41,16 +41,22 @@ function launch(name: string, args: string[], env: NodeJS.ProcessEnv, url: strin
   const nodeArgs = (process.env.STACK_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, ...args], { env: { ...env, EXIT_WITH_PARENT: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
-  const collect = (chunk: Buffer) => {
-    for (const line of chunk.toString('utf8').split('\n')) {
-      if (!line) continue;
-      lines.push(line);
-      if (lines.length > 200) lines.shift();
-      if (output !== 'quiet') process.stdout.write(`[${name}] ${line}\n`);
-    }
+  // a read may end inside a line (logs leave in buffered writes): keep the rest for the next one, per stream
+  const collector = () => {
+    let rest = '';
+    return (chunk: Buffer) => {
+      const parts = (rest + chunk.toString('utf8')).split('\n');
+      rest = parts.pop()!;
+      for (const line of parts) {
+        if (!line) continue;
+        lines.push(line);
+        if (lines.length > 200) lines.shift();
+        if (output !== 'quiet') process.stdout.write(`[${name}] ${line}\n`);
+      }
+    };
   };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
+  child.stdout?.on('data', collector());
+  child.stderr?.on('data', collector());
   return { name, url, child, output: lines };
 }
 

@@ -101,3 +101,14 @@ export function subscribeOverWebSocket(httpUrl: string, query: string, variables
   done.catch(() => undefined);
   return { results, done, close: () => client.dispose() as Promise<void> };
 }
+
+/** Waits for a line matching `pattern` in a process's output (logs leave in buffered writes, up to 200 ms late). */
+export async function waitForOutput(proc: { name: string; output: string[] }, pattern: RegExp, timeoutMs = 5000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const line = proc.output.find((l) => pattern.test(l));
+    if (line) return line;
+    if (Date.now() > deadline) throw new Error(`${proc.name} wrote no line matching ${pattern} in ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -12,7 +12,7 @@ import { seedDemoData } from '../demo-data';
 import { JUSTICE_DEPARTMENT, TAX_OFFICE } from '../demo-data/reference';
 import { findRichCitizen } from '../examples';
 import { ADMIN, startStack, Stack } from '../stack';
-import { graphql, GraphQLResponse, tempDir } from '../testing';
+import { graphql, GraphQLResponse, tempDir, waitForOutput } from '../testing';
 
 /**
  * The security probes of the graph on the embedded default: each is refused with a clear error and goes on record,
@@ -104,8 +104,8 @@ describe('security: who may read what, through the gateway only', () => {
       assert.match(response.errors![0].message, reason, what);
       assert.equal(response.data ?? null, null);
     }
-    const logged = stack.gateway.output.join('\n');
-    assert.match(logged, /access denied.*sec-token-expired/, 'the refused token is on record with its request id');
+    // the refused token is on record with its request id
+    await waitForOutput(stack.gateway, /access denied.*sec-token-expired/);
   });
 
   test('citizen A asking for citizen B: directly, by dossier, and through nested federated fields', async () => {
@@ -185,7 +185,7 @@ describe('security: who may read what, through the gateway only', () => {
     assert.equal(entities.status, 401, '_entities is behind the gateway too');
     const valid = await graphql(civilStatus.url, query, { n: citizenA }, { [IDENTITY_HEADER]: identitySignerFromEnv(env).tokenFor(ADMIN) });
     assert.equal(valid.errors, undefined, 'the gateway\'s own identity is accepted');
-    assert.match(civilStatus.output.join('\n'), /access denied/);
+    await waitForOutput(civilStatus, /access denied/);
   });
 
   test('every read of personal data is on record, and the citizen can see who read it', async () => {
