@@ -50,3 +50,12 @@ test('the calendar is configuration: other hours, other holidays', () => {
   assert.equal(custom.minutesPerDay, 480);
   assert.equal(custom.appointment(local('2030-01-01T08:00:00'), 1).toISOString(), local('2030-01-03T08:00:00').toISOString());
 });
+
+test('the cut-off and working hours are configuration (INTAKE_CUTOFF, WORKING_HOURS); bad values are refused', () => {
+  const late = new WorkingCalendar({}, { INTAKE_CUTOFF: '16:30', WORKING_HOURS: '07:30-11:30,13:30-17:30' });
+  // received Monday 16:00: before a 16:30 cut-off, so the clock starts at once; 1 day = 480 minutes of 07:30–11:30, 13:30–17:30
+  assert.equal(late.appointment(local('2025-10-13T16:00:00'), 1).toISOString(), local('2025-10-14T16:00:00').toISOString());
+  assert.equal(late.clockStart(local('2025-10-13T16:45:00')).toISOString(), local('2025-10-14T07:30:00').toISOString());
+  assert.throws(() => new WorkingCalendar({}, { INTAKE_CUTOFF: '3pm' }), /INTAKE_CUTOFF: expected HH:MM/);
+  assert.throws(() => new WorkingCalendar({}, { WORKING_HOURS: '13:00-17:00,08:00-12:00' }), /in order and not overlap/);
+});

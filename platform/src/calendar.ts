@@ -31,17 +31,37 @@ export function loadHolidayFile(file = process.env.HOLIDAYS_FILE || path.join(__
   return { holidays, makeUpWorkingDays };
 }
 
+/** "15:00" → 900 (minutes since midnight). */
+function parseClock(value: string, name: string): number {
+  const match = /^(\d{1,2}):(\d{2})$/.exec(value.trim());
+  if (!match || Number(match[1]) > 23 || Number(match[2]) > 59) throw new Error(`${name}: expected HH:MM, got "${value}"`);
+  return Number(match[1]) * 60 + Number(match[2]);
+}
+
+/** "08:00-12:00,13:00-17:00" → the working periods of a day, in order, none empty or overlapping. */
+export function parseWorkingHours(value: string): [number, number][] {
+  const periods = value.split(',').map((part) => {
+    const [from, to] = part.split('-');
+    if (to === undefined) throw new Error(`WORKING_HOURS: expected HH:MM-HH:MM[,HH:MM-HH:MM…], got "${value}"`);
+    return [parseClock(from, 'WORKING_HOURS'), parseClock(to, 'WORKING_HOURS')] as [number, number];
+  });
+  periods.forEach(([a, b], i) => {
+    if (b <= a || (i > 0 && a < periods[i - 1][1])) throw new Error(`WORKING_HOURS: periods must be in order and not overlap, got "${value}"`);
+  });
+  return periods;
+}
+
 /** Time arithmetic in working hours on a local calendar (8 working hours = 1 working day). */
 export class WorkingCalendar {
   readonly options: CalendarOptions;
   readonly minutesPerDay: number;
 
-  constructor(options: Partial<CalendarOptions> = {}) {
+  constructor(options: Partial<CalendarOptions> = {}, env: NodeJS.ProcessEnv = process.env) {
     const fromFile = options.holidays ? undefined : loadHolidayFile();
     this.options = {
       utcOffsetMinutes: 420,
-      workingPeriods: [[8 * 60, 12 * 60], [13 * 60, 17 * 60]],
-      intakeCutoffMinute: 15 * 60,
+      workingPeriods: env.WORKING_HOURS ? parseWorkingHours(env.WORKING_HOURS) : [[8 * 60, 12 * 60], [13 * 60, 17 * 60]],
+      intakeCutoffMinute: env.INTAKE_CUTOFF ? parseClock(env.INTAKE_CUTOFF, 'INTAKE_CUTOFF') : 15 * 60,
       holidays: fromFile?.holidays ?? new Set(),
       makeUpWorkingDays: fromFile?.makeUpWorkingDays ?? new Set(),
       ...options,
