@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import { GraphQLError } from 'graphql';
-import { describeIdentity, Identity, JwtVerifier } from '@onestop/platform';
+import { describeIdentity, Identity, JwtVerifier } from '@onestop/platform/gateway';
 
 export interface AuthenticationOptions {
   verifier: JwtVerifier;

@@ -1,4 +1,4 @@
-import type { Identity } from '@onestop/platform';
+import type { Identity } from '@onestop/platform/gateway';
 
 /** What the gateway knows of a request; plugins and subgraph fetches read it. */
 export interface GatewayContext {

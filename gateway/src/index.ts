@@ -1,14 +1,14 @@
 import type http from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
-import { close, createHttpServer, securityDisabled, useAccessDenialLog, formatError, identitySignerFromEnv, IdentitySigner, isDevelopment, jwtVerifierFromEnv, JwtVerifier, listen, sendJson } from '@onestop/platform';
+import { close, createHttpServer, securityDisabled, useAccessDenialLog, formatError, identitySignerFromEnv, IdentitySigner, isDevelopment, jwtVerifierFromEnv, JwtVerifier, listen, sendJson } from '@onestop/platform/gateway';
 import { createAuthenticator } from './authentication';
 import type { GatewayContext } from './context';
 import { createSubgraphDispatcher, SubgraphDataSource } from './subgraph-data-source';
 import { SupergraphFile } from './supergraph-file';
 import { explorerEnabled, explorerRoutes } from './explorer';
 import { ExecutionResult, GraphQLError, GraphQLSchema } from 'graphql';
-import { transportFromEnv, Transport } from '@onestop/platform';
+import { transportFromEnv, Transport } from '@onestop/platform/gateway';
 import { DossierStatusFeed } from './subscriptions/status-feed';
 import { attachSubscriptions } from './subscriptions/server';
 import { useSupergraphStatus, SupergraphStatus } from './plugins/use-supergraph-status';
@@ -17,7 +17,7 @@ import { useOperationLimits, OperationLimitsOptions } from './plugins/use-operat
 import { defaultRateLimit, useRateLimit, RateLimitOptions } from './plugins/use-rate-limit';
 import { introspectionMode, useIntrospectionPolicy, IntrospectionPolicyOptions } from './plugins/use-introspection-policy';
 import { usePersistedOperations, PersistedOperationsOptions } from './plugins/use-persisted-operations';
-import { entryLog, serviceObservability, ServiceMetrics } from '@onestop/platform';
+import { entryLog, serviceObservability, ServiceMetrics } from '@onestop/platform/gateway';
 import { knownOperationNames, subgraphFetchMetrics, useMetrics } from './plugins/use-metrics';
 
 export interface GatewayOptions {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { entryLog, exitWithParent, intFromEnv, logger, startTracing } from '@onestop/platform';
+import { entryLog, exitWithParent, intFromEnv, logger, startTracing } from '@onestop/platform/gateway';
 import { startGateway } from './index';
 import { operationLimitsFromEnv } from './plugins/use-operation-limits';
 import { rateLimitFromEnv } from './plugins/use-rate-limit';

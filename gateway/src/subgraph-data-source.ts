@@ -1,7 +1,7 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
 import { Agent, Dispatcher, request as undiciRequest } from 'undici';
-import { IDENTITY_HEADER, IdentitySigner } from '@onestop/platform';
+import { IDENTITY_HEADER, IdentitySigner } from '@onestop/platform/gateway';
 import type { GatewayContext } from './context';
 
 type GatewayGraphQLResponse = Awaited<ReturnType<GraphQLDataSource<GatewayContext>['process']>>;

@@ -1,9 +1,12 @@
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { getMetadataStorage } from 'type-graphql';
 import type { Validation } from './identifiers';
 
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 function isInputType(constructor: Function): boolean {
+  // only a subgraph's validation errors get here: the gateway never loads type-graphql
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { getMetadataStorage } = require('type-graphql') as typeof import('type-graphql');
   return getMetadataStorage().inputTypes.some((type) => type.target === constructor);
 }
 

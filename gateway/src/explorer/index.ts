@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import type { RouteHandler } from '@onestop/platform';
+import type { RouteHandler } from '@onestop/platform/gateway';
 import { ASSET_PREFIX, loadAssets, serveAsset } from './assets';
 import { explorerCsp, explorerPage, PAGE_HEADERS, styleNonce } from './page';
 import { SAVED_QUERIES, SavedQuery } from './saved-queries';

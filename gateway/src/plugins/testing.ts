@@ -5,7 +5,7 @@ import path from 'node:path';
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { composeServices } from '@apollo/composition';
 import { buildSchema, graphql, parse } from 'graphql';
-import { formatError } from '@onestop/platform';
+import { formatError } from '@onestop/platform/gateway';
 import type { GatewayContext } from '../context';
 import { startGateway, GatewayOptions, RunningGateway } from '../index';
 

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import { DocumentNode, FragmentDefinitionNode, Kind, OperationDefinitionNode, SelectionSetNode } from 'graphql';
-import { isProduction, isRole, Role } from '@onestop/platform';
+import { isProduction, isRole, Role } from '@onestop/platform/gateway';
 import type { GatewayContext } from '../context';
 import { isRefused, refusal } from './refusal';
 

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { parse } from 'graphql';
-import { Counter, errorCodeLabel, Histogram, LATENCY_BUCKETS, METRIC_PREFIX, Registry, ServiceMetrics, useGraphQLMetrics } from '@onestop/platform';
+import { Counter, errorCodeLabel, Histogram, LATENCY_BUCKETS, METRIC_PREFIX, Registry, ServiceMetrics, useGraphQLMetrics } from '@onestop/platform/gateway';
 import type { GatewayContext } from '../context';
 import type { SubgraphFetchObserver } from '../subgraph-data-source';
 import { SAVED_QUERIES } from '../explorer/saved-queries';

@@ -19,7 +19,7 @@ import {
   TypeNameMetaFieldDef,
   valueFromASTUntyped,
 } from 'graphql';
-import { intFromEnv } from '@onestop/platform';
+import { intFromEnv } from '@onestop/platform/gateway';
 import type { GatewayContext } from '../context';
 import { refusal } from './refusal';
 

@@ -15,7 +15,7 @@ import {
   SelectionSetNode,
   validate,
 } from 'graphql';
-import { isRole, Role } from '@onestop/platform';
+import { isRole, Role } from '@onestop/platform/gateway';
 import type { GatewayContext } from '../context';
 import { isRefused, refusal, refuseBeforeParsing } from './refusal';
 

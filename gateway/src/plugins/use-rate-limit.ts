@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { intFromEnv, isProduction } from '@onestop/platform';
+import { intFromEnv, isProduction } from '@onestop/platform/gateway';
 import type { GatewayContext } from '../context';
 import { refusal, refuseBeforeParsing } from './refusal';
 

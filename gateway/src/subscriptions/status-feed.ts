@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { notificationTopic, Subscription, Transport } from '@onestop/platform';
+import { notificationTopic, Subscription, Transport } from '@onestop/platform/gateway';
 
 export interface StatusEvent {
   code: string;

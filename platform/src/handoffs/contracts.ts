@@ -214,3 +214,8 @@ export function topicFor(recipient: string, prefix = process.env.HANDOFF_TOPIC_P
 export function deadLetterTopicFor(recipient: string, prefix?: string): string {
   return `${topicFor(recipient, prefix)}.dead-letter`;
 }
+
+/** `<prefix>.notification.<channel>`, e.g. onestop.notification.dossier-status. */
+export function notificationTopic(channel: string, prefix = process.env.HANDOFF_TOPIC_PREFIX ?? 'onestop'): string {
+  return `${prefix}.notification.${channel}`;
+}

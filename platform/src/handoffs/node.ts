@@ -1,7 +1,8 @@
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { BadUserInputError } from '../errors';
 import { AccessTable } from './access';
-import { contractFor, deadLetterTopicFor, Member, topicFor } from './contracts';
+import { contractFor, deadLetterTopicFor, Member, notificationTopic, topicFor } from './contracts';
+export { notificationTopic } from './contracts';
 import { Envelope, newMessageId, signEnvelope } from './envelope';
 import { HandoffDirection, HandoffLogEntry, HandoffOutcome, InboxMessage, OutboxMessage } from './entities';
 import { KeyRing } from './keys';
@@ -416,7 +417,3 @@ export async function sendFromInput(node: HandoffNode, manager: EntityManager, r
   }
 }
 
-/** `<prefix>.notification.<channel>`, e.g. onestop.notification.dossier-status. */
-export function notificationTopic(channel: string, prefix = process.env.HANDOFF_TOPIC_PREFIX ?? 'onestop'): string {
-  return `${prefix}.notification.${channel}`;
-}

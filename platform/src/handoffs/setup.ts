@@ -1,8 +1,6 @@
 import path from 'node:path';
 import { isProduction } from '../errors';
 import { MEMBERS } from './contracts';
-import { EmbeddedTransport } from './embedded-transport';
-import { KafkaTransport } from './kafka-transport';
 import { ensureDevKeys, KeyRing } from './keys';
 import { Transport } from './transport';
 
@@ -13,11 +11,16 @@ function dataDir(env: NodeJS.ProcessEnv): string {
 /** Kafka when KAFKA_BROKERS is set; otherwise the embedded bus file every local process shares. */
 export function transportFromEnv(member: string, env: NodeJS.ProcessEnv = process.env): Transport {
   const brokers = (env.KAFKA_BROKERS ?? '').split(',').map((b) => b.trim()).filter(Boolean);
+  // loaded when chosen: a process on the embedded bus never loads kafkajs, nor one on Kafka better-sqlite3
   if (brokers.length) {
     const partitions = env.HANDOFF_PARTITIONS ? Number(env.HANDOFF_PARTITIONS) : undefined;
     const concurrency = env.HANDOFF_CONSUMER_CONCURRENCY ? Number(env.HANDOFF_CONSUMER_CONCURRENCY) : undefined;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { KafkaTransport } = require('./kafka-transport') as typeof import('./kafka-transport');
     return new KafkaTransport({ brokers, clientId: `onestop-${member}`, partitions, concurrency });
   }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { EmbeddedTransport } = require('./embedded-transport') as typeof import('./embedded-transport');
   return new EmbeddedTransport(env.HANDOFF_BUS_FILE || path.join(dataDir(env), 'handoff-bus.sqlite'));
 }
 

@@ -8,7 +8,7 @@ import { openDatabase } from '../database';
 import { EmbeddedTransport } from '../handoffs/embedded-transport';
 import { Envelope, newMessageId, signEnvelope } from '../handoffs/envelope';
 import { ensureDevKeys, KeyRing } from '../handoffs/keys';
-import { notificationTopic } from '../handoffs/node';
+import { notificationTopic } from '../handoffs/contracts';
 import { NotificationDelivery, NotificationDelivery1765200000000 } from './delivery';
 import { startNotifier } from './notifier';
 import { HttpSender, maskContact, Notice, NotificationSender } from './sender';

@@ -1,7 +1,7 @@
 import { DataSource, In } from 'typeorm';
 import { Envelope, parseEnvelope, verifyEnvelope } from '../handoffs/envelope';
 import { KeyRing } from '../handoffs/keys';
-import { notificationTopic } from '../handoffs/node';
+import { notificationTopic } from '../handoffs/contracts';
 import { IncomingMessage, Subscription, Transport } from '../handoffs/transport';
 import { NotificationDelivery } from './delivery';
 import { Notice, NotificationSender } from './sender';
