@@ -8,7 +8,7 @@ import { DossierCodeCounter } from './entities/dossier-code-counter';
 import { DossierEvent } from './entities/dossier-event';
 import { Channel, DossierStatus, NATIONAL_STATUS_CODE, ruleSetAt } from './entities/dossier-status';
 import { OnlineService, Procedure, ResultForm } from './entities/procedure';
-import { receivedCounts } from './lifecycle/move';
+import { receivedCounts } from './statistics/counts';
 import { addToStatistics } from './statistics/rollup';
 import { assertTransition } from './lifecycle/transitions';
 

@@ -4,6 +4,7 @@ import { Dossier, Rating } from '../entities/dossier';
 import { DossierEvent } from '../entities/dossier-event';
 import { DossierStatus as S, FINISHED_STATUSES } from '../entities/dossier-status';
 import { workingCalendar } from '../intake';
+import { ratingCounts } from '../statistics/counts';
 import { addToStatistics } from '../statistics/rollup';
 
 /** Apologies with a new appointment (form 04) a dossier may get; once only unless configured (shared/domain.md: unverified). */
@@ -43,8 +44,6 @@ export async function issueApology(manager: EntityManager, dossier: Dossier, apo
   return dossier;
 }
 
-const RATING_COUNTER = { VERY_SATISFIED: 'ratedVerySatisfied', SATISFIED: 'ratedSatisfied', NOT_SATISFIED: 'ratedNotSatisfied' } as const;
-
 /** The applicant's rating, once, after the result; counted on the day it was given. */
 export async function rateDossier(manager: EntityManager, dossier: Dossier, rating: Rating, reason: string | null | undefined, at: Date): Promise<Dossier> {
   if (dossier.status !== S.RESOLVED && dossier.status !== S.RETURNED) {
@@ -59,6 +58,6 @@ export async function rateDossier(manager: EntityManager, dossier: Dossier, rati
     dossierCode: dossier.code, at, action: 'RATED', status: dossier.status, statusCode: dossier.statusCode, agencyCode: null, officerId: null,
     note: `${rating}${why ? `: ${why}` : ''}`.slice(0, 500),
   });
-  await addToStatistics(manager, dossier, workingCalendar().localDate(at), { [RATING_COUNTER[rating]]: 1 });
+  await addToStatistics(manager, dossier, workingCalendar().localDate(at), ratingCounts(rating));
   return dossier;
 }

@@ -2,10 +2,11 @@ import { EntityManager } from 'typeorm';
 import type { Notification } from '@onestop/platform';
 import { Dossier, ReturnChannel } from '../entities/dossier';
 import { DossierEvent } from '../entities/dossier-event';
-import { Channel, DossierStatus as S, NATIONAL_STATUS_CODE } from '../entities/dossier-status';
+import { DossierStatus as S, NATIONAL_STATUS_CODE } from '../entities/dossier-status';
 import { Procedure } from '../entities/procedure';
 import { workingCalendar } from '../intake';
 import { statusNotification } from '../notifications';
+import { endCounts, returnedCounts } from '../statistics/counts';
 import { addToStatistics, Increments } from '../statistics/rollup';
 import { decideOutcome, Outcome } from './outcome';
 import { assertTransition } from './transitions';
@@ -67,16 +68,8 @@ export async function moveDossier(manager: EntityManager, dossier: Dossier, step
       receivedAt: dossier.receivedAt, finishedAt: at, appointmentAt: dossier.appointmentAt, processingDays,
       pausedMinutes: dossier.pausedMinutes, supplementRequests: dossier.supplementRequests,
     }, calendar);
-    if (step.to === S.RESOLVED) {
-      dossier.resolvedAt = at;
-      counts.resolved = 1;
-      counts[({ EARLY: 'resolvedEarly', ON_TIME: 'resolvedOnTime', LATE: 'resolvedLate' } as const)[dossier.outcome]] = 1;
-      if (calendar.localDate(dossier.receivedAt) === day) counts.resolvedSameDay = 1;
-      counts.processingMinutes = Math.max(0, calendar.workingMinutesBetween(calendar.clockStart(dossier.receivedAt), at) - dossier.pausedMinutes);
-    }
-    if (step.to === S.STOPPED) counts.stopped = 1;
-    if (step.to === S.WITHDRAWN) counts.withdrawn = 1;
-    if (step.to === S.INTAKE_REJECTED) counts.intakeRejected = 1;
+    if (step.to === S.RESOLVED) dossier.resolvedAt = at;
+    Object.assign(counts, endCounts({ ...dossier, status: step.to }, calendar));
     notes.push(`processing ended: ${dossier.outcome === Outcome.LATE ? 'late' : dossier.outcome === Outcome.EARLY ? 'early' : 'on time'}`);
   }
   if (step.to === S.RETURNED) {
@@ -102,20 +95,4 @@ export async function moveDossier(manager: EntityManager, dossier: Dossier, step
   await addToStatistics(manager, dossier, day, counts);
   await notify(statusNotification(dossier, at, step.officerId));
   return dossier;
-}
-
-/** What intake adds to the statistics of the day of receipt. */
-export function receivedCounts(d: Pick<Dossier, 'channel' | 'feeDue' | 'paidOnline' | 'digitised' | 'reusedData'>): Increments {
-  return {
-    received: 1, receivedOnline: d.channel === Channel.ONLINE ? 1 : 0, receivedPostal: d.channel === Channel.POSTAL ? 1 : 0,
-    receivedWithFee: d.feeDue > 0 ? 1 : 0, paidOnline: d.paidOnline ? 1 : 0, digitised: d.digitised ? 1 : 0, reusedData: d.reusedData ? 1 : 0,
-  };
-}
-
-/** What returning the result adds to the day's statistics. */
-export function returnedCounts(d: Pick<Dossier, 'returnChannel' | 'feeCollected' | 'paperResult' | 'electronicResult'>): Increments {
-  return {
-    returned: 1, returnedPostal: d.returnChannel === ReturnChannel.POSTAL ? 1 : 0, returnedElectronic: d.returnChannel === ReturnChannel.ELECTRONIC ? 1 : 0,
-    feeCollected: d.feeCollected ?? 0, returnedPaperProcedure: d.paperResult ? 1 : 0, electronicResults: d.paperResult && d.electronicResult ? 1 : 0,
-  };
 }

@@ -1,8 +1,7 @@
 import { WorkingCalendar } from '@onestop/platform';
 import type { Dossier } from '../entities/dossier';
-import { Counter } from '../entities/dossier-daily-statistics';
 import { DossierStatus as S } from '../entities/dossier-status';
-import { receivedCounts, returnedCounts } from '../lifecycle/move';
+import { endCounts, ratingCounts, receivedCounts, returnedCounts } from './counts';
 import type { Increments } from './rollup';
 
 type Facts = Pick<Dossier, 'status' | 'channel' | 'receivedAt' | 'resolvedAt' | 'returnedAt' | 'finishedAt' | 'outcome' | 'pausedMinutes' | 'returnChannel' | 'feeCollected' | 'rating' | 'ratedAt'
@@ -10,8 +9,6 @@ type Facts = Pick<Dossier, 'status' | 'channel' | 'receivedAt' | 'resolvedAt' | 
 /** The timeline, oldest first. */
 type Step = { action: string; status: S | string; at: Date };
 
-const OUTCOME_COUNTER: Record<string, Counter> = { EARLY: 'resolvedEarly', ON_TIME: 'resolvedOnTime', LATE: 'resolvedLate' };
-const RATING_COUNTER: Record<string, Counter> = { VERY_SATISFIED: 'ratedVerySatisfied', SATISFIED: 'ratedSatisfied', NOT_SATISFIED: 'ratedNotSatisfied' };
 
 /**
  * The day counters a dossier contributed, from its final state and timeline: what the lifecycle adds step by step,
@@ -26,18 +23,9 @@ export function countsOfDossier(d: Facts, timeline: Step[], calendar: WorkingCal
     if (step.status === S.SUPPLEMENT_REQUESTED && timeline[i - 1]?.status !== S.SUPPLEMENT_REQUESTED) add(step.at, { supplementRequests: 1 });
     if (step.action === 'APOLOGY_ISSUED') add(step.at, { apologies: 1 });
   });
-  if (d.resolvedAt && d.outcome) {
-    add(d.resolvedAt, {
-      resolved: 1, [OUTCOME_COUNTER[d.outcome]]: 1,
-      resolvedSameDay: calendar.localDate(d.receivedAt) === calendar.localDate(d.resolvedAt) ? 1 : 0,
-      processingMinutes: Math.max(0, calendar.workingMinutesBetween(calendar.clockStart(d.receivedAt), d.resolvedAt) - d.pausedMinutes),
-    });
-  } else if (d.finishedAt) {
-    const ending: Partial<Record<string, Counter>> = { [S.STOPPED]: 'stopped', [S.WITHDRAWN]: 'withdrawn', [S.INTAKE_REJECTED]: 'intakeRejected' };
-    const counter = ending[d.status];
-    if (counter) add(d.finishedAt, { [counter]: 1 });
-  }
+  const end = d.resolvedAt ?? d.finishedAt;
+  if (end) add(end, endCounts(d, calendar));
   if (d.returnedAt) add(d.returnedAt, returnedCounts(d));
-  if (d.rating && d.ratedAt) add(d.ratedAt, { [RATING_COUNTER[d.rating]]: 1 });
+  if (d.rating && d.ratedAt) add(d.ratedAt, ratingCounts(d.rating));
   return out;
 }
