@@ -1,7 +1,7 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
 import { Agent, Dispatcher, request as undiciRequest } from 'undici';
-import { IDENTITY_HEADER, IdentitySigner } from '@onestop/platform/gateway';
+import { IDENTITY_HEADER, identityKey, IdentitySigner } from '@onestop/platform/gateway';
 import type { GatewayContext } from './context';
 
 type GatewayGraphQLResponse = Awaited<ReturnType<GraphQLDataSource<GatewayContext>['process']>>;
@@ -79,7 +79,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     };
     let answer: Promise<{ status: number; text: string }>;
     if (this.deduplicate && !/^\s*(mutation|subscription)\b/.test(request.query)) {
-      const key = `${callerKey(context?.identity)}\n${payload}`;
+      const key = `${identityKey(context?.identity)}\n${payload}`;
       const shared = this.inFlight.get(key);
       if (shared) answer = shared;
       else {
@@ -115,10 +115,6 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: this.subgraphName },
     });
   }
-}
-
-function callerKey(identity: GatewayContext['identity'] | undefined): string {
-  return identity ? `${identity.role}|${identity.subject}|${identity.agency ?? ''}|${identity.sector ?? ''}|${identity.unit ?? ''}` : 'anonymous';
 }
 
 function parseJson(text: string): unknown {

@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, KeyObject, sign, verify } from 'node:crypto';
-import type { Identity } from './identity';
+import { Identity, identityKey } from './identity';
 
 /**
  * The gateway's word on who is calling, passed to subgraphs in `x-onestop-identity`: a short-lived token signed with
@@ -26,7 +26,7 @@ export class IdentitySigner {
 
   /** One signature per caller per half-lifetime: the token is reused by that caller's requests until then. */
   tokenFor(identity: Identity | null | undefined, nowMs = Date.now()): string {
-    const key = identity ? `${identity.role}|${identity.subject}|${identity.agency ?? ''}|${identity.sector ?? ''}|${identity.unit ?? ''}|${identity.name ?? ''}` : '';
+    const key = identityKey(identity);
     const cached = this.cache.get(key);
     if (cached && cached.renewAt > nowMs) return cached.token;
     const payload: TokenPayload = { id: identity ?? null, exp: Math.floor(nowMs / 1000) + this.ttlSeconds };

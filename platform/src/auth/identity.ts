@@ -28,6 +28,11 @@ export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 }
 
+/** Everything that tells two identities apart: two requests with equal keys are made by the same caller with the same rights. */
+export function identityKey(identity: Identity | null | undefined): string {
+  return identity ? `${identity.role}|${identity.subject}|${identity.agency ?? ''}|${identity.sector ?? ''}|${identity.unit ?? ''}|${identity.name ?? ''}` : '';
+}
+
 /** "citizen:001190012345", "officer:H99.TAX.00:o-17": who to count and record a request against. */
 export function describeIdentity(identity: Identity | null | undefined): string {
   if (!identity) return 'anonymous';

@@ -48,3 +48,8 @@ export function dossierScope(caller: Caller, where: FindOptionsWhere<Dossier>): 
   }
   return [where];
 }
+
+/** The officer's id for the timeline; agency systems and others act without one. */
+export function officerOf(caller: Caller): string | null {
+  return caller.identity?.role === 'officer' ? caller.identity.subject.slice(0, 64) : null;
+}

@@ -5,7 +5,7 @@ import {
   BadUserInputError, checkPayload, contractFor, ForbiddenError, isMaskedIdentifier, NotFoundError, PageArgs, PersonalData, PageOf, pageWindow, RequestContext,
   required, requireSelfIfCitizen, rowLock, sendFromInput, SendRequest, validateDossierCode, validateProcedureCode,
 } from '@onestop/platform';
-import { dossierScope, guardDossier, mayReadDossier } from '../access';
+import { dossierScope, guardDossier, mayReadDossier, officerOf } from '../access';
 import { statusNotification } from '../notifications';
 import { Agency } from '../entities/agency';
 import { Dossier } from '../entities/dossier';
@@ -223,7 +223,7 @@ export class DossierResolver {
   acceptDossier(@Arg('code') code: string, @Ctx() ctx: RequestContext): Promise<Dossier> {
     return ctx.db.transaction(async (manager) => {
       const dossier = await receivingUnitDossier(manager, ctx, code);
-      const officerId = ctx.identity?.role === 'officer' ? ctx.identity.subject.slice(0, 64) : null;
+      const officerId = officerOf(ctx);
       const pending = dossier.pendingHandoff ? (JSON.parse(dossier.pendingHandoff) as { request: SendRequest; field: string }) : null;
       await acceptDraft(manager, dossier, new Date(), ctx.identity?.agency ?? dossier.receivingAgencyCode, officerId);
       if (!pending) {
@@ -246,7 +246,7 @@ export class DossierResolver {
       const dossier = await receivingUnitDossier(manager, ctx, code);
       return moveDossier(manager, dossier, {
         to: Status.INTAKE_REJECTED, at: new Date(), action: 'INTAKE_REJECTED', agencyCode: ctx.identity?.agency ?? null,
-        officerId: ctx.identity?.role === 'officer' ? ctx.identity.subject.slice(0, 64) : null,
+        officerId: officerOf(ctx),
         note: `Phiếu từ chối tiếp nhận giải quyết hồ sơ (mẫu 03): ${reason.trim()}`,
       }, (n) => ctx.handoffs.notify(manager, n));
     });

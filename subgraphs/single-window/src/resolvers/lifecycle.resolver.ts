@@ -4,7 +4,7 @@ import { EntityManager } from 'typeorm';
 import {
   BadUserInputError, ConflictError, ForbiddenError, NotFoundError, NotificationDelivery, RequestContext, required, rowLock, validateDossierCode,
 } from '@onestop/platform';
-import { mayReadDossier } from '../access';
+import { mayReadDossier, officerOf } from '../access';
 import { Dossier, Rating, ReturnChannel } from '../entities/dossier';
 import { DossierStatus as S } from '../entities/dossier-status';
 import { issueApology, rateDossier } from '../lifecycle/after-result';
@@ -90,9 +90,6 @@ function agencyOf(ctx: RequestContext): string | null {
   return ctx.identity?.agency ?? null;
 }
 
-function officerOf(ctx: RequestContext): string | null {
-  return ctx.identity?.role === 'officer' ? ctx.identity.subject.slice(0, 64) : null;
-}
 
 /** The steps officers and applicants take at the counter or online (forms 02, 04, 05; withdrawal, result, rating). */
 @Resolver(() => Dossier)
