@@ -4,7 +4,7 @@ import { BadUserInputError, ForbiddenError, RequestContext } from '@onestop/plat
 import { workingCalendar } from '../intake';
 import { Agency } from '../entities/agency';
 import { agencyByCode } from '../loaders';
-import { catalogueStatistics, Dimension, emptyRow, feedbackStatistics, ReportRow, statisticsReport } from '../statistics/report';
+import { catalogueStatistics, Dimension, feedbackStatistics, ReportRow, statisticsReport, totalOf } from '../statistics/report';
 import { Indicator766, indicators766 } from '../statistics/index766';
 
 enum StatisticsDimension {
@@ -158,13 +158,12 @@ export class StatisticsResolver {
     }
     const minutesPerDay = workingCalendar().minutesPerDay;
     const now = new Date();
-    const [rows, totals, feedback, catalogue] = await Promise.all([
+    const [rows, feedback, catalogue] = await Promise.all([
       statisticsReport(ctx.db, filter, groupBy as Dimension[], now),
-      groupBy.length ? statisticsReport(ctx.db, filter, [], now) : Promise.resolve(null),
       feedbackStatistics(ctx.db, filter, now),
       catalogueStatistics(ctx.db, filter),
     ]);
-    const total = DossierStatistics.of(totals?.[0] ?? rows[0] ?? emptyRow(), minutesPerDay);
+    const total = DossierStatistics.of(await totalOf(ctx.db, filter, rows, now), minutesPerDay);
     return {
       from: filter.from, to: filter.to, groupBy, total,
       rows: groupBy.length ? rows.map((r) => DossierStatistics.of(r, minutesPerDay)) : [],

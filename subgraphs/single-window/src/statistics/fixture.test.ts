@@ -21,7 +21,7 @@ import { IllegalTransitionError } from '../lifecycle/transitions';
 import { indicators766 } from './index766';
 import { countsOfDossier } from './rebuild';
 import { accumulate, ROLLUPS, RollupRow } from './rollup';
-import { catalogueStatistics, feedbackStatistics, periodSegments, statisticsReport } from './report';
+import { catalogueStatistics, feedbackStatistics, periodSegments, statisticsReport, totalOf } from './report';
 
 /**
  * A hand-checked month: February 2026, with the Tết holidays Mon 16 – Fri 20 (platform/data/vn-holidays.json), working
@@ -170,6 +170,10 @@ async function checkFixture(config: DatabaseConfig) {
     const byLevel = await statisticsReport(db, { from: '2026-02-01', to: '2026-02-28' }, ['LEVEL'], now);
     assert.deepEqual(byLevel.map((r) => [r.level, r.sums.received, r.sums.resolved, r.sums.resolvedEarly, r.sums.resolvedOnTime, r.sums.resolvedLate]),
       [['COMMUNE', 3, 3, 0, 1, 2], ['PROVINCE', 21, 16, 5, 7, 4]]);
+    // the total of a broken-down report is the undivided one, open counts included, also when the rows are months
+    assert.deepEqual(await totalOf(db, { from: '2026-02-01', to: '2026-02-28' }, byLevel, now), total);
+    const byMonth = await statisticsReport(db, { from: '2026-02-01', to: '2026-02-28' }, ['MONTH'], now);
+    assert.deepEqual(await totalOf(db, { from: '2026-02-01', to: '2026-02-28' }, byMonth, now), total);
     // a period only counts what happened in it: 1–13 Feb, before Tết
     const [early] = await statisticsReport(db, { from: '2026-02-01', to: '2026-02-13' }, [], now);
     assert.deepEqual([early.sums.received, early.sums.resolved], [17, 9]);

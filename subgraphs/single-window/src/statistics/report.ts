@@ -118,13 +118,7 @@ export async function statisticsReport(db: DataSource, filter: ReportFilter, gro
   }
 
   if (!time) {
-    const open = db.getRepository(Dossier).createQueryBuilder('d')
-      .where('d.status IN (:...open)', { open: OPEN });
-    applyFilter(open, 'd', filter);
-    open.select([]);
-    for (const key of keys) open.addSelect(`d.${col(key)}`, key).addGroupBy(`d.${col(key)}`);
-    open.addSelect('COUNT(*)', 'open').addSelect('SUM(CASE WHEN d.appointment_at < :now THEN 1 ELSE 0 END)', 'overdue').setParameter('now', now);
-    for (const r of await open.getRawMany<Record<string, string | number | null>>()) {
+    for (const r of await openNow(db, filter, keys, now)) {
       const key = keyOf(r, null);
       let row = rows.get(key);
       if (!row) rows.set(key, (row = emptyRow(Object.fromEntries(keys.map((k) => [k, r[k]])), null, true)));
@@ -134,6 +128,33 @@ export async function statisticsReport(db: DataSource, filter: ReportFilter, gro
   }
   return [...rows.values()].sort((a, b) => JSON.stringify([a.period, a.level, a.handlingAgencyCode, a.receivingAgencyCode, a.procedureCode])
     .localeCompare(JSON.stringify([b.period, b.level, b.handlingAgencyCode, b.receivingAgencyCode, b.procedureCode])));
+}
+
+/** Dossiers open now, and those past their appointment, per combination of `keys` (one covering index answers it). */
+async function openNow(db: DataSource, filter: ReportFilter, keys: string[], now: Date): Promise<Record<string, string | number | null>[]> {
+  const open = db.getRepository(Dossier).createQueryBuilder('d').where('d.status IN (:...open)', { open: OPEN });
+  applyFilter(open, 'd', filter);
+  open.select([]);
+  for (const key of keys) open.addSelect(`d.${col(key)}`, key).addGroupBy(`d.${col(key)}`);
+  open.addSelect('COUNT(*)', 'open').addSelect('SUM(CASE WHEN d.appointment_at < :now THEN 1 ELSE 0 END)', 'overdue').setParameter('now', now);
+  return open.getRawMany<Record<string, string | number | null>>();
+}
+
+/** The report's total row, from its rows: their sums, and the open counts (asked for once when the rows are time periods). */
+export async function totalOf(db: DataSource, filter: ReportFilter, rows: ReportRow[], now = new Date()): Promise<ReportRow> {
+  const total = emptyRow();
+  for (const row of rows) {
+    for (const counter of [...COUNTERS, 'feeCollected'] as const) total.sums[counter] += row.sums[counter];
+  }
+  if (rows.length && rows.every((row) => row.inProgress !== null)) {
+    total.inProgress = rows.reduce((sum, row) => sum + row.inProgress!, 0);
+    total.inProgressOverdue = rows.reduce((sum, row) => sum + (row.inProgressOverdue ?? 0), 0);
+  } else {
+    const [open] = await openNow(db, filter, [], now);
+    total.inProgress = Number(open?.open ?? 0);
+    total.inProgressOverdue = Number(open?.overdue ?? 0);
+  }
+  return total;
 }
 
 export interface FeedbackSums {
