@@ -108,6 +108,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       type: 'better-sqlite3',
       database: config.file,
       enableWAL: config.file !== ':memory:',
+      // Prepared statements kept per connection (TypeORM's default 100 is FIFO, and the loaders' IN lists of 1…N keys
+      // and the filters' combinations give more shapes than that, so statements were prepared again and again).
+      statementCacheSize: 2000,
       entities: options.entities,
       migrations: options.migrations,
       migrationsTransactionMode: 'each',

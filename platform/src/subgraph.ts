@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type http from 'node:http';
 import { GraphQLSchema } from 'graphql';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { DataSource, MixedList, EntitySchema } from 'typeorm';
 import type { NonEmptyArray } from 'type-graphql';
 import { DatabaseConfig, databaseConfig, intFromEnv } from './config';
@@ -145,7 +145,8 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sta
     schema,
     formatError,
     includeStacktraceInErrorResponses: isDevelopment(),
-    plugins: [ApolloServerPluginInlineTraceDisabled(), usePersonalDataLog(definition.name, database.dataSource), useAccessDenialLog(definition.name, log),
+    // No cache hints (nothing here sets @cacheControl; the plugin would still visit every resolved field) and no traces.
+    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginInlineTraceDisabled(), usePersonalDataLog(definition.name, database.dataSource), useAccessDenialLog(definition.name, log),
       useGraphQLMetrics(observability.metrics)],
   });
   await apollo.start();
