@@ -42,9 +42,13 @@ export function dossierScope(caller: Caller, where: FindOptionsWhere<Dossier>): 
   if (identity.role === 'citizen') return [{ ...where, applicantPersonalNumber: identity.subject }];
   if (identity.role === 'officer' || identity.role === 'agency-system') {
     const agency = identity.agency as string;
-    if (where.receivingAgencyCode && where.receivingAgencyCode !== agency && where.handlingAgencyCode !== agency) return [];
-    if (where.handlingAgencyCode && where.handlingAgencyCode !== agency && where.receivingAgencyCode !== agency) return [];
-    return [{ ...where, receivingAgencyCode: (where.receivingAgencyCode as string | undefined) ?? agency }, { ...where, handlingAgencyCode: (where.handlingAgencyCode as string | undefined) ?? agency }];
+    // Filtered to the officer's own agency already: one condition, not an OR that the database cannot walk an index for.
+    if (where.receivingAgencyCode === agency || where.handlingAgencyCode === agency) return [where];
+    // Else received by it or handled by it, where the filter leaves that open.
+    const scope: FindOptionsWhere<Dossier>[] = [];
+    if (where.receivingAgencyCode === undefined) scope.push({ ...where, receivingAgencyCode: agency });
+    if (where.handlingAgencyCode === undefined) scope.push({ ...where, handlingAgencyCode: agency });
+    return scope;
   }
   return [where];
 }

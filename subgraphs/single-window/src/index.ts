@@ -16,6 +16,7 @@ import { FeedbackResolver } from './resolvers/feedback.resolver';
 import { DossierDailyStatistics, STATISTICS_ENTITIES } from './entities/dossier-daily-statistics';
 import { StatisticsGrains1765500000000 } from './migrations/1765500000000-statistics-grains';
 import { OpenDossierIndex1765600000000 } from './migrations/1765600000000-open-dossier-index';
+import { InboxOrderIndex1765700000000 } from './migrations/1765700000000-inbox-order-index';
 import { LifecycleResolver } from './resolvers/lifecycle.resolver';
 import { StatisticsResolver } from './resolvers/statistics.resolver';
 import { singleWindowHandoffs } from './handoffs/handlers';
@@ -33,7 +34,7 @@ export const singleWindow = defineSubgraph({
   name: 'single-window',
   defaultPort: 4001,
   entities: [AdministrativeUnit, Agency, Procedure, Dossier, DossierEvent, DossierCodeCounter, ...STATISTICS_ENTITIES, Feedback, NotificationDelivery],
-  migrations: [Initial1763800000000, ClockPause1763900000001, LifecycleStatistics1765000000000, Feedback1765100000000, ContactNotifications1765200000001, PaymentDigitisation1765300000000, OnlineRegistration1765400000000, StatisticsGrains1765500000000, OpenDossierIndex1765600000000],
+  migrations: [Initial1763800000000, ClockPause1763900000001, LifecycleStatistics1765000000000, Feedback1765100000000, ContactNotifications1765200000001, PaymentDigitisation1765300000000, OnlineRegistration1765400000000, StatisticsGrains1765500000000, OpenDossierIndex1765600000000, InboxOrderIndex1765700000000],
   resolvers: [
     AdministrativeUnitResolver, AgencyResolver, ProcedureResolver, DossierResolver, CitizenDossiersResolver, EnterpriseDossiersResolver, LifecycleResolver, StatisticsResolver, FeedbackResolver,
     handoffLogResolver(Dossier, 'single-window'), personalDataLogResolver(CitizenRef, 'single-window'),

@@ -25,6 +25,7 @@ registerEnumType(Rating, { name: 'Rating', description: 'Rất hài lòng, hài 
 @Index('IDX_dossier_applicant_enterprise_code', ['applicantEnterpriseCode'])
 @Index('IDX_dossier_receiving_agency_code_received_at', ['receivingAgencyCode', 'receivedAt'])
 @Index('IDX_dossier_handling_agency_code_status', ['handlingAgencyCode', 'status'])
+@Index('IDX_dossier_handling_agency_code_received_at', ['handlingAgencyCode', 'receivedAt', 'code'])
 @Index('IDX_dossier_procedure_code', ['procedureCode'])
 // The open dossiers and their deadlines, by unit, read from the index alone (statistics' "open now", overdue lists)
 @Index('IDX_dossier_open_by_unit', ['status', 'appointmentAt', 'level', 'handlingAgencyCode', 'receivingAgencyCode', 'procedureCode'])
