@@ -4,6 +4,7 @@ export * from './config';
 export * from './database';
 export * from './sqlite-serial';
 export * from './context';
+export * from './rows-by-keys';
 export * from './federation';
 export * from './http';
 export * from './subgraph';

@@ -1,11 +1,10 @@
-import { In } from 'typeorm';
-import { byKey, groupByKey, RequestContext } from '@onestop/platform';
+import { byKey, groupByKey, RequestContext, rowsByKeys } from '@onestop/platform';
 import { BusinessLine } from './entities/business-line';
 import { Enterprise } from './entities/enterprise';
 
 export function enterpriseByCode(ctx: RequestContext) {
   return ctx.loader<string, Enterprise | null>('enterpriseByCode', async (codes) =>
-    byKey(codes, await ctx.db.getRepository(Enterprise).findBy({ enterpriseCode: In([...codes]) }), (e) => e.enterpriseCode),
+    byKey(codes, await rowsByKeys(ctx.db, Enterprise, { key: 'enterpriseCode', keys: codes }), (e) => e.enterpriseCode),
   );
 }
 
@@ -17,7 +16,7 @@ export function enterprisesBy(
   return ctx.loader<string, Enterprise[]>(`enterprisesBy.${column}`, async (keys) =>
     groupByKey(
       keys,
-      await ctx.db.getRepository(Enterprise).find({ where: { [column]: In([...keys]) }, order: { name: 'ASC', enterpriseCode: 'ASC' } }),
+      await rowsByKeys(ctx.db, Enterprise, { key: column, keys, order: { name: 'ASC', enterpriseCode: 'ASC' } }),
       (e) => e[column],
     ),
   );
@@ -27,7 +26,7 @@ export function businessLinesByEnterprise(ctx: RequestContext) {
   return ctx.loader<string, BusinessLine[]>('businessLinesByEnterprise', async (codes) =>
     groupByKey(
       codes,
-      await ctx.db.getRepository(BusinessLine).find({ where: { enterpriseCode: In([...codes]) }, order: { isMain: 'DESC', vsicCode: 'ASC' } }),
+      await rowsByKeys(ctx.db, BusinessLine, { key: 'enterpriseCode', keys: codes, order: { isMain: 'DESC', vsicCode: 'ASC' } }),
       (l) => l.enterpriseCode,
     ),
   );

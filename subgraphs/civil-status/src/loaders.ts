@@ -1,11 +1,10 @@
-import { In } from 'typeorm';
-import { byKey, groupByKey, RequestContext } from '@onestop/platform';
+import { byKey, groupByKey, RequestContext, rowsByKeys } from '@onestop/platform';
 import { Citizen } from './entities/citizen';
 import { CivilStatusRecord } from './entities/civil-status-record';
 
 export function citizenByNumber(ctx: RequestContext) {
   return ctx.loader<string, Citizen | null>('citizenByNumber', async (numbers) =>
-    byKey(numbers, await ctx.db.getRepository(Citizen).findBy({ personalNumber: In([...numbers]) }), (c) => c.personalNumber),
+    byKey(numbers, await rowsByKeys(ctx.db, Citizen, { key: 'personalNumber', keys: numbers }), (c) => c.personalNumber),
   );
 }
 
@@ -26,6 +25,6 @@ export function recordsByPerson(ctx: RequestContext) {
 
 export function recordsByDossier(ctx: RequestContext) {
   return ctx.loader<string, CivilStatusRecord[]>('recordsByDossier', async (codes) =>
-    groupByKey(codes, await ctx.db.getRepository(CivilStatusRecord).findBy({ dossierCode: In([...codes]) }), (r) => r.dossierCode),
+    groupByKey(codes, await rowsByKeys(ctx.db, CivilStatusRecord, { key: 'dossierCode', keys: codes }), (r) => r.dossierCode),
   );
 }

@@ -1,5 +1,4 @@
-import { In } from 'typeorm';
-import { byKey, groupByKey, RequestContext } from '@onestop/platform';
+import { byKey, groupByKey, RequestContext, rowsByKeys } from '@onestop/platform';
 import { AdministrativeUnit } from './entities/administrative-unit';
 import { Agency } from './entities/agency';
 import { Dossier } from './entities/dossier';
@@ -8,25 +7,25 @@ import { Procedure } from './entities/procedure';
 
 export function dossierByCode(ctx: RequestContext) {
   return ctx.loader<string, Dossier | null>('dossierByCode', async (codes) =>
-    byKey(codes, await ctx.db.getRepository(Dossier).findBy({ code: In([...codes]) }), (d) => d.code),
+    byKey(codes, await rowsByKeys(ctx.db, Dossier, { key: 'code', keys: codes }), (d) => d.code),
   );
 }
 
 export function procedureByCode(ctx: RequestContext) {
   return ctx.loader<string, Procedure | null>('procedureByCode', async (codes) =>
-    byKey(codes, await ctx.db.getRepository(Procedure).findBy({ code: In([...codes]) }), (p) => p.code),
+    byKey(codes, await rowsByKeys(ctx.db, Procedure, { key: 'code', keys: codes }), (p) => p.code),
   );
 }
 
 export function agencyByCode(ctx: RequestContext) {
   return ctx.loader<string, Agency | null>('agencyByCode', async (codes) =>
-    byKey(codes, await ctx.db.getRepository(Agency).findBy({ code: In([...codes]) }), (a) => a.code),
+    byKey(codes, await rowsByKeys(ctx.db, Agency, { key: 'code', keys: codes }), (a) => a.code),
   );
 }
 
 export function unitByCode(ctx: RequestContext) {
   return ctx.loader<string, AdministrativeUnit | null>('unitByCode', async (codes) =>
-    byKey(codes, await ctx.db.getRepository(AdministrativeUnit).findBy({ code: In([...codes]) }), (u) => u.code),
+    byKey(codes, await rowsByKeys(ctx.db, AdministrativeUnit, { key: 'code', keys: codes }), (u) => u.code),
   );
 }
 
@@ -34,7 +33,7 @@ export function unitsByParent(ctx: RequestContext) {
   return ctx.loader<string, AdministrativeUnit[]>('unitsByParent', async (codes) =>
     groupByKey(
       codes,
-      await ctx.db.getRepository(AdministrativeUnit).find({ where: { parentCode: In([...codes]) }, order: { code: 'ASC' } }),
+      await rowsByKeys(ctx.db, AdministrativeUnit, { key: 'parentCode', keys: codes, order: { code: 'ASC' } }),
       (u) => u.parentCode,
     ),
   );
@@ -44,7 +43,7 @@ export function eventsByDossier(ctx: RequestContext) {
   return ctx.loader<string, DossierEvent[]>('eventsByDossier', async (codes) =>
     groupByKey(
       codes,
-      await ctx.db.getRepository(DossierEvent).find({ where: { dossierCode: In([...codes]) }, order: { at: 'ASC', id: 'ASC' } }),
+      await rowsByKeys(ctx.db, DossierEvent, { key: 'dossierCode', keys: codes, order: { at: 'ASC', id: 'ASC' } }),
       (e) => e.dossierCode,
     ),
   );
@@ -55,7 +54,7 @@ export function dossiersByApplicant(ctx: RequestContext, column: 'applicantPerso
   return ctx.loader<string, Dossier[]>(`dossiersBy.${column}`, async (ids) =>
     groupByKey(
       ids,
-      await ctx.db.getRepository(Dossier).find({ where: { [column]: In([...ids]) }, order: { receivedAt: 'DESC', code: 'DESC' } }),
+      await rowsByKeys(ctx.db, Dossier, { key: column, keys: ids, order: { receivedAt: 'DESC', code: 'DESC' } }),
       (d) => d[column],
     ),
   );

@@ -1,5 +1,4 @@
-import { In } from 'typeorm';
-import { byKey, groupByKey, RequestContext } from '@onestop/platform';
+import { byKey, groupByKey, RequestContext, rowsByKeys } from '@onestop/platform';
 import { TaxNotice } from './entities/tax-notice';
 import { TaxObligation } from './entities/tax-obligation';
 import { TaxPayment } from './entities/tax-payment';
@@ -13,7 +12,7 @@ export function obligationsBy(
   return ctx.loader<string | number, TaxObligation[]>(`obligationsBy.${column}`, async (keys) =>
     groupByKey(
       keys,
-      await ctx.db.getRepository(TaxObligation).find({ where: { [column]: In([...keys]) }, order: { dueDate: 'DESC', id: 'DESC' } }),
+      await rowsByKeys(ctx.db, TaxObligation, { key: column, keys, order: { dueDate: 'DESC', id: 'DESC' } }),
       (o) => o[column],
     ),
   );
@@ -21,25 +20,25 @@ export function obligationsBy(
 
 export function paymentsByObligation(ctx: RequestContext) {
   return ctx.loader<number, TaxPayment[]>('paymentsByObligation', async (ids) =>
-    groupByKey(ids, await ctx.db.getRepository(TaxPayment).find({ where: { obligationId: In([...ids]) }, order: { paidAt: 'ASC' } }), (p) => p.obligationId),
+    groupByKey(ids, await rowsByKeys(ctx.db, TaxPayment, { key: 'obligationId', keys: ids, order: { paidAt: 'ASC' } }), (p) => p.obligationId),
   );
 }
 
 export function noticeById(ctx: RequestContext) {
   return ctx.loader<number, TaxNotice | null>('noticeById', async (ids) =>
-    byKey(ids, await ctx.db.getRepository(TaxNotice).findBy({ id: In([...ids]) }), (n) => n.id),
+    byKey(ids, await rowsByKeys(ctx.db, TaxNotice, { key: 'id', keys: ids }), (n) => n.id),
   );
 }
 
 /** Notices per dossier, latest first. */
 export function noticesByDossier(ctx: RequestContext) {
   return ctx.loader<string, TaxNotice[]>('noticesByDossier', async (codes) =>
-    groupByKey(codes, await ctx.db.getRepository(TaxNotice).find({ where: { dossierCode: In([...codes]) }, order: { issuedOn: 'DESC', id: 'DESC' } }), (n) => n.dossierCode),
+    groupByKey(codes, await rowsByKeys(ctx.db, TaxNotice, { key: 'dossierCode', keys: codes, order: { issuedOn: 'DESC', id: 'DESC' } }), (n) => n.dossierCode),
   );
 }
 
 export function profileByEnterprise(ctx: RequestContext) {
   return ctx.loader<string, TaxProfile | null>('profileByEnterprise', async (codes) =>
-    byKey(codes, await ctx.db.getRepository(TaxProfile).findBy({ enterpriseCode: In([...codes]) }), (p) => p.enterpriseCode),
+    byKey(codes, await rowsByKeys(ctx.db, TaxProfile, { key: 'enterpriseCode', keys: codes }), (p) => p.enterpriseCode),
   );
 }

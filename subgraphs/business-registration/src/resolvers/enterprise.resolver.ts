@@ -1,7 +1,7 @@
 import { Authorized, Arg, Args, ArgsType, Ctx, Field, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { FindOptionsWhere, In, Like } from 'typeorm';
 import {
-  BadUserInputError, byKey, PageArgs, PageOf, pageWindow, RequestContext, required, validateEnterpriseCode, PersonalData, mayFollowCitizen,
+  BadUserInputError, byKey, PageArgs, PageOf, pageWindow, RequestContext, required, validateEnterpriseCode, PersonalData, mayFollowCitizen, rowsByKeys,
 } from '@onestop/platform';
 import { EnterpriseRegistration } from '../entities/enterprise-registration';
 import { BusinessLine } from '../entities/business-line';
@@ -111,7 +111,7 @@ export class DossierEnterpriseRegistrationResolver {
   @FieldResolver(() => EnterpriseRegistration, { nullable: true, description: 'The enterprise founding application of this dossier' })
   enterpriseRegistration(@Root() dossier: DossierRef, @Ctx() ctx: RequestContext): Promise<EnterpriseRegistration | null> {
     return ctx.loader<string, EnterpriseRegistration | null>('registrationByDossier', async (codes) =>
-      byKey(codes, await ctx.db.getRepository(EnterpriseRegistration).findBy({ dossierCode: In([...codes]) }), (r) => r.dossierCode),
+      byKey(codes, await rowsByKeys(ctx.db, EnterpriseRegistration, { key: 'dossierCode', keys: codes }), (r) => r.dossierCode),
     ).load(dossier.code);
   }
 }

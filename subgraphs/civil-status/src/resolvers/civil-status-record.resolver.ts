@@ -1,6 +1,5 @@
 import { Authorized, Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
-import { In } from 'typeorm';
-import { BadUserInputError, ForbiddenError, groupByKey, RequestContext } from '@onestop/platform';
+import { BadUserInputError, ForbiddenError, groupByKey, RequestContext, rowsByKeys } from '@onestop/platform';
 import { CivilStatusFollowUp } from '../entities/follow-up';
 import { Citizen } from '../entities/citizen';
 import { CivilStatusRecord } from '../entities/civil-status-record';
@@ -32,7 +31,7 @@ export class CivilStatusRecordResolver {
   @FieldResolver(() => [CivilStatusFollowUp], { description: 'What police and social insurance did after this registration' })
   followUps(@Root() record: CivilStatusRecord, @Ctx() ctx: RequestContext): Promise<CivilStatusFollowUp[]> {
     return ctx.loader<number, CivilStatusFollowUp[]>('followUpsByRecord', async (ids) => groupByKey(
-      ids, await ctx.db.getRepository(CivilStatusFollowUp).find({ where: { recordId: In([...ids]) }, order: { id: 'ASC' } }), (f) => f.recordId,
+      ids, await rowsByKeys(ctx.db, CivilStatusFollowUp, { key: 'recordId', keys: ids, order: { id: 'ASC' } }), (f) => f.recordId,
     )).load(record.id);
   }
 
