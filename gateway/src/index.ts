@@ -6,6 +6,7 @@ import { createAuthenticator } from './authentication';
 import type { GatewayContext } from './context';
 import { createSubgraphDispatcher, SubgraphDataSource } from './subgraph-data-source';
 import { SupergraphFile } from './supergraph-file';
+import { cacheGatewayOperations } from './operation-cache';
 import { explorerEnabled, explorerRoutes } from './explorer';
 import { ExecutionResult, GraphQLError, GraphQLSchema } from 'graphql';
 import { transportFromEnv, Transport } from '@onestop/platform/gateway';
@@ -102,6 +103,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     connections: options.subgraphConnections ?? 64,
   });
 
+  cacheGatewayOperations();
   const gateway = new ApolloGateway({
     supergraphSdl: new SupergraphFile({
       path: options.supergraphPath,
