@@ -112,12 +112,50 @@ function statusNotificationMessage() {
   };
 }
 
+/** Catalogue changes single-window publishes: the gateway drops its cached catalogue answers. */
+const CATALOGUE_CHANNEL = 'procedureCatalogueNotifications';
+
+function catalogueNotificationMessage() {
+  return {
+    name: 'procedure.catalogue-changed',
+    title: 'Procedure catalogue changed',
+    summary: 'An entry of the procedure catalogue was changed (updateProcedure)',
+    description: 'Published by single-window in the transaction that changed the entry (outbox), keyed by the procedure code. '
+      + 'An envelope like a handoff (recipient = notifications), signed by single-window. Consumer: the gateway, which drops the '
+      + 'catalogue answers it caches (a group per process, from the end of the topic).',
+    contentType: 'application/json',
+    headers: { $ref: '#/components/schemas/handoffHeaders' },
+    payload: {
+      type: 'object',
+      description: 'The envelope with recipient "notifications", messageType "procedure.catalogue-changed", schemaVersion 1 and this payload',
+      required: ['messageId', 'correlationId', 'sender', 'recipient', 'messageType', 'payload', 'signature'],
+      properties: {
+        recipient: { const: 'notifications' },
+        messageType: { const: 'procedure.catalogue-changed' },
+        payload: {
+          type: 'object',
+          required: ['code', 'at'],
+          properties: {
+            code: { type: 'string', description: 'The procedure code' },
+            at: { type: 'string', format: 'date-time' },
+          },
+        },
+      },
+    },
+  };
+}
+
 function channels() {
   return Object.fromEntries([[STATUS_CHANNEL, {
     address: notificationTopic('dossier-status', TOPIC_PREFIX),
     title: 'Dossier status notifications',
     description: 'Every status change of every dossier, as single-window records it.',
     messages: { dossierStatusNotification: { $ref: '#/components/messages/dossierStatusNotification' } },
+  }] as const, [CATALOGUE_CHANNEL, {
+    address: notificationTopic('procedure-catalogue', TOPIC_PREFIX),
+    title: 'Procedure catalogue notifications',
+    description: 'Every change of the procedure catalogue.',
+    messages: { procedureCatalogueChanged: { $ref: '#/components/messages/procedureCatalogueChanged' } },
   }] as const, ...recipients().flatMap((member) => [
     [inboxChannel(member), {
       address: inboxTopic(member),
@@ -136,6 +174,7 @@ function channels() {
 
 function operations() {
   const status = [{ $ref: `#/channels/${STATUS_CHANNEL}/messages/dossierStatusNotification` }];
+  const catalogue = [{ $ref: `#/channels/${CATALOGUE_CHANNEL}/messages/procedureCatalogueChanged` }];
   return Object.fromEntries([
     ['publishDossierStatus', {
       action: 'send', channel: { $ref: `#/channels/${STATUS_CHANNEL}` }, title: 'single-window publishes each status change',
@@ -151,6 +190,15 @@ function operations() {
       action: 'receive', channel: { $ref: `#/channels/${STATUS_CHANNEL}` }, title: 'the gateway feeds live subscriptions',
       summary: 'Each gateway process in a group of its own, from the end of the topic; an event only triggers a re-read of the dossier as the subscriber.',
       messages: status,
+    }],
+    ['publishCatalogueChanges', {
+      action: 'send', channel: { $ref: `#/channels/${CATALOGUE_CHANNEL}` }, title: 'single-window publishes each catalogue change',
+      summary: 'From its outbox, after the transaction that changed the entry committed.', messages: catalogue,
+    }],
+    ['dropCachedCatalogue', {
+      action: 'receive', channel: { $ref: `#/channels/${CATALOGUE_CHANNEL}` }, title: 'the gateway drops its cached catalogue answers',
+      summary: 'Each gateway process in a group of its own, from the end of the topic.',
+      messages: catalogue,
     }],
     ...recipients().flatMap((member) => {
     const inbox = inboxChannel(member);
@@ -223,6 +271,7 @@ export function asyncApiDocument(version: string): Record<string, unknown> {
         ...Object.fromEntries(CONTRACTS.map((c) => [messageKey(c), contractMessage(c)])),
         deadLetter: deadLetterMessage(),
         dossierStatusNotification: statusNotificationMessage(),
+        procedureCatalogueChanged: catalogueNotificationMessage(),
       },
       correlationIds: {
         dossierCode: { description: 'The dossier code, also the Kafka key', location: '$message.payload#/correlationId' },

@@ -17,6 +17,19 @@ type Subscription {
 }
 `;
 
+/** The channel the gateway listens to for catalogue changes (it drops its cached catalogue answers). */
+export const PROCEDURE_CATALOGUE_CHANNEL = 'procedure-catalogue';
+
+export function catalogueNotification(code: string, at: Date, officerId: string | null): Notification {
+  return {
+    channel: PROCEDURE_CATALOGUE_CHANNEL,
+    correlationId: code,
+    messageType: 'procedure.catalogue-changed',
+    officerId: officerId?.slice(0, 64) ?? null,
+    payload: { code, at: at.toISOString() },
+  };
+}
+
 export function statusNotification(dossier: Pick<Dossier, 'code' | 'status' | 'statusCode' | 'appointmentAt'>, at: Date, officerId?: string | null): Notification {
   return {
     channel: DOSSIER_STATUS_CHANNEL,
