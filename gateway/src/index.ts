@@ -20,6 +20,8 @@ import { introspectionMode, useIntrospectionPolicy, IntrospectionPolicyOptions }
 import { usePersistedOperations, PersistedOperationsOptions } from './plugins/use-persisted-operations';
 import { entryLog, serviceObservability, ServiceMetrics } from '@onestop/platform/gateway';
 import { knownOperationNames, subgraphFetchMetrics, useMetrics } from './plugins/use-metrics';
+import { ResponseCacheOptions, responseCacheFromEnv, useResponseCache } from './plugins/use-response-cache';
+import { followCatalogueChanges } from './catalogue-changes';
 
 export interface GatewayOptions {
   supergraphPath: string;
@@ -53,6 +55,12 @@ export interface GatewayOptions {
   rateLimit?: RateLimitOptions | false;
   introspection?: IntrospectionPolicyOptions;
   persistedOperations?: PersistedOperationsOptions;
+  /**
+   * Whole answers to public queries (the procedure catalogue), dropped on single-window's catalogue-change
+   * notifications (on the subscriptions' bus, or this transport) and on a new supergraph; default
+   * GATEWAY_RESPONSE_CACHE*; false turns it off.
+   */
+  responseCache?: (ResponseCacheOptions & { transport?: Transport }) | false;
 }
 
 /** In this order: every request takes a rate-limit token first, and the first refusal is the one returned. */
@@ -92,6 +100,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const log = options.log ?? entryLog(observability.logger);
   const explorer = (options.explorer ?? explorerEnabled()) ? explorerRoutes() : {};
   const plugins = useTelemetryOff();
+  const cacheOptions: (ResponseCacheOptions & { transport?: Transport }) | false = options.responseCache ?? responseCacheFromEnv();
+  const responseCache = cacheOptions === false ? undefined : useResponseCache(cacheOptions);
   const overrides = options.subgraphUrls ?? {};
   const resolveUrl = (name: string, url: string) => overrides[name] ?? url;
   const status: SupergraphStatus = { loaded: false, loadedAt: null, subgraphs: [] };
@@ -126,7 +136,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     hideSchemaDetailsFromClientErrors: introspectionMode(options.introspection) !== 'on',
     plugins: [
       ...plugins, useMetrics({ metrics: observability.metrics }), useSupergraphStatus(status, resolveUrl), useAccessDenialLog<GatewayContext>('gateway', log),
-      ...(securityOff ? [] : operationPolicy(options)), ...(options.plugins ?? []),
+      ...(securityOff ? [] : operationPolicy(options)), ...(options.plugins ?? []), ...(responseCache ? [responseCache.plugin] : []),
     ],
   });
   let apiSchema: GraphQLSchema | undefined;
@@ -160,8 +170,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   let subscriptions: { close(): Promise<void> } | undefined;
   let feed: DossierStatusFeed | undefined;
+  // One bus connection for the status feed and the catalogue changes; closed by the feed, or below without one.
+  const bus = options.subscriptions !== false || responseCache
+    ? (options.subscriptions ? options.subscriptions.transport : undefined) ?? (cacheOptions ? cacheOptions.transport : undefined) ?? transportFromEnv('gateway')
+    : undefined;
+  const catalogueChanges = responseCache && bus ? await followCatalogueChanges(bus, () => responseCache.invalidate()) : undefined;
   if (options.subscriptions !== false) {
-    feed = new DossierStatusFeed(options.subscriptions?.transport ?? transportFromEnv('gateway'));
+    feed = new DossierStatusFeed(bus!);
     await feed.start();
     subscriptions = attachSubscriptions({
       server, path: '/graphql', schema: () => apiSchema, feed, log,
@@ -190,7 +205,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await subscriptions?.close();
       await close(server);
       await apollo.stop();
-      await feed?.stop();
+      await catalogueChanges?.stop();
+      if (feed) await feed.stop();
+      else await bus?.close();
     },
   };
 }
@@ -201,3 +218,4 @@ export type { GatewayContext } from './context';
 export { explorerCsp, explorerEnabled, explorerRoutes, SAVED_QUERIES } from './explorer';
 export type { SavedQuery } from './explorer';
 export { buildManifest, invalidOperations, readOperationSources } from './plugins/use-persisted-operations';
+export { CACHE_HEADER } from './plugins/use-response-cache';

@@ -23,6 +23,7 @@ Authentication: AUTH_JWKS_URL and/or AUTH_PUBLIC_KEYS (PEM files), AUTH_ISSUER, 
 GATEWAY_ANONYMOUS=off (refuse requests without a token; default: they reach public data only),
 GATEWAY_IDENTITY_KEY (private key signing the caller's identity for subgraphs; dev keys in AUTH_KEYS_DIR otherwise).
 Explorer: GATEWAY_EXPLORER=on|off (GraphiQL at /explorer; default on, off when NODE_ENV=production).
+Catalogue cache: GATEWAY_RESPONSE_CACHE=off, GATEWAY_RESPONSE_CACHE_TTL_MS (60000), GATEWAY_RESPONSE_CACHE_ENTRIES (1000).
 Memory: GATEWAY_HEAP_GROWTH_PERCENT (50; V8's old-generation growth between full collections, or off).
 Operations: GET /metrics (METRICS=off, or METRICS_PORT/METRICS_HOST for a listener of its own), LOG_LEVEL (info),
 OTEL_EXPORTER_OTLP_ENDPOINT (OpenTelemetry traces over OTLP/HTTP; off when unset).`;

@@ -337,6 +337,52 @@ export function graphSuite(
       assert.equal(bad.errors?.[0]?.extensions?.field, 'filter.from');
     });
 
+    test('the procedure catalogue: cached by the gateway, changed by the service center, the change seen at once', async (t) => {
+      if (!stack) return t.skip('not configured');
+      const CATALOGUE = '{ procedures(limit: 5) { items { code feeAmount processingDays } } }';
+      const anonymous = () => graphql(gateway, CATALOGUE, undefined, {});
+      const first = await anonymous();
+      assert.equal(first.errors, undefined, JSON.stringify(first.errors));
+      const second = await anonymous();
+      assert.deepEqual(second.data, first.data);
+      assert.equal(second.headers.get('x-onestop-cache'), 'hit');
+      const entry = first.data!.procedures.items[0];
+
+      const desk = (await gql('{ agencies(receivesDossiers: true) { code sector } }')).data!.agencies.find((a: any) => a.sector === 'SERVICE_CENTER');
+      const office = await stack.as({ role: 'officer', subject: 'vp.kiemsoattthc', agency: desk.code, sector: 'SERVICE_CENTER' });
+      const citizen = await stack.as({ role: 'citizen', subject: fullCitizen });
+      const UPDATE = 'mutation($code: String!, $change: ProcedureChange!) { updateProcedure(code: $code, change: $change) { code feeAmount processingDays } }';
+      const refusals: [Record<string, unknown>, Record<string, string>, string, string?][] = [
+        [{ code: entry.code, change: { feeAmount: -1 } }, office, 'BAD_USER_INPUT', 'change.feeAmount'],
+        [{ code: entry.code, change: { processingDays: 1.3 } }, office, 'BAD_USER_INPUT', 'change.processingDays'],
+        [{ code: entry.code, change: {} }, office, 'BAD_USER_INPUT', 'change'],
+        [{ code: '1.000000.000.00.00.H99', change: { feeAmount: 1 } }, office, 'NOT_FOUND'],
+        [{ code: entry.code, change: { feeAmount: 1 } }, citizen, 'FORBIDDEN'],
+      ];
+      for (const [variables, headers, code, field] of refusals) {
+        const refused = await gql(UPDATE, variables, headers);
+        assert.equal(refused.errors?.[0]?.extensions?.code, code, `${JSON.stringify(variables)}: ${JSON.stringify(refused.errors)}`);
+        if (field) assert.equal(refused.errors?.[0]?.extensions?.field, field);
+        noStackTraces(refused.errors);
+      }
+      assert.deepEqual((await anonymous()).data, first.data, 'nothing refused was written');
+
+      const newFee = entry.feeAmount + 50_000;
+      const updated = await gql(UPDATE, { code: entry.code, change: { feeAmount: newFee, processingDays: entry.processingDays + 0.5 } }, office);
+      assert.equal(updated.errors, undefined, JSON.stringify(updated.errors));
+      assert.deepEqual(updated.data!.updateProcedure, { code: entry.code, feeAmount: newFee, processingDays: entry.processingDays + 0.5 });
+      // The cached answer lives 60 s; the change notification drops it well before.
+      const started = Date.now();
+      const seen = await waitUntil(async () => {
+        const r = await anonymous();
+        return r.data!.procedures.items[0].feeAmount === newFee ? r : undefined;
+      }, 10_000);
+      assert.ok(Date.now() - started < 10_000);
+      assert.equal(seen.headers.get('x-onestop-cache'), 'miss');
+      const restored = await gql(UPDATE, { code: entry.code, change: { feeAmount: entry.feeAmount, processingDays: entry.processingDays } }, office);
+      assert.equal(restored.errors, undefined, JSON.stringify(restored.errors));
+    });
+
     test('health and readiness of the gateway and every subgraph; request ids echoed', async (t) => {
       if (!stack) return t.skip('not configured');
       for (const proc of [...stack.subgraphs, stack.gateway]) {
