@@ -1,9 +1,11 @@
 #!/usr/bin/env node
+import cluster from 'node:cluster';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { entryLog, exitWithParent, intFromEnv, logger, startTracing } from '@onestop/platform/gateway';
 import { startGateway } from './index';
 import { limitHeapGrowth } from './heap-growth';
+import { runClusterPrimary, workersFromEnv } from './cluster';
 import { operationLimitsFromEnv } from './plugins/use-operation-limits';
 import { rateLimitFromEnv } from './plugins/use-rate-limit';
 import { introspectionFromEnv } from './plugins/use-introspection-policy';
@@ -24,6 +26,8 @@ GATEWAY_ANONYMOUS=off (refuse requests without a token; default: they reach publ
 GATEWAY_IDENTITY_KEY (private key signing the caller's identity for subgraphs; dev keys in AUTH_KEYS_DIR otherwise).
 Explorer: GATEWAY_EXPLORER=on|off (GraphiQL at /explorer; default on, off when NODE_ENV=production).
 Catalogue cache: GATEWAY_RESPONSE_CACHE=off, GATEWAY_RESPONSE_CACHE_TTL_MS (60000), GATEWAY_RESPONSE_CACHE_ENTRIES (1000).
+Processes: GATEWAY_WORKERS (1; a number, or auto = one per core) gateway workers sharing the port, restarted when one
+dies; /metrics answers for all of them; limits such as GATEWAY_RATE_LIMIT apply per worker.
 Memory: GATEWAY_HEAP_GROWTH_PERCENT (50; V8's old-generation growth between full collections, or off).
 Operations: GET /metrics (METRICS=off, or METRICS_PORT/METRICS_HOST for a listener of its own), LOG_LEVEL (info),
 OTEL_EXPORTER_OTLP_ENDPOINT (OpenTelemetry traces over OTLP/HTTP; off when unset).`;
@@ -69,6 +73,8 @@ async function main() {
   const supergraphPath = path.resolve(values.supergraph ?? process.env.SUPERGRAPH_PATH ?? 'schemas/supergraph.graphql');
   const port = values.port !== undefined ? Number(values.port) : intFromEnv('GATEWAY_PORT', intFromEnv('PORT', 4000));
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port ${values.port}`);
+  const workers = workersFromEnv();
+  if (workers > 1 && cluster.isPrimary) return runClusterPrimary({ workers, log });
   const tracing = startTracing('gateway'); // only with OTEL_EXPORTER_OTLP_ENDPOINT; nothing loaded otherwise
   const running = await startGateway({
     supergraphPath,

@@ -41,7 +41,7 @@ const USAGE = `Usage: npm run bench:gateways -- [--seconds 10] [--connections 20
 
 Our gateway against plain @apollo/gateway and Hive Gateway (its defaults, and --jit), on the same supergraph file and
 the same subgraphs, under a portal mix (every request with different variables) and under one repeated query.
---workers N     processes per gateway: ours and plain Apollo as N node cluster workers (bench-gateways-cluster),
+--workers N     processes per gateway: ours with GATEWAY_WORKERS=N, plain Apollo as N node cluster workers (bench-gateways-cluster),
                 Hive with --fork N; memory and CPU count the primary and its workers together
 --cpu-prof      afterwards, one more run of the mix against a fresh instance of our gateway (or of the one named
                 by --cpu-prof-gateway) under node --cpu-prof; prints the top self-time frames and packages and
@@ -240,10 +240,11 @@ function launchGateway(id: GatewayId, port: number, ctx: LaunchContext, nodeFlag
     ctx.workers > 1 && !nodeFlags.length ? [...nodeFlags, CLUSTER_MAIN, String(ctx.workers), main, ...args] : [...nodeFlags, main, ...args];
   switch (id) {
     case 'ours':
-      return spawnProcess(id, inCluster(GATEWAY_MAIN, [
+      // its own cluster (GATEWAY_WORKERS), as deployed
+      return spawnProcess(id, [...nodeFlags, GATEWAY_MAIN,
         '--supergraph', SUPERGRAPH_PATH, '--port', String(port), '--host', '127.0.0.1',
         ...subgraphs.flatMap(([name, u]) => ['--subgraph', `${name}=${u}`]),
-      ]), { ...ctx.env, EXIT_WITH_PARENT: '1' }, url);
+      ], { ...ctx.env, EXIT_WITH_PARENT: '1', GATEWAY_WORKERS: String(nodeFlags.length ? 1 : ctx.workers) }, url);
     case 'apollo':
       return spawnProcess(id, inCluster(APOLLO_MAIN, [
         '--supergraph', SUPERGRAPH_PATH, '--port', String(port), '--host', '127.0.0.1',

@@ -6,3 +6,4 @@ export * from './graphql-metrics';
 export * from './handoff-metrics';
 export * from './tracing';
 export * from './setup';
+export * from './cluster-metrics';

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import client, { Counter, Histogram, Registry } from 'prom-client';
 import { PUBLIC_ERROR_CODES } from '../errors';
+import { clusterExposition, inClusterWorker, shareWithCluster } from './cluster-metrics';
 
 /** For other packages' series (the gateway's): prom-client is a dependency of the platform only. */
 export { Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -117,6 +118,7 @@ export class ServiceMetrics {
     });
     // not Registry.merge: a merged registry would not apply this one's default labels
     this.process = options.processMetrics === false ? undefined : processMetrics();
+    if (inClusterWorker()) shareWithCluster(this.process ? [this.process, this.registry] : [this.registry]);
   }
 
   /** Counts an HTTP request; `route` must already be bounded (a known path or `other`). */
@@ -126,8 +128,9 @@ export class ServiceMetrics {
     this.httpDuration.observe({ method: m, route }, seconds);
   }
 
-  /** The text exposition (Prometheus 0.0.4); collectors run now (each with its own cache). */
+  /** The text exposition (Prometheus 0.0.4); collectors run now (each with its own cache). In a cluster, every worker's. */
   async exposition(): Promise<{ contentType: string; body: string }> {
+    if (inClusterWorker()) return { contentType: this.registry.contentType, body: await clusterExposition() };
     const [own, process] = await Promise.all([this.registry.metrics(), this.process?.metrics()]);
     return { contentType: this.registry.contentType, body: process ? `${process}\n${own}` : own };
   }
