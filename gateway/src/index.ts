@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
-import { close, createHttpServer, securityDisabled, useAccessDenialLog, formatError, identitySignerFromEnv, IdentitySigner, isDevelopment, jwtVerifierFromEnv, JwtVerifier, listen, sendJson } from '@onestop/platform/gateway';
+import { intFromEnv, close, createHttpServer, securityDisabled, useAccessDenialLog, formatError, identitySignerFromEnv, IdentitySigner, isDevelopment, jwtVerifierFromEnv, JwtVerifier, listen, sendJson } from '@onestop/platform/gateway';
 import { createAuthenticator } from './authentication';
 import type { GatewayContext } from './context';
 import { createSubgraphDispatcher, SubgraphDataSource } from './subgraph-data-source';
@@ -31,6 +31,8 @@ export interface GatewayOptions {
   subgraphUrls?: Record<string, string>;
   subgraphTimeoutMs?: number;
   subgraphConnections?: number;
+  /** Approximate size of the query plan cache; default GATEWAY_QUERY_PLAN_CACHE_MIB, else 30 (Apollo's default). */
+  queryPlanCacheMiB?: number;
   watch?: boolean;
   maxBodyBytes?: number;
   plugins?: ApolloServerPlugin<GatewayContext>[];
@@ -115,6 +117,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   cacheGatewayOperations();
   const gateway = new ApolloGateway({
+    // plans kept (least recently used dropped), keyed by the query text's hash and operation name
+    experimental_approximateQueryPlanStoreMiB: options.queryPlanCacheMiB ?? intFromEnv('GATEWAY_QUERY_PLAN_CACHE_MIB', 30),
     supergraphSdl: new SupergraphFile({
       path: options.supergraphPath,
       watch: options.watch ?? true,

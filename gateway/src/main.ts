@@ -26,6 +26,7 @@ GATEWAY_ANONYMOUS=off (refuse requests without a token; default: they reach publ
 GATEWAY_IDENTITY_KEY (private key signing the caller's identity for subgraphs; dev keys in AUTH_KEYS_DIR otherwise).
 Explorer: GATEWAY_EXPLORER=on|off (GraphiQL at /explorer; default on, off when NODE_ENV=production).
 Catalogue cache: GATEWAY_RESPONSE_CACHE=off, GATEWAY_RESPONSE_CACHE_TTL_MS (60000), GATEWAY_RESPONSE_CACHE_ENTRIES (1000).
+Query plans: GATEWAY_QUERY_PLAN_CACHE_MIB (30) of plans kept, least recently used dropped first.
 Processes: GATEWAY_WORKERS (1; a number, or auto = one per core) gateway workers sharing the port, restarted when one
 dies; /metrics answers for all of them; limits such as GATEWAY_RATE_LIMIT apply per worker.
 Memory: GATEWAY_HEAP_GROWTH_PERCENT (50; V8's old-generation growth between full collections, or off).
