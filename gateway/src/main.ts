@@ -3,13 +3,8 @@ import cluster from 'node:cluster';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { entryLog, exitWithParent, intFromEnv, logger, startTracing } from '@onestop/platform/gateway';
-import { startGateway } from './index';
 import { limitHeapGrowth } from './heap-growth';
 import { runClusterPrimary, workersFromEnv } from './cluster';
-import { operationLimitsFromEnv } from './plugins/use-operation-limits';
-import { rateLimitFromEnv } from './plugins/use-rate-limit';
-import { introspectionFromEnv } from './plugins/use-introspection-policy';
-import { persistedOperationsFromEnv } from './plugins/use-persisted-operations';
 
 const USAGE = `Usage: onestop-gateway [--supergraph FILE] [--port N] [--host H] [--subgraph NAME=URL ...] [--timeout MS] [--no-watch]
 
@@ -76,6 +71,12 @@ async function main() {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port ${values.port}`);
   const workers = workersFromEnv();
   if (workers > 1 && cluster.isPrimary) return runClusterPrimary({ workers, log });
+  // Loaded here, not above: a cluster's primary serves no requests and needs none of it (~60 MiB less).
+  const { startGateway } = await import('./index');
+  const { operationLimitsFromEnv } = await import('./plugins/use-operation-limits');
+  const { rateLimitFromEnv } = await import('./plugins/use-rate-limit');
+  const { introspectionFromEnv } = await import('./plugins/use-introspection-policy');
+  const { persistedOperationsFromEnv } = await import('./plugins/use-persisted-operations');
   const tracing = startTracing('gateway'); // only with OTEL_EXPORTER_OTLP_ENDPOINT; nothing loaded otherwise
   const running = await startGateway({
     supergraphPath,
