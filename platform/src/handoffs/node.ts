@@ -126,9 +126,11 @@ export class HandoffNode {
    */
   forRequest(requestId: string): HandoffNode {
     const send = (manager: EntityManager, request: SendRequest) => this.send(manager, { ...request, requestId: request.requestId ?? requestId });
+    const notify = (manager: EntityManager, notification: Notification) => this.notify(manager, notification, requestId);
     return new Proxy(this, {
       get: (target, property) => {
         if (property === 'send') return send;
+        if (property === 'notify') return notify;
         const value = Reflect.get(target, property, target);
         return typeof value === 'function' ? value.bind(target) : value;
       },
@@ -171,7 +173,7 @@ export class HandoffNode {
    * Queues a notification in the caller's transaction, like a handoff but addressed to nobody in particular: no
    * contract or access rule applies, it is signed by this member and published by the same relay.
    */
-  async notify(manager: EntityManager, notification: Notification): Promise<void> {
+  async notify(manager: EntityManager, notification: Notification, requestId: string | null = null): Promise<void> {
     const envelope = signEnvelope({
       messageId: newMessageId(), correlationId: notification.correlationId, sender: this.member, recipient: 'notifications',
       messageType: notification.messageType, schemaVersion: 1, issuedAt: new Date().toISOString(), officerId: notification.officerId ?? null,
@@ -180,7 +182,7 @@ export class HandoffNode {
     await fastInsert(manager, OutboxMessage, [{
       messageId: envelope.messageId, topic: notificationTopic(notification.channel), messageKey: envelope.correlationId,
       recipient: 'notifications', messageType: envelope.messageType.slice(0, 80), officerId: envelope.officerId?.slice(0, 64) ?? null,
-      envelope: JSON.stringify(envelope), createdAt: new Date(), sentAt: null, attempts: 0,
+      envelope: JSON.stringify(envelope), createdAt: new Date(), sentAt: null, attempts: 0, requestId: requestId?.slice(0, 128) ?? null,
     }]);
     this.nudgeRelay();
   }
@@ -339,7 +341,7 @@ export class HandoffNode {
       // what a handler sends on carries the id of the request that started the chain
       const requestId = requestIds.get(envelope.messageId) ?? null;
       await this.options.handlers[envelope.messageType]({
-        envelope, manager, send: async (request) => void (await this.send(manager, { requestId, ...request })), notify: (notification) => this.notify(manager, notification),
+        envelope, manager, send: async (request) => void (await this.send(manager, { requestId, ...request })), notify: (notification) => this.notify(manager, notification, requestId),
       });
     }
     return { fresh, duplicates };

@@ -2,6 +2,7 @@ import { DataSource, In } from 'typeorm';
 import { Envelope, parseEnvelope, verifyEnvelope } from '../handoffs/envelope';
 import { KeyRing } from '../handoffs/keys';
 import { notificationTopic } from '../handoffs/contracts';
+import { REQUEST_ID_HEADER } from '../handoffs/node';
 import { IncomingMessage, Subscription, Transport } from '../handoffs/transport';
 import { NotificationDelivery } from './delivery';
 import { Notice, NotificationSender } from './sender';
@@ -71,7 +72,14 @@ export async function startNotifier(options: NotifierOptions): Promise<Subscript
     groupId: `onestop-${options.member}-notifier-${options.channel}`,
     topics: [topic],
     handleBatch: async (messages) => {
-      const envelopes = messages.map(verified).filter((e): e is Envelope => e !== null);
+      // the request that caused each notification (the relay's header), for the log lines
+      const requestIds = new Map<string, string>();
+      const envelopes = messages.map((message) => {
+        const envelope = verified(message);
+        const requestId = message.headers[REQUEST_ID_HEADER];
+        if (envelope && requestId) requestIds.set(envelope.messageId, requestId);
+        return envelope;
+      }).filter((e): e is Envelope => e !== null);
       if (!envelopes.length) return;
       const done = new Set((await deliveries.find({ select: { messageId: true, medium: true }, where: { messageId: In(envelopes.map((e) => e.messageId)) } }))
         .map((d) => `${d.messageId}|${d.medium}`));
@@ -90,7 +98,7 @@ export async function startNotifier(options: NotifierOptions): Promise<Subscript
           });
           // the same message may come twice in one batch
           done.add(`${envelope.messageId}|${notice.medium}`);
-          options.log({ level: outcome === 'SENT' ? 'info' : 'warn', msg: `notice ${outcome === 'SENT' ? 'sent' : 'failed'}`, messageId: envelope.messageId, medium: notice.medium, reference: notice.reference, error });
+          options.log({ level: outcome === 'SENT' ? 'info' : 'warn', msg: `notice ${outcome === 'SENT' ? 'sent' : 'failed'}`, messageId: envelope.messageId, medium: notice.medium, reference: notice.reference, error, requestId: requestIds.get(envelope.messageId) ?? null });
         }
       }
     },

@@ -198,6 +198,20 @@ function observabilitySuite(label: string, setup: () => { env: NodeJS.ProcessEnv
       // and what civil-status sends on (to police, social insurance, back to single-window) carries it too
       await found('civil-status', 'its own handoff sent', (l) => l.msg === 'handoff sent' && l.messageType === 'civil-status.birth-registered');
       await found('single-window', 'the status report applied', (l) => l.msg === 'handoff applied' && l.messageType === 'dossier.status-changed');
+      // a dossier received at the counter without a transfer: the applicant's SMS about the receipt is logged under
+      // the request id too (its status notification carried it through the outbox and the bus)
+      const land = (await graphql(stack.gatewayUrl, '{ procedures(limit: 100) { items { code handlingSector } } }', undefined, admin))
+        .data!.procedures.items.find((p: { handlingSector: string }) => p.handlingSector === 'LAND');
+      const noticeRequestId = `obs-notice-${randomUUID()}`;
+      const received = await graphql(stack.gatewayUrl, SUBMIT, { input: {
+        receivingAgencyCode: CENTER, channel: 'COUNTER', procedureCode: land.code, applicantName: 'Người nộp hồ sơ đất đai',
+        applicantPersonalNumber: mother.personalNumber, contactPhone: '0912 345 678',
+      } }, { ...admin, 'x-request-id': noticeRequestId });
+      assert.equal(received.errors, undefined, JSON.stringify(received.errors));
+      const notice = await waitFor('single-window: the receipt SMS under its request id', async () =>
+        logs.get('single-window')!.find((l) => l.msg === 'notice sent' && l.requestId === noticeRequestId), 30_000);
+      assert.equal(notice.reference, received.data!.submitDossier.code);
+      assert.equal(notice.medium, 'sms');
       // the stack's own output buffer has the consumer's line as well
       await waitForOutput(proc('civil-status'), new RegExp(`${requestId}.*handoff applied|handoff applied.*${requestId}`));
 
