@@ -1,5 +1,5 @@
-import os from 'node:os';
-import { notificationTopic, Subscription, Transport } from '@onestop/platform/gateway';
+import { Subscription, Transport } from '@onestop/platform/gateway';
+import { followNotifications } from '../notification-feed';
 
 export interface StatusEvent {
   code: string;
@@ -12,7 +12,7 @@ type Listener = (event: StatusEvent) => void;
 
 /**
  * The dossier-status notifications single-window publishes (outbox → bus) as a live feed for this gateway process:
- * its own consumer group, starting at the end of the topic, so every gateway replica sees every event once.
+ * `followNotifications` (a group per process, from the end of the topic).
  * An event is only a trigger: subscribers re-read the dossier through the graph, so its payload is not trusted.
  */
 export class DossierStatusFeed {
@@ -22,18 +22,11 @@ export class DossierStatusFeed {
   constructor(private readonly transport: Transport, private readonly channel = 'dossier-status') {}
 
   async start(): Promise<void> {
-    const topic = notificationTopic(this.channel);
-    await this.transport.ensureTopics([topic]);
-    this.subscription = await this.transport.consume({
-      groupId: `onestop-gateway-${os.hostname()}-${process.pid}`,
-      topics: [topic],
-      fromLatest: true,
-      handleBatch: async (messages) => {
-        for (const message of messages) {
-          const event = parse(message.value);
-          if (event) this.emit(event);
-        }
-      },
+    this.subscription = await followNotifications(this.transport, this.channel, async (messages) => {
+      for (const message of messages) {
+        const event = parse(message.value);
+        if (event) this.emit(event);
+      }
     });
   }
 

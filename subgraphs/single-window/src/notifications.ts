@@ -25,7 +25,7 @@ export function catalogueNotification(code: string, at: Date, officerId: string 
     channel: PROCEDURE_CATALOGUE_CHANNEL,
     correlationId: code,
     messageType: 'procedure.catalogue-changed',
-    officerId: officerId?.slice(0, 64) ?? null,
+    officerId,
     payload: { code, at: at.toISOString() },
   };
 }

@@ -5,6 +5,7 @@ import { AdministrativeLevel } from '../entities/administrative-unit';
 import { AgencySector } from '../entities/agency';
 import { OnlineService, Procedure, ResultForm } from '../entities/procedure';
 import { catalogueNotification } from '../notifications';
+import { officerOf } from '../access';
 import { procedureByCode } from '../loaders';
 
 const ProcedurePage = PageOf(Procedure, 'ProcedurePage');
@@ -104,7 +105,7 @@ export class ProcedureResolver {
       if (!procedure) throw new NotFoundError('Procedure', procedureCode);
       Object.assign(procedure, update);
       await manager.getRepository(Procedure).save(procedure);
-      await ctx.handoffs.notify(manager, catalogueNotification(procedure.code, new Date(), ctx.identity?.role === 'officer' ? ctx.identity.subject : null));
+      await ctx.handoffs.notify(manager, catalogueNotification(procedure.code, new Date(), officerOf(ctx)));
       return procedure;
     });
   }
