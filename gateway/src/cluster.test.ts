@@ -1,4 +1,4 @@
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -36,7 +36,7 @@ async function ask(port: number) {
 
 let port = 0;
 
-before(async () => {
+beforeAll(async () => {
   subgraph = http.createServer((req, res) => {
     req.resume();
     req.on('end', () => {
@@ -72,7 +72,7 @@ before(async () => {
   primary.stderr!.on('data', collect);
 });
 
-after(async () => {
+afterAll(async () => {
   if (primary.exitCode === null) primary.kill('SIGKILL');
   subgraph.close();
   fs.rmSync(dir, { recursive: true, force: true });

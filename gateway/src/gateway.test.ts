@@ -1,4 +1,4 @@
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -46,14 +46,14 @@ let subgraph: { url: string; server: http.Server };
 let slow: { url: string; server: http.Server };
 const logs: Record<string, unknown>[] = [];
 
-before(async () => {
+beforeAll(async () => {
   subgraph = await fakeSubgraph((body) => ({ data: { temperature: 31, ...(String(body.query).includes('humidity') ? { humidity: 80 } : {}) } }));
   slow = await fakeSubgraph(() => 'hang');
   fs.writeFileSync(file, supergraph('type Query { temperature: Int }', subgraph.url));
   gateway = await startGateway({ supergraphPath: file, port: 0, subgraphTimeoutMs: 300, subscriptions: false, log: (entry) => logs.push(entry) });
 });
 
-after(async () => {
+afterAll(async () => {
   await gateway.stop();
   subgraph.server.close();
   slow.server.closeAllConnections();

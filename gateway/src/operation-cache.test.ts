@@ -1,4 +1,4 @@
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -13,7 +13,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onestop-operation-cache-'));
 let gateway: RunningGateway;
 let subgraph: http.Server;
 
-before(async () => {
+beforeAll(async () => {
   // A subgraph that answers every field it is asked for, whatever the directives: the gateway shapes the response.
   subgraph = http.createServer((req, res) => {
     let raw = '';
@@ -34,7 +34,7 @@ before(async () => {
   gateway = await startGateway({ supergraphPath: path.join(dir, 'supergraph.graphql'), port: 0, subscriptions: false, log: () => {} });
 });
 
-after(async () => {
+afterAll(async () => {
   await gateway.stop();
   subgraph.close();
   fs.rmSync(dir, { recursive: true, force: true });

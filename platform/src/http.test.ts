@@ -1,4 +1,4 @@
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import type http from 'node:http';
 import { ApolloServer } from '@apollo/server';
@@ -9,14 +9,14 @@ let apollo: ApolloServer;
 let server: http.Server;
 let url = '';
 
-before(async () => {
+beforeAll(async () => {
   apollo = new ApolloServer({ typeDefs: 'type Query { hello: String }', resolvers: { Query: { hello: () => 'xin chào' } }, formatError });
   await apollo.start();
   server = createHttpServer({ apollo, maxBodyBytes: 1000, context: async () => ({}) });
   url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}/graphql`;
 });
 
-after(async () => {
+afterAll(async () => {
   await close(server);
   await apollo.stop();
 });

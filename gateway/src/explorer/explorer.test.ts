@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -18,7 +18,7 @@ const SUPERGRAPH = path.resolve(__dirname, '..', '..', '..', 'schemas', 'supergr
 describe('saved reports', () => {
   let schema: GraphQLSchema;
 
-  before(async () => {
+  beforeAll(async () => {
     // The API schema exactly as the gateway serves it from the committed supergraph.
     const gateway = new ApolloGateway({ supergraphSdl: fs.readFileSync(SUPERGRAPH, 'utf8') });
     schema = (await gateway.load()).schema;
@@ -105,13 +105,13 @@ describe('served by the gateway', () => {
   let on: RunningGateway;
   let off: RunningGateway;
 
-  before(async () => {
+  beforeAll(async () => {
     const quiet = () => undefined;
     on = await startGateway({ supergraphPath: SUPERGRAPH, port: 0, watch: false, explorer: true, subscriptions: false, log: quiet });
     off = await startGateway({ supergraphPath: SUPERGRAPH, port: 0, watch: false, explorer: false, subscriptions: false, log: quiet });
   });
 
-  after(async () => {
+  afterAll(async () => {
     await on?.stop();
     await off?.stop();
   });

@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { defaultRateLimit, LOOPBACK_CLIENTS, rateLimitFromEnv, TokenBuckets, useRateLimit } from './use-rate-limit';
 import { context, run, startTestGateway, testServer } from './testing';

@@ -1,4 +1,4 @@
-import { after, test } from 'node:test';
+import { afterAll, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -22,7 +22,7 @@ const bus = new EmbeddedTransport(path.join(dir, 'bus.sqlite'), 5);
 const DOSSIER = '000.00.31.H99-260701-0042';
 const opened: { node: HandoffNode; database: Database }[] = [];
 
-after(async () => {
+afterAll(async () => {
   for (const { node, database } of opened) {
     await node.stop();
     await database.dataSource.destroy();

@@ -1,4 +1,4 @@
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import type http from 'node:http';
 import { Writable } from 'node:stream';
@@ -25,7 +25,7 @@ let apollo: ApolloServer<Context>;
 let server: http.Server;
 let base = '';
 
-before(async () => {
+beforeAll(async () => {
   apollo = new ApolloServer<Context>({
     typeDefs: 'type Query { hello: String, requestId: String, secret: String }',
     resolvers: {
@@ -54,7 +54,7 @@ before(async () => {
   base = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
 });
 
-after(async () => {
+afterAll(async () => {
   await close(server);
   await apollo.stop();
 });

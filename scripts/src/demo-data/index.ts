@@ -1,7 +1,7 @@
 import { Database, databaseConfig, entitiesOf, migrationsOf, openDatabase, SubgraphDefinition } from '@onestop/platform';
 import { singleWindow } from '@onestop/single-window';
 import { Dataset, generateDataset } from './generate';
-import { DEFINITION_LIST } from '../definitions';
+import { DEFINITION_LIST } from '../stack/definitions';
 
 export interface SeedOptions {
   citizens: number;

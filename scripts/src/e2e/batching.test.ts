@@ -1,4 +1,4 @@
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import {
   databaseConfig, IDENTITY_HEADER, identitySignerFromEnv, identityVerifierFromEnv, RunningSubgraph, startSubgraph, SubgraphDefinition,
@@ -9,8 +9,8 @@ import { land } from '@onestop/land';
 import { singleWindow } from '@onestop/single-window';
 import { tax } from '@onestop/tax';
 import { seedDemoData } from '../demo-data';
-import { graphql, tempDir } from '../testing';
-import { ADMIN } from '../stack';
+import { graphql, tempDir } from '../testing/helpers';
+import { ADMIN } from '../stack/stack';
 
 const N = 50;
 const env = { DATA_DIR: tempDir('batching'), DB_URL: '' };
@@ -18,7 +18,7 @@ const running = new Map<string, RunningSubgraph>();
 /** The subgraphs' own requests come from the gateway: sign as it would, for an admin. */
 const asGateway = () => ({ [IDENTITY_HEADER]: identitySignerFromEnv(env).tokenFor(ADMIN) });
 
-before(async () => {
+beforeAll(async () => {
   await seedDemoData({ citizens: 2000, env });
   let port = 14301;
   for (const definition of [singleWindow, civilStatus, businessRegistration, land, tax] as SubgraphDefinition[]) {
@@ -28,7 +28,7 @@ before(async () => {
   }
 });
 
-after(async () => {
+afterAll(async () => {
   for (const subgraph of running.values()) await subgraph.stop();
 });
 

@@ -1,41 +1,21 @@
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, Browser, BrowserContext, Page } from 'playwright-core';
 import { explorerCsp, SAVED_QUERIES, SavedQuery } from '@onestop/gateway';
 import { seedDemoData } from '../demo-data';
-import { startStack, Stack } from '../stack';
-import { ROOT } from '../subgraphs';
-import { graphql, tempDir } from '../testing';
+import { startStack, Stack } from '../stack/stack';
+import { ROOT } from '../stack/subgraphs';
+import { describeWith, graphql, service, tempDir } from '../testing/helpers';
 
 /**
  * The analysts' explorer in a real browser: Debian's chromium, headless, driven by playwright-core (no browser
- * download). `npm test` passes TEST_CHROMIUM when it finds one; run alone, the test looks for `chromium` on PATH.
+ * download), found by jest's global setup (TEST_CHROMIUM).
  * Every request that is not to this machine is aborted and counted: the explorer must need no CDN.
  */
 const SCREENSHOT = path.join(ROOT, '.cache', 'screenshots', 'explorer.png');
 const ANALYST = { role: 'analyst' as const, subject: 'phantich.explorer', name: 'Phân tích viên' };
-
-/**
- * TEST_CHROMIUM (a path, or a name looked up on PATH), else `chromium` or `chromium-browser` on PATH. `npm test` sets
- * it empty when it found none, so that this test and the runner's NOT RUN line agree.
- */
-function findChromium(): string | null {
-  if (process.env.TEST_CHROMIUM === '') return null;
-  const names = process.env.TEST_CHROMIUM ? [process.env.TEST_CHROMIUM] : ['chromium', 'chromium-browser'];
-  const dirs = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
-  const candidates = names.flatMap((name) => (name.includes('/') ? [name] : dirs.map((dir) => path.join(dir, name))));
-  for (const candidate of candidates) {
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      if (fs.statSync(candidate).isFile()) return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return null;
-}
 
 const saved = (id: string): SavedQuery => {
   const query = SAVED_QUERIES.find((q) => q.id === id);
@@ -95,16 +75,15 @@ async function run(page: Page): Promise<any> {
   throw new Error(`no new response in the result pane; it shows: ${text.slice(0, 500)}`);
 }
 
-describe('the explorer (GraphiQL at /explorer) in a browser', () => {
-  const chromiumPath = findChromium();
+describeWith(['chromium'], 'the explorer (GraphiQL at /explorer) in a browser', () => {
+  const chromiumPath = service('chromium')!;
   const env = { DATA_DIR: tempDir('explorer'), DB_URL: '', GATEWAY_EXPLORER: 'on' };
   let stack: Stack | undefined;
   let browser: Browser | undefined;
   let context: BrowserContext | undefined;
   const outside: string[] = [];
 
-  before(async () => {
-    if (!chromiumPath) return;
+  beforeAll(async () => {
     await seedDemoData({ citizens: 150, env });
     stack = await startStack({ env, basePort: 14700, output: 'quiet' });
     browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--disable-background-networking', '--no-first-run'] });
@@ -118,18 +97,13 @@ describe('the explorer (GraphiQL at /explorer) in a browser', () => {
     });
   });
 
-  after(async () => {
+  afterAll(async () => {
     await context?.close().catch(() => undefined);
     await browser?.close().catch(() => undefined);
     await stack?.stop();
   });
 
-  test('runs saved reports from local assets only, anonymously and with a bearer token', async (t) => {
-    if (!chromiumPath) {
-      const reason = 'explorer browser test NOT RUN: no chromium on PATH (apt-get install chromium, or set TEST_CHROMIUM)';
-      if (process.env.CI) throw new Error(`CI: ${reason}`);
-      return t.skip(reason);
-    }
+  test('runs saved reports from local assets only, anonymously and with a bearer token', async () => {
     const started = Date.now();
     const gateway = stack!.gatewayUrl;
     const explorerUrl = new URL('/explorer', gateway).toString();

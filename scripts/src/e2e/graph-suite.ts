@@ -1,9 +1,9 @@
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { seedDemoData } from '../demo-data';
-import { findRichCitizen } from '../examples';
-import { ADMIN, startStack, Stack } from '../stack';
-import { graphql } from '../testing';
+import { findRichCitizen } from '../stack/examples';
+import { ADMIN, startStack, Stack } from '../stack/stack';
+import { graphql } from '../testing/helpers';
 
 const OVERVIEW = `query Overview($personalNumber: String!) {
   citizen(personalNumber: $personalNumber) {
@@ -48,7 +48,7 @@ export function graphSuite(
     let fullCitizen = '';
     let cleanup: (() => Promise<void>) | undefined;
 
-    before(async () => {
+    beforeAll(async () => {
       const config = setup();
       if (!config) return;
       cleanup = config.cleanup;
@@ -61,13 +61,13 @@ export function graphSuite(
       fullCitizen = rich;
     });
 
-    after(async () => {
+    afterAll(async () => {
       await stack?.stop();
       await cleanup?.();
     });
 
-    test('one portal query answers from all five subgraphs', async (t) => {
-      if (!stack) return t.skip('not configured');
+    test('one portal query answers from all five subgraphs', async () => {
+      if (!stack) throw new Error('the stack did not start');
       const { data, errors } = await gql(OVERVIEW, { personalNumber: fullCitizen });
       assert.equal(errors, undefined, JSON.stringify(errors));
       const citizen = data!.citizen;
@@ -82,8 +82,8 @@ export function graphSuite(
       assert.ok(citizen.enterprises.every((e: any) => 'taxProfile' in e)); // tax, through business-registration
     });
 
-    test('a dossier lookup joins the agencies\' views of it', async (t) => {
-      if (!stack) return t.skip('not configured');
+    test('a dossier lookup joins the agencies\' views of it', async () => {
+      if (!stack) throw new Error('the stack did not start');
       const list = await gql(`{ dossiers(limit: 100, statuses: [FINANCIAL_OBLIGATION, RETURNED, RESOLVED]) {
         totalCount items { code procedure { handlingSector } landTransaction { id } } } }`);
       assert.equal(list.errors, undefined, JSON.stringify(list.errors));
@@ -102,8 +102,8 @@ export function graphSuite(
       assert.ok(data!.dossier.landTransaction, 'land subgraph contributed no landTransaction');
     });
 
-    test('malformed identifiers get BAD_USER_INPUT naming the field, with no stack trace', async (t) => {
-      if (!stack) return t.skip('not configured');
+    test('malformed identifiers get BAD_USER_INPUT naming the field, with no stack trace', async () => {
+      if (!stack) throw new Error('the stack did not start');
       const cases: [string, string][] = [
         ['{ citizen(personalNumber: "12345") { fullName } }', 'personalNumber'],
         ['{ citizen(personalNumber: "003085012345") { fullName } }', 'personalNumber'],
@@ -124,8 +124,8 @@ export function graphSuite(
       }
     });
 
-    test('wrong types and unknown fields are refused before any subgraph is called', async (t) => {
-      if (!stack) return t.skip('not configured');
+    test('wrong types and unknown fields are refused before any subgraph is called', async () => {
+      if (!stack) throw new Error('the stack did not start');
       for (const query of ['{ citizen(personalNumber: 123) { fullName } }', '{ citizen(personalNumber: "001085012345") { salary } }', '{ citizen(']) {
         const { status, errors } = await gql(query);
         assert.ok(status === 400 || status === 200, `${query}: status ${status}`);
@@ -136,8 +136,8 @@ export function graphSuite(
       assert.equal(wrongVariable.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
     });
 
-    test('submitting a dossier numbers it, sets the appointment and records the step; bad input writes nothing', async (t) => {
-      if (!stack) return t.skip('not configured');
+    test('submitting a dossier numbers it, sets the appointment and records the step; bad input writes nothing', async () => {
+      if (!stack) throw new Error('the stack did not start');
       const catalogue = await gql('{ procedures(limit: 100) { items { code handlingSector onlineService } } agencies(receivesDossiers: true) { code level } }');
       const procedure = catalogue.data!.procedures.items.find((p: any) => p.handlingSector === 'LAND' && p.onlineService !== 'NONE');
       const agency = catalogue.data!.agencies.find((a: any) => a.level === 'PROVINCE');
@@ -186,8 +186,8 @@ export function graphSuite(
       assert.ok(mine.data!.citizen.dossiers.some((d: any) => d.code === a.code));
     });
 
-    test('the counter\'s lifecycle: supplement, resolution, return and rating; an illegal step is a CONFLICT; the report counts it', async (t) => {
-      if (!stack) return t.skip('not configured');
+    test('the counter\'s lifecycle: supplement, resolution, return and rating; an illegal step is a CONFLICT; the report counts it', async () => {
+      if (!stack) throw new Error('the stack did not start');
       const catalogue = await gql('{ procedures(limit: 100) { items { code handlingSector onlineService } } agencies(receivesDossiers: true) { code level sector } }');
       const procedure = catalogue.data!.procedures.items.find((p: any) => p.handlingSector === 'LAND');
       const desk = catalogue.data!.agencies.find((a: any) => a.level === 'PROVINCE' && a.sector === 'SERVICE_CENTER');
@@ -271,8 +271,8 @@ export function graphSuite(
       assert.equal(foreign.errors?.[0]?.extensions?.code, 'FORBIDDEN');
     });
 
-    test('online registration: numbered as status 1, received by the counter (form 01) or refused (form 03), never both', async (t) => {
-      if (!stack) return t.skip('not configured');
+    test('online registration: numbered as status 1, received by the counter (form 01) or refused (form 03), never both', async () => {
+      if (!stack) throw new Error('the stack did not start');
       const catalogue = await gql('{ procedures(limit: 100) { items { code handlingSector onlineService } } agencies(receivesDossiers: true) { code level sector } }');
       const procedure = catalogue.data!.procedures.items.find((p: any) => p.handlingSector === 'LAND' && p.onlineService !== 'NONE');
       const desk = catalogue.data!.agencies.find((a: any) => a.level === 'PROVINCE' && a.sector === 'SERVICE_CENTER');
@@ -309,8 +309,8 @@ export function graphSuite(
       assert.equal(again.errors?.[0]?.extensions?.code, 'CONFLICT');
     });
 
-    test('an analyst\'s single query: the year per level and handling agency, in the shape of the centers\' reports, agreeing with the registry', async (t) => {
-      if (!stack) return t.skip('not configured');
+    test('an analyst\'s single query: the year per level and handling agency, in the shape of the centers\' reports, agreeing with the registry', async () => {
+      if (!stack) throw new Error('the stack did not start');
       const analyst = await stack.as({ role: 'analyst', subject: 'analyst.e2e' });
       const report = await gql(`query { dossierStatistics(filter: { from: "2026-01-01", to: "2026-10-31" }, groupBy: [LEVEL, HANDLING_AGENCY]) {
         from to total { received resolved resolvedShare early earlyShare onTime onTimeShare late lateShare verySatisfiedShare satisfiedShare notSatisfiedShare onlineShare }
@@ -337,8 +337,8 @@ export function graphSuite(
       assert.equal(bad.errors?.[0]?.extensions?.field, 'filter.from');
     });
 
-    test('the procedure catalogue: cached by the gateway, changed by the service center, the change seen at once', async (t) => {
-      if (!stack) return t.skip('not configured');
+    test('the procedure catalogue: cached by the gateway, changed by the service center, the change seen at once', async () => {
+      if (!stack) throw new Error('the stack did not start');
       const CATALOGUE = '{ procedures(limit: 5) { items { code feeAmount processingDays } } }';
       const anonymous = () => graphql(gateway, CATALOGUE, undefined, {});
       const first = await anonymous();
@@ -383,8 +383,8 @@ export function graphSuite(
       assert.equal(restored.errors, undefined, JSON.stringify(restored.errors));
     });
 
-    test('health and readiness of the gateway and every subgraph; request ids echoed', async (t) => {
-      if (!stack) return t.skip('not configured');
+    test('health and readiness of the gateway and every subgraph; request ids echoed', async () => {
+      if (!stack) throw new Error('the stack did not start');
       for (const proc of [...stack.subgraphs, stack.gateway]) {
         for (const path of ['/health', '/ready']) {
           const response = await fetch(new URL(path, proc.url));
@@ -397,8 +397,8 @@ export function graphSuite(
       assert.equal(echoed.headers.get('x-request-id'), 'req-e2e-1');
     });
 
-    test('broken HTTP requests get a clear 4xx, never a 500', async (t) => {
-      if (!stack) return t.skip('not configured');
+    test('broken HTTP requests get a clear 4xx, never a 500', async () => {
+      if (!stack) throw new Error('the stack did not start');
       const notJson = await fetch(gateway, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
       assert.equal(notJson.status, 400);
       assert.equal(((await notJson.json()) as any).errors[0].extensions.code, 'BAD_REQUEST');

@@ -1,12 +1,10 @@
-import { test } from 'node:test';
 import { databaseConfig, dropMysqlDatabase } from '@onestop/platform';
 import { graphSuite } from './graph-suite';
-import { SUBGRAPHS } from '../subgraphs';
-import { mysqlTestUrl, runId } from '../testing';
+import { SUBGRAPHS } from '../stack/subgraphs';
+import { describeWith, mysqlTestUrl, runId } from '../testing/helpers';
 
-const url = mysqlTestUrl();
-if (url) {
-  const env = { DB_URL: url, DB_PREFIX: `e2e_${runId()}` };
+describeWith(['mysql'], 'the federated graph on MariaDB', () => {
+  const env = { DB_URL: mysqlTestUrl(), DB_PREFIX: `e2e_${runId()}` };
   graphSuite('MariaDB', () => ({
     env,
     basePort: 14200,
@@ -14,6 +12,4 @@ if (url) {
       for (const { name } of SUBGRAPHS) await dropMysqlDatabase(databaseConfig(name, env));
     },
   }));
-} else {
-  test('the federated graph on MariaDB', (t) => t.skip('MySQL suite NOT RUN: no MariaDB/MySQL configured (TEST_MYSQL_URL)'));
-}
+});

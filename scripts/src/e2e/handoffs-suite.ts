@@ -2,18 +2,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, KeyObject, createPrivateKey } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import {
   deadLetterTopicFor, Envelope, newMessageId, signEnvelope, topicFor, transportFromEnv, Transport, validateEnterpriseCode,
 } from '@onestop/platform';
 import { seedDemoData } from '../demo-data';
 import { procedureCode, CENTER } from '../demo-data/reference';
-import { DEFINITIONS } from '../definitions';
-import { listDeadLetters, replayDeadLetters } from '../dead-letters';
-import { RunningPartner, startPartners } from '../partners';
-import { ADMIN, startStack, Stack } from '../stack';
-import { graphql, subscribeOverWebSocket } from '../testing';
+import { DEFINITIONS } from '../stack/definitions';
+import { listDeadLetters, replayDeadLetters } from '../cli/dead-letters';
+import { RunningPartner, startPartners } from '../stack/partners';
+import { ADMIN, startStack, Stack } from '../stack/stack';
+import { graphql, subscribeOverWebSocket } from '../testing/helpers';
 import { FlowParticipants, pickParticipants } from './handoff-fixtures';
 
 export interface HandoffSuiteConfig {
@@ -128,7 +128,7 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
       },
     });
 
-    before(async () => {
+    beforeAll(async () => {
       const configured = setup();
       if (!configured) return;
       config = configured;
@@ -152,15 +152,15 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
       });
     });
 
-    after(async () => {
+    afterAll(async () => {
       for (const partner of partners) await partner.stop();
       await bus?.close();
       await stack?.stop();
       await config?.cleanup?.();
     });
 
-    test('land transfer: single window → land → tax → land → single window, the clock paused while tax works', async (t) => {
-      if (!stack) return t.skip('not configured');
+    test('land transfer: single window → land → tax → land → single window, the clock paused while tax works', async () => {
+      if (!stack) throw new Error('the stack did not start');
       const { parcelId, transferor, transferee } = people.transfers[0];
       const received = await submit({
         procedureCode: procedureCode('1.004227'), applicantName: 'Bên nhận chuyển nhượng', applicantPersonalNumber: transferee,
@@ -213,8 +213,8 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
       assert.ok(data!.citizen.landRights.some((r: { parcel: { id: string } }) => r.parcel.id === parcelId));
     });
 
-    test('land transfer without a declared price: tax asks for a supplement, land re-appraises with the price', async (t) => {
-      if (!stack) return t.skip('not configured');
+    test('land transfer without a declared price: tax asks for a supplement, land re-appraises with the price', async () => {
+      if (!stack) throw new Error('the stack did not start');
       const { parcelId, transferor, transferee } = people.transfers[1];
       const received = await submit({
         procedureCode: procedureCode('1.004227'), applicantName: 'Bên nhận', applicantPersonalNumber: transferee,
@@ -234,8 +234,8 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
       assert.equal(errors?.[0].extensions?.code, 'CONFLICT');
     });
 
-    test('enterprise registration: tax assigns a valid enterprise code, the register and tax profile have it', async (t) => {
-      if (!stack) return t.skip('not configured');
+    test('enterprise registration: tax assigns a valid enterprise code, the register and tax profile have it', async () => {
+      if (!stack) throw new Error('the stack did not start');
       const received = await submit({
         procedureCode: procedureCode('2.001610'), applicantName: 'Người thành lập', applicantPersonalNumber: people.founder, channel: 'ONLINE',
         enterpriseRegistration: {
@@ -252,8 +252,8 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
       assertAppliedOnce(resolved);
     });
 
-    test('enterprise registration: tax refuses a legal representative with overdue tax, the dossier stops with the reason', async (t) => {
-      if (!stack) return t.skip('not configured');
+    test('enterprise registration: tax refuses a legal representative with overdue tax, the dossier stops with the reason', async () => {
+      if (!stack) throw new Error('the stack did not start');
       const received = await submit({
         procedureCode: procedureCode('2.001610'), applicantName: 'Người nợ thuế', applicantPersonalNumber: people.debtor,
         enterpriseRegistration: {
@@ -268,8 +268,8 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
       assert.match(stopped.timeline.at(-1)!.note ?? '', /từ chối/);
     });
 
-    test('birth registration: the child gets a personal number, police and social insurance answer, the dossier is resolved', async (t) => {
-      if (!stack) return t.skip('not configured');
+    test('birth registration: the child gets a personal number, police and social insurance answer, the dossier is resolved', async () => {
+      if (!stack) throw new Error('the stack did not start');
       const input = birthInput(0);
       const received = await submit(input);
       const resolved = await until(received.code, 'resolved', (d) => d.status === 'RESOLVED');
@@ -283,8 +283,8 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
       assertAppliedOnce(resolved);
     });
 
-    test('a birth registered online waits for the desk; once received (form 01) it travels like any other', async (t) => {
-      if (!stack) return t.skip('not configured');
+    test('a birth registered online waits for the desk; once received (form 01) it travels like any other', async () => {
+      if (!stack) throw new Error('the stack did not start');
       const registered = await gql(`mutation($input: SubmitDossierInput!) { registerDossierOnline(input: $input) { code status } }`, {
         input: { receivingAgencyCode: CENTER, channel: 'ONLINE', ...birthInput(5) },
       });
@@ -304,8 +304,8 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
       assertAppliedOnce(resolved);
     });
 
-    test('death registration: residence deregistered and funeral allowance decided; the citizen is recorded dead', async (t) => {
-      if (!stack) return t.skip('not configured');
+    test('death registration: residence deregistered and funeral allowance decided; the citizen is recorded dead', async () => {
+      if (!stack) throw new Error('the stack did not start');
       const person = people.deceased[0];
       const received = await submit({
         procedureCode: procedureCode('1.000656'), applicantName: 'Người đi khai tử', applicantPersonalNumber: people.founder,
@@ -320,8 +320,8 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
       assert.equal(data!.citizen.deathDate, '2026-11-10');
     });
 
-    test('bad handoff input is a typed error on the field, and nothing is received or sent', async (t) => {
-      if (!stack) return t.skip('not configured');
+    test('bad handoff input is a typed error on the field, and nothing is received or sent', async () => {
+      if (!stack) throw new Error('the stack did not start');
       const { parcelId, transferor } = people.transfers[2];
       const before = (await gql(`{ dossiers(limit: 1) { totalCount } }`)).data!.dossiers.totalCount;
       const bad = await gql(SUBMIT, { input: {
@@ -336,8 +336,8 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
       assert.equal(after, before, 'a refused submission leaves no dossier behind');
     });
 
-    test('forged, unauthorised, misaddressed, schema-invalid and garbage messages are dead-lettered with their reason, never applied', async (t) => {
-      if (!stack) return t.skip('not configured');
+    test('forged, unauthorised, misaddressed, schema-invalid and garbage messages are dead-lettered with their reason, never applied', async () => {
+      if (!stack) throw new Error('the stack did not start');
       const target = await submit(birthInput(2));
       await until(target.code, 'resolved', (d) => d.status === 'RESOLVED');
       const statusReport = { statusCode: 8, status: 'STOPPED', at: new Date().toISOString(), unitCode: 'land', reason: 'forged' };
@@ -368,8 +368,8 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
       assert.ok(after.singleWindowHandoffLog.filter((l) => l.outcome === 'DEAD_LETTERED').length >= 4, 'dead letters are in the message log');
     });
 
-    test('a dead letter replayed after the sender\'s new key is installed is applied exactly once', async (t) => {
-      if (!stack) return t.skip('not configured');
+    test('a dead letter replayed after the sender\'s new key is installed is applied exactly once', async () => {
+      if (!stack) throw new Error('the stack did not start');
       const received = await submit(birthInput(3));
       manual.set(received.code, []);
       const held = await waitFor('the birth reached the partners', async () => (manual.get(received.code)!.length >= 2 ? manual.get(received.code) : undefined));
@@ -404,8 +404,8 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
       manual.delete(received.code);
     });
 
-    test('live status: the applicant subscribed over WebSocket gets the dossier as it changes; another citizen is refused', async (t) => {
-      if (!stack) return t.skip('not configured');
+    test('live status: the applicant subscribed over WebSocket gets the dossier as it changes; another citizen is refused', async () => {
+      if (!stack) throw new Error('the stack did not start');
       const index = 7;
       const mother = people.mothers[index % people.mothers.length];
       const received = await submit(birthInput(index, mother));
@@ -446,8 +446,8 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
       }
     });
 
-    test('a consumer killed after its database commit and before its offset commit applies nothing twice', async (t) => {
-      if (!stack) return t.skip('not configured');
+    test('a consumer killed after its database commit and before its offset commit applies nothing twice', async () => {
+      if (!stack) throw new Error('the stack did not start');
       const land = await stack.restartSubgraph('land', { HANDOFF_FAULT: 'exit-after-commit:land.transfer-requested' });
       const { parcelId, transferor, transferee } = people.transfers[3];
       const received = await submit({
@@ -467,11 +467,12 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
     });
 
     if (setup()?.kafka) {
-      test('the broker killed and restarted mid-stream: every handoff applied exactly once', async (t) => {
-        if (!stack) return t.skip('not configured');
-        const kafka = path.resolve(__dirname, '..', '..', '..', 'scripts', 'kafka', 'run.sh');
-        const pidFile = path.resolve(__dirname, '..', '..', '..', '.cache', 'kafka', 'kafka.pid');
-        if (!fs.existsSync(pidFile)) return t.skip('the broker was not started by scripts/kafka/run.sh; cannot kill and restart it');
+      const kafka = path.resolve(__dirname, '..', '..', '..', 'scripts', 'kafka', 'run.sh');
+      const pidFile = path.resolve(__dirname, '..', '..', '..', '.cache', 'kafka', 'kafka.pid');
+      // Only a broker that scripts/kafka/run.sh started can be killed and started again (CI's is).
+      const ours = fs.existsSync(pidFile);
+      (ours ? test : test.skip)(`the broker killed and restarted mid-stream: every handoff applied exactly once${ours ? '' : ' [NOT RUN: the broker was not started by scripts/kafka/run.sh]'}`, async () => {
+        if (!stack) throw new Error('the stack did not start');
         const codes: string[] = [];
         for (let i = 0; i < 10; i++) codes.push((await submit(birthInput(10 + i))).code);
         process.kill(Number(fs.readFileSync(pidFile, 'utf8')), 'SIGKILL');
@@ -496,9 +497,10 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
       });
     }
 
-    if (setup()?.kcat) {
-      test('a message produced by kcat, following the published schema and correctly signed, is applied like any other', async (t) => {
-        if (!stack) return t.skip('not configured');
+    if (setup()?.kafka) {
+      const withKcat = Boolean(setup()?.kcat);
+      (withKcat ? test : test.skip)(`a message produced by kcat, following the published schema and correctly signed, is applied like any other${withKcat ? '' : ' [NOT RUN: needs kcat (TEST_KCAT)]'}`, async () => {
+        if (!stack) throw new Error('the stack did not start');
         const received = await submit(birthInput(50));
         manual.set(received.code, []);
         const held = await waitFor('the birth reached the partners', async () => (manual.get(received.code)!.length >= 2 ? manual.get(received.code) : undefined));

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { handoffSuite } from './handoffs-suite';
-import { tempDir } from '../testing';
+import { tempDir } from '../testing/helpers';
 
 // The embedded default: SQLite databases and the in-process bus file, as `npm start` runs on a fresh machine.
 const dir = tempDir('handoffs-embedded');

@@ -1,18 +1,18 @@
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import {
   authKeysDir, DEV_ISSUER_KEY, IDENTITY_HEADER, Identity, IdentitySigner, identitySignerFromEnv, jwtVerifierFromEnv, mintDevToken,
 } from '@onestop/platform';
 import { startGateway } from '@onestop/gateway';
-import { ROOT, SUPERGRAPH_PATH } from '../subgraphs';
+import { ROOT, SUPERGRAPH_PATH } from '../stack/subgraphs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { seedDemoData } from '../demo-data';
 import { JUSTICE_DEPARTMENT, TAX_OFFICE } from '../demo-data/reference';
-import { findRichCitizen } from '../examples';
-import { ADMIN, startStack, Stack } from '../stack';
-import { graphql, GraphQLResponse, tempDir, waitForOutput } from '../testing';
+import { findRichCitizen } from '../stack/examples';
+import { ADMIN, startStack, Stack } from '../stack/stack';
+import { graphql, GraphQLResponse, tempDir, waitForOutput } from '../testing/helpers';
 
 /**
  * The security probes of the graph on the embedded default: each is refused with a clear error and goes on record,
@@ -43,7 +43,7 @@ describe('security: who may read what, through the gateway only', () => {
   let parcelOfB = '';
   let recordId = '';
 
-  before(async () => {
+  beforeAll(async () => {
     await seedDemoData({ citizens: 400, env });
     stack = await startStack({ env, basePort: 14400, output: 'quiet' });
     gateway = stack.gatewayUrl;
@@ -69,7 +69,7 @@ describe('security: who may read what, through the gateway only', () => {
     assert.ok(citizenA && citizenB && dossierOfB && parcelOfB && recordId, 'demo data lacks the cases the probes need');
   });
 
-  after(async () => {
+  afterAll(async () => {
     await stack?.stop();
   });
 

@@ -1,10 +1,10 @@
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { generateHandoffDocuments } from './handoff-documents';
 import { generateSchemas, schemaDrift, writeSchemas } from './schemas';
-import { tempDir } from './testing';
+import { tempDir } from '../testing/helpers';
 
 test('schemas/: committed subgraph SDL, supergraph and handoff documents match the code and compose', () => {
   const files = generateSchemas();

@@ -18,10 +18,10 @@ import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { IDENTITY_HEADER, Identity, identitySignerFromEnv, IdentitySigner } from '@onestop/platform';
 import { buildManifest, readOperationSources } from '@onestop/gateway';
-import { isSeeded, seedDemoData } from './demo-data';
-import { ADMIN, Stack, startStack } from './stack';
-import { GATEWAY_MAIN, ROOT, SUPERGRAPH_PATH } from './subgraphs';
-import { graphql } from './testing';
+import { isSeeded, seedDemoData } from '../demo-data';
+import { ADMIN, Stack, startStack } from '../stack/stack';
+import { GATEWAY_MAIN, ROOT, SUPERGRAPH_PATH } from '../stack/subgraphs';
+import { graphql } from '../testing/helpers';
 import {
   canonicalJson, cpuMs, firstDifference, interleave, median, newestProfile, processTree, readProfile, rssBytes, summariseProfile,
 } from './bench-gateways-util';

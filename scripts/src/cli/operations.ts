@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ApolloGateway } from '@apollo/gateway';
 import { buildManifest, invalidOperations, readOperationSources } from '@onestop/gateway';
-import { SUPERGRAPH_PATH } from './subgraphs';
+import { SUPERGRAPH_PATH } from '../stack/subgraphs';
 
 const USAGE = `Usage: npm run operations -- manifest <dir of .graphql files> <out.json> [--supergraph FILE]
 

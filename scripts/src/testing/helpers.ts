@@ -1,19 +1,49 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execFileSync, spawnSync } from 'node:child_process';
-import type { TestContext } from 'node:test';
+import { execFileSync } from 'node:child_process';
+import { describe, test } from '@jest/globals';
 
-/** The MariaDB/MySQL server the MySQL suites use; `npm test` sets it when one answers, CI insists on it. */
-export function mysqlTestUrl(): string | undefined {
-  return process.env.TEST_MYSQL_URL || undefined;
+/**
+ * The services suites may need. Jest's global setup (./global-setup.ts) sets each variable to what answered, or to ''
+ * when nothing did; CI refuses to run without all of them.
+ */
+const SERVICES = {
+  mysql: { variable: 'TEST_MYSQL_URL', what: 'MariaDB/MySQL (TEST_MYSQL_URL)' },
+  kafka: { variable: 'TEST_KAFKA_BROKERS', what: 'a Kafka broker (TEST_KAFKA_BROKERS; npm run kafka -- start)' },
+  kcat: { variable: 'TEST_KCAT', what: 'kcat (TEST_KCAT; apt-get install kcat)' },
+  chromium: { variable: 'TEST_CHROMIUM', what: 'chromium (TEST_CHROMIUM; apt-get install chromium)' },
+  pyyaml: { variable: 'TEST_PYYAML', what: 'python3 with PyYAML (TEST_PYYAML; apt-get install python3-yaml)' },
+} as const;
+export type Service = keyof typeof SERVICES;
+
+/** What the global setup found for a service (a URL, brokers, a path), or undefined. */
+export function service(name: Service): string | undefined {
+  return process.env[SERVICES[name].variable] || undefined;
 }
 
-/** Skips a MySQL suite with a visible reason when no server is configured (never in CI: the runner refuses). */
-export function skipWithoutMysql(t: TestContext): string | undefined {
-  const url = mysqlTestUrl();
-  if (!url) t.skip('MySQL suite NOT RUN: no MariaDB/MySQL configured (TEST_MYSQL_URL)');
-  return url;
+/** The MariaDB/MySQL server the MySQL suites use. */
+export function mysqlTestUrl(): string | undefined {
+  return service('mysql');
+}
+
+function missing(needs: Service[]): string | undefined {
+  const absent = needs.filter((name) => !service(name));
+  return absent.length ? `NOT RUN: needs ${absent.map((name) => SERVICES[name].what).join(' and ')}` : undefined;
+}
+
+/** A describe block that runs when its services answered, and is skipped, saying which were missing, when not. */
+export function describeWith(needs: Service[], name: string, body: () => void): void {
+  const reason = missing(needs);
+  if (reason) describe.skip(`${name} [${reason}]`, body);
+  else describe(name, body);
+}
+
+/** A test that runs when its services answered, and is skipped, saying which were missing, when not. */
+export function testWith(needs: Service[], name: string, body: () => Promise<unknown> | void, timeout?: number): void {
+  const reason = missing(needs);
+  if (reason) test.skip(`${name} [${reason}]`, () => undefined);
+  else test(name, async () => { await body(); }, timeout);
 }
 
 export function tempDir(prefix: string): string {
@@ -47,22 +77,10 @@ export function runId(): string {
   return `${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
 }
 
-/**
- * Parses YAML with PyYAML, an implementation independent of ours (python3-yaml; CI has it, docker-compose needs it).
- * Skips with a visible reason when it is missing, except in CI, where that is a failure.
- */
-export function loadYamlWithPython(t: TestContext, text: string): unknown {
-  // The first python3 on PATH may be a private one (pyenv) without PyYAML; Debian's has it with python3-yaml.
-  const python = ['python3', '/usr/bin/python3'].find((candidate) => {
-    const probe = spawnSync(candidate, ['-c', 'import yaml'], { encoding: 'utf8' });
-    return !probe.error && probe.status === 0;
-  });
-  if (!python) {
-    const reason = 'YAML check NOT RUN: python3 with PyYAML is not available (apt-get install python3-yaml)';
-    if (process.env.CI) throw new Error(`CI: ${reason}`);
-    t.skip(reason);
-    return undefined;
-  }
+/** Parses YAML with PyYAML, an implementation independent of ours (python3-yaml; the `pyyaml` service). */
+export function loadYamlWithPython(text: string): unknown {
+  const python = service('pyyaml');
+  if (!python) throw new Error('no python3 with PyYAML: run this test through testWith([\'pyyaml\'], …)');
   const script = 'import sys, json, yaml; json.dump(yaml.safe_load(sys.stdin.buffer.read().decode("utf-8")), sys.stdout)';
   return JSON.parse(execFileSync(python, ['-c', script], { input: text, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }));
 }

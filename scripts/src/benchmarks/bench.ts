@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { isSeeded, seedDemoData } from './demo-data';
+import { isSeeded, seedDemoData } from '../demo-data';
 import { IDENTITY_HEADER, identitySignerFromEnv } from '@onestop/platform';
-import { ADMIN, Stack, startStack } from './stack';
-import { ROOT } from './subgraphs';
-import { graphql } from './testing';
+import { ADMIN, Stack, startStack } from '../stack/stack';
+import { ROOT } from '../stack/subgraphs';
+import { graphql } from '../testing/helpers';
 
 // autocannon ships no types
 // eslint-disable-next-line @typescript-eslint/no-require-imports

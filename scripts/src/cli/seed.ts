@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { intFromEnv } from '@onestop/platform';
-import { isSeeded, resetDemoData, seedDemoData } from './demo-data';
+import { isSeeded, resetDemoData, seedDemoData } from '../demo-data';
 
 function progressBar() {
   const tty = process.stderr.isTTY;

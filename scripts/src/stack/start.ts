@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { databaseConfig, describeDatabase, intFromEnv, mintDevToken } from '@onestop/platform';
-import { isSeeded, seedDemoData } from './demo-data';
+import { isSeeded, seedDemoData } from '../demo-data';
 import { findMother, findRichCitizen } from './examples';
-import { procedureCode, CENTER } from './demo-data/reference';
+import { procedureCode, CENTER } from '../demo-data/reference';
 import { RunningPartner, startPartners } from './partners';
 import { ADMIN, startStack } from './stack';
 import { SUBGRAPHS } from './subgraphs';

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { parse } from 'graphql';
 import { composeServices } from '@apollo/composition';
 import { generateHandoffDocuments, HANDOFF_DOCUMENTS_DIR } from './handoff-documents';
-import { ROOT, SUBGRAPHS, subgraphMain } from './subgraphs';
+import { ROOT, SUBGRAPHS, subgraphMain } from '../stack/subgraphs';
 
 const SCHEMAS_DIR = path.join(ROOT, 'schemas');
 /** Folders of schemas/ that hold generated files only: a file there that is not generated is stale. */

@@ -160,7 +160,7 @@ function exampleMessageId(messageType: string): string {
 
 export function exampleOf(contract: Contract): HandoffExample {
   const example = EXAMPLES[contract.messageType];
-  if (!example) throw new Error(`No example for ${contract.messageType}: add one to scripts/src/handoff-examples.ts`);
+  if (!example) throw new Error(`No example for ${contract.messageType}: add one to scripts/src/contracts/handoff-examples.ts`);
   return example;
 }
 

@@ -1,8 +1,8 @@
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { databaseConfig, dropMysqlDatabase, entitiesOf, migrationsOf, openDatabase, pendingSchemaChanges, SubgraphDefinition } from '@onestop/platform';
-import { DEFINITION_LIST } from './definitions';
-import { mysqlTestUrl, runId, skipWithoutMysql, tempDir } from './testing';
+import { DEFINITION_LIST } from '../stack/definitions';
+import { mysqlTestUrl, runId, testWith, tempDir } from '../testing/helpers';
 
 const SUBGRAPHS: SubgraphDefinition[] = DEFINITION_LIST;
 
@@ -43,8 +43,7 @@ for (const definition of SUBGRAPHS) {
     await checkMigrations(definition, { DATA_DIR: tempDir('migrations') });
   });
 
-  test(`${definition.name}: migrations build exactly the entities' schema on MariaDB`, async (t) => {
-    if (!skipWithoutMysql(t)) return;
+  testWith(['mysql'], `${definition.name}: migrations build exactly the entities' schema on MariaDB`, async () => {
     await checkMigrations(definition, { DB_URL: mysqlTestUrl(), DB_PREFIX: `mig_${runId()}` });
   });
 }

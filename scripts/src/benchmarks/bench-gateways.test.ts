@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { areaOf, canonicalJson, cpuMs, CpuProfile, firstDifference, interleave, median, processTree, rssBytes, summariseProfile } from './bench-gateways-util';
 

@@ -1,12 +1,12 @@
 import http from 'node:http';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { seedDemoData } from '../demo-data';
 import { procedureCode, CENTER } from '../demo-data/reference';
-import { ADMIN, startStack, Stack, StackProcess } from '../stack';
-import { graphql, runId, tempDir, waitForOutput } from '../testing';
+import { ADMIN, startStack, Stack, StackProcess } from '../stack/stack';
+import { graphql, waitForOutput } from '../testing/helpers';
 import { FlowParticipants, pickParticipants } from './handoff-fixtures';
 import { waitFor } from './handoffs-suite';
 
@@ -78,7 +78,7 @@ function value(exposition: string, name: string, labels: Record<string, string>)
   return undefined;
 }
 
-function observabilitySuite(label: string, setup: () => { env: NodeJS.ProcessEnv; basePort: number; kafka: boolean } | undefined) {
+export function observabilitySuite(label: string, setup: () => { env: NodeJS.ProcessEnv; basePort: number; kafka: boolean } | undefined) {
   describe(`observability on ${label}`, () => {
     let stack: Stack | undefined;
     let collector: Awaited<ReturnType<typeof startCollector>> | undefined;
@@ -103,7 +103,7 @@ function observabilitySuite(label: string, setup: () => { env: NodeJS.ProcessEnv
       return response.text();
     };
 
-    before(async () => {
+    beforeAll(async () => {
       const config = setup();
       if (!config) return;
       kafka = config.kafka;
@@ -120,13 +120,13 @@ function observabilitySuite(label: string, setup: () => { env: NodeJS.ProcessEnv
       admin = await stack.as(ADMIN);
     });
 
-    after(async () => {
+    afterAll(async () => {
       await stack?.stop();
       await collector?.close();
     });
 
-    test('/metrics of the gateway and of a subgraph show the named series with sensible values', async (t) => {
-      if (!stack) return t.skip('not configured');
+    test('/metrics of the gateway and of a subgraph show the named series with sensible values', async () => {
+      if (!stack) throw new Error('the stack did not start');
       const gatewayUrl = stack.gatewayUrl;
       // five different pages: the gateway caches catalogue answers, and each must reach single-window once
       for (let i = 0; i < 5; i++) {
@@ -163,8 +163,8 @@ function observabilitySuite(label: string, setup: () => { env: NodeJS.ProcessEnv
       assert.ok(value(singleWindow, 'process_cpu_user_seconds_total', {})! > 0);
     });
 
-    test('one request id in the logs of the gateway, single-window, and the civil-status consumer; handoff series move', async (t) => {
-      if (!stack) return t.skip('not configured');
+    test('one request id in the logs of the gateway, single-window, and the civil-status consumer; handoff series move', async () => {
+      if (!stack) throw new Error('the stack did not start');
       const requestId = `obs-${randomUUID()}`;
       const mother = people.mothers[0];
       const birthDate = new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10);
@@ -246,25 +246,4 @@ function observabilitySuite(label: string, setup: () => { env: NodeJS.ProcessEnv
       assert.ok(drained.size > 0);
     });
   });
-}
-
-const dir = tempDir('observability');
-observabilitySuite('the embedded bus and SQLite', () => ({
-  env: { DATA_DIR: dir, HANDOFF_KEYS_DIR: path.join(dir, 'keys'), KAFKA_BROKERS: '', DB_URL: '' },
-  basePort: 14900,
-  kafka: false,
-}));
-
-// Over Kafka (when the test runner found a broker): SQLite databases, this run's own topics.
-const brokers = process.env.TEST_KAFKA_BROKERS;
-if (brokers) {
-  const kafkaDir = tempDir('observability-kafka');
-  const prefix = `obs${runId()}`;
-  observabilitySuite('Apache Kafka', () => ({
-    env: { DATA_DIR: kafkaDir, HANDOFF_KEYS_DIR: path.join(kafkaDir, 'keys'), KAFKA_BROKERS: brokers, DB_URL: '', HANDOFF_TOPIC_PREFIX: prefix, HANDOFF_PARTITIONS: '3' },
-    basePort: 14910,
-    kafka: true,
-  }));
-} else {
-  test('observability over Apache Kafka', (t) => t.skip('Kafka variant NOT RUN: no broker (TEST_KAFKA_BROKERS)'));
 }

@@ -7,8 +7,8 @@ import {
   keysFromEnv, migrationsOf, openDatabase, statusReport, transportFromEnv,
 } from '@onestop/platform';
 import { Dossier, FINISHED_STATUSES, singleWindow } from '@onestop/single-window';
-import { seedDemoData } from './demo-data';
-import { runId, tempDir } from './testing';
+import { seedDemoData } from '../demo-data';
+import { runId, tempDir } from '../testing/helpers';
 
 /**
  * `npm run bench:handoffs`: handoffs per second end to end, from the outbox write in the sender's transaction to the

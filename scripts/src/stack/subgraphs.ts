@@ -1,6 +1,6 @@
 import path from 'node:path';
 
-export const ROOT = path.resolve(__dirname, '..', '..');
+export const ROOT = path.resolve(__dirname, '..', '..', '..');
 
 /** The five agency subgraphs, in the order they are started. Ports are the defaults of each subgraph's definition. */
 export const SUBGRAPHS = [

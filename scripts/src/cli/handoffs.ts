@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { transportFromEnv } from '@onestop/platform';
-import { DEFINITIONS } from './definitions';
+import { DEFINITIONS } from '../stack/definitions';
 import { listDeadLetters, replayDeadLetters } from './dead-letters';
 
 const USAGE = `npm run handoffs -- dead-letters list <agency>

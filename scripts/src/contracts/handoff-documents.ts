@@ -4,7 +4,7 @@ import { CONTRACTS } from '@onestop/platform';
 import { asyncApiDocument } from './handoff-asyncapi';
 import { envelopeSchema, schemaFile } from './handoff-model';
 import { handoffReadme } from './handoff-readme';
-import { ROOT } from './subgraphs';
+import { ROOT } from '../stack/subgraphs';
 import { toYaml } from './yaml';
 
 /** The folder of schemas/ the handoff documents are written to; files in it that are not generated are stale. */

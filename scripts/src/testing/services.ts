@@ -1,0 +1,117 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import mysql from 'mysql2/promise';
+import { Kafka, logLevel } from 'kafkajs';
+
+/** A service some suites need, found (or not) before any test runs. */
+export interface ServiceProbe {
+  /** The variable the suites read (set when the service answers). */
+  variable: string;
+  label: string;
+  /** The value handed to the suites (a URL, brokers, a path), or null when nothing answered. */
+  found: string | null;
+  /** What answered, in words. */
+  detail: string | null;
+  /** Why it did not run and how to start it, when not found. */
+  howToStart: string;
+}
+
+export async function mysqlAnswers(url: string): Promise<string | null> {
+  try {
+    const parsed = new URL(url);
+    const connection = await mysql.createConnection({
+      host: parsed.hostname, port: Number(parsed.port || 3306), user: decodeURIComponent(parsed.username || 'root'),
+      password: decodeURIComponent(parsed.password), connectTimeout: 3000,
+    });
+    const [rows] = await connection.query('SELECT VERSION() AS v');
+    await connection.end();
+    return `${String((rows as { v: string }[])[0].v)} at ${url.replace(/\/\/[^@]*@/, '//')}`;
+  } catch {
+    return null;
+  }
+}
+
+/** Asks the brokers for the cluster's metadata; at most ~5 s, silent. */
+export async function kafkaAnswers(brokers: string[]): Promise<string | null> {
+  const admin = new Kafka({
+    clientId: 'onestop-test-probe', brokers, logLevel: logLevel.NOTHING,
+    connectionTimeout: 2000, requestTimeout: 3000, retry: { retries: 0 },
+  }).admin();
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<null>((resolve) => { timer = setTimeout(() => resolve(null), 5000); });
+  const probe = (async () => {
+    try {
+      await admin.connect();
+      const cluster = await admin.describeCluster();
+      return `${cluster.brokers.length} broker${cluster.brokers.length === 1 ? '' : 's'} at ${brokers.join(',')}, cluster ${cluster.clusterId}`;
+    } catch {
+      return null;
+    }
+  })();
+  try {
+    return await Promise.race([probe, limit]);
+  } finally {
+    clearTimeout(timer);
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/** The first executable of these names on PATH (a name with a slash is taken as a path). */
+export function onPath(...names: string[]): string | null {
+  for (const name of names) {
+    const dirs = name.includes('/') ? [''] : (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
+    for (const dir of dirs) {
+      const candidate = path.join(dir, name);
+      try {
+        fs.accessSync(candidate, fs.constants.X_OK);
+        if (fs.statSync(candidate).isFile()) return candidate;
+      } catch {
+        // not here
+      }
+    }
+  }
+  return null;
+}
+
+/** Probes every service the suites may need, from the TEST_* variables or their defaults. */
+export async function probeServices(env: NodeJS.ProcessEnv): Promise<ServiceProbe[]> {
+  const mysqlUrl = env.TEST_MYSQL_URL || 'mysql://root@127.0.0.1:3306';
+  const brokerList = (env.TEST_KAFKA_BROKERS || '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean);
+  const [mysqlFound, kafkaFound] = await Promise.all([mysqlAnswers(mysqlUrl), kafkaAnswers(brokerList)]);
+  const kcat = env.TEST_KCAT ? onPath(env.TEST_KCAT) : onPath('kcat', 'kafkacat');
+  const chromium = env.TEST_CHROMIUM ? onPath(env.TEST_CHROMIUM) : onPath('chromium', 'chromium-browser');
+  const python = pythonWithYaml();
+  return [
+    {
+      variable: 'TEST_MYSQL_URL', label: 'MySQL suites', found: mysqlFound ? mysqlUrl : null, detail: mysqlFound,
+      howToStart: `no MariaDB/MySQL at ${mysqlUrl}; start one (see .ci/run) or set TEST_MYSQL_URL`,
+    },
+    {
+      variable: 'TEST_KAFKA_BROKERS', label: 'Kafka suites', found: kafkaFound ? brokerList.join(',') : null, detail: kafkaFound,
+      howToStart: `no broker at ${brokerList.join(',')}; run \`npm run kafka -- start\` or set TEST_KAFKA_BROKERS`,
+    },
+    {
+      variable: 'TEST_KCAT', label: 'kcat interop test', found: kcat, detail: kcat,
+      howToStart: 'no kcat or kafkacat on PATH; apt-get install kcat, or set TEST_KCAT',
+    },
+    {
+      variable: 'TEST_CHROMIUM', label: 'explorer browser test', found: chromium, detail: chromium,
+      howToStart: 'no chromium on PATH; apt-get install chromium, or set TEST_CHROMIUM',
+    },
+    {
+      variable: 'TEST_PYYAML', label: 'YAML read-back checks (PyYAML)', found: python, detail: python,
+      howToStart: 'no python3 with PyYAML; apt-get install python3-yaml, or set TEST_PYYAML to such a python3',
+    },
+  ];
+}
+
+/** A python3 that has PyYAML: an implementation of YAML independent of ours (the first on PATH may be a pyenv one without it). */
+export function pythonWithYaml(): string | null {
+  const candidates = process.env.TEST_PYYAML ? [process.env.TEST_PYYAML] : ['python3', '/usr/bin/python3'];
+  return candidates.find((candidate) => {
+    const probe = spawnSync(candidate, ['-c', 'import yaml'], { encoding: 'utf8' });
+    return !probe.error && probe.status === 0;
+  }) ?? null;
+}
+
