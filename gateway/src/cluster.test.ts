@@ -9,7 +9,8 @@ import { parse } from 'graphql';
 import { composeServices } from '@apollo/composition';
 import { workersFromEnv } from './cluster';
 
-const MAIN = path.join(__dirname, 'main.js');
+// the compiled gateway, as it runs in production (npm test builds it first)
+const MAIN = path.join(__dirname, '..', 'dist', 'main.js');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onestop-cluster-'));
 let subgraph: http.Server;
 let primary: ChildProcess;
