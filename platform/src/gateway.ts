@@ -5,6 +5,7 @@
 export * from './identifiers';
 export * from './errors';
 export * from './config';
+export * from './lru';
 export * from './http';
 export * from './auth/identity';
 export * from './auth/access';

@@ -1,6 +1,7 @@
 export * from './identifiers';
 export * from './errors';
 export * from './config';
+export * from './lru';
 export * from './database';
 export * from './sqlite-serial';
 export * from './context';

@@ -134,6 +134,26 @@ test('an analysis is kept per schema: a reloaded supergraph is measured again', 
   assert.equal(await check(TEST_SDL.replace('timeline: [Event!]!', 'timeline: Event')), 'ok');
 });
 
+test('analyses kept: when full, only the least recently used operation is forgotten (and measured again)', async () => {
+  const plugin = useOperationLimits({ maxCost: 10, cacheSize: 2 });
+  const listener = (await plugin.requestDidStart!({} as any))!;
+  const schema = buildSchema(TEST_SDL);
+  // An analysis is kept by query hash: a costlier document sent under a hash already analysed shows whether it was kept.
+  const check = async (queryHash: string, query: string) => {
+    const document = parse(query);
+    const requestContext = { schema, document, operation: getOperationAST(document)!, queryHash, request: {} };
+    return listener.didResolveOperation!(requestContext as any).then(() => 'ok', (error) => error.extensions.actual);
+  };
+  const cheap = '{ dossier(code: "x") { code } }';
+  const dear = '{ dossier(code: "x") { timeline { at } } }'; // costs 22
+  assert.equal(await check('a', cheap), 'ok');
+  assert.equal(await check('b', cheap), 'ok');
+  assert.equal(await check('a', dear), 'ok', 'a was kept (and is now the most recently used)');
+  assert.equal(await check('c', cheap), 'ok'); // full: b, the least recently used, goes
+  assert.equal(await check('a', dear), 'ok', 'a is still kept');
+  assert.equal(await check('b', dear), 22, 'b was forgotten: measured again');
+});
+
 test('through the gateway over HTTP: a refused operation gets 400 and no subgraph request', async () => {
   const gateway = await startTestGateway({ limits: { maxDepth: 3 }, rateLimit: false });
   try {

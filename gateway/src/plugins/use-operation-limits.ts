@@ -19,7 +19,7 @@ import {
   TypeNameMetaFieldDef,
   valueFromASTUntyped,
 } from 'graphql';
-import { intFromEnv } from '@onestop/platform/gateway';
+import { intFromEnv, lruCache } from '@onestop/platform/gateway';
 import type { GatewayContext } from '../context';
 import { refusal } from './refusal';
 
@@ -38,7 +38,7 @@ export interface OperationLimitsOptions {
   defaultListSize?: number;
   /** Size assumed for a list inside `__schema`/`__type`. Default 1: see README. */
   introspectionListSize?: number;
-  /** Distinct operations whose analysis is kept. Default 1000. */
+  /** Distinct operations whose analysis is kept, the least recently used dropped first. Default 1000. */
   cacheSize?: number;
 }
 
@@ -238,8 +238,7 @@ export function useOperationLimits(options: OperationLimitsOptions = {}): Apollo
     cost: options.maxCost ?? 10_000,
   };
   const analysis = { defaultListSize: options.defaultListSize ?? 20, introspectionListSize: options.introspectionListSize ?? 1 };
-  const cacheSize = options.cacheSize ?? 1000;
-  const cache = new Map<string, { schema: GraphQLSchema; shape: OperationShape }>();
+  const cache = lruCache<string, { schema: GraphQLSchema; shape: OperationShape }>(options.cacheSize ?? 1000);
 
   const listener: GraphQLRequestListener<GatewayContext> = {
     async didResolveOperation({ schema, document, operation, queryHash, request }) {
@@ -248,7 +247,6 @@ export function useOperationLimits(options: OperationLimitsOptions = {}): Apollo
       let entry = cache.get(key);
       if (!entry || entry.schema !== schema) {
         entry = { schema, shape: analyseOperation(schema, document, operation, analysis) };
-        if (cache.size >= cacheSize) cache.delete(cache.keys().next().value!);
         cache.set(key, entry);
       }
       const { shape } = entry;

@@ -8,11 +8,11 @@ const typeDefs = `
   type Mutation { procedures: Int }
 `;
 
-function setup(ttlMs = 60_000) {
+function setup(ttlMs = 60_000, maxEntries?: number) {
   let clock = 0;
   const calls = { procedures: 0, me: 0 };
   let gate: Promise<void> = Promise.resolve();
-  const cache = useResponseCache({ ttlMs, now: () => clock });
+  const cache = useResponseCache({ ttlMs, maxEntries, now: () => clock });
   const server = new ApolloServer({
     typeDefs,
     resolvers: {
@@ -105,4 +105,24 @@ test('answers expire after the TTL even without an event', async () => {
   tick(2);
   assert.equal((await ask('{ procedures }')).cache, 'miss');
   await server.stop();
+});
+
+test('when full, only the least recently used answer is dropped; an expired answer is not served', async () => {
+  const { server, ask, tick, cache } = setup(1000, 2);
+  await server.start();
+  const of = (code: string) => `{ procedure(code: "${code}") }`;
+  assert.deepEqual([await ask(of('a')), await ask(of('b')), await ask(of('a'))].map((r) => r.cache), ['miss', 'miss', 'hit']);
+  assert.equal((await ask(of('c'))).cache, 'miss'); // full: b, the least recently used, goes
+  assert.equal(cache.stats().entries, 2);
+  assert.equal((await ask(of('a'))).cache, 'hit', 'a is kept');
+  assert.equal((await ask(of('c'))).cache, 'hit');
+  assert.equal((await ask(of('b'))).cache, 'miss', 'b was dropped');
+  tick(1001);
+  assert.deepEqual([(await ask(of('b'))).cache, (await ask(of('b'))).cache], ['miss', 'hit'], 'expired, answered again, then kept');
+  await server.stop();
+});
+
+test('a cache needs a positive TTL and room for an answer', () => {
+  assert.throws(() => useResponseCache({ ttlMs: 0 }), /ttlMs > 0 and maxEntries >= 1/);
+  assert.throws(() => useResponseCache({ maxEntries: 0 }), /ttlMs > 0 and maxEntries >= 1/);
 });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import { Kind, type OperationDefinitionNode } from 'graphql';
-import { intFromEnv } from '@onestop/platform/gateway';
+import { intFromEnv, lruCache } from '@onestop/platform/gateway';
 import type { GatewayContext } from '../context';
 
 export interface ResponseCacheOptions {
@@ -26,11 +26,6 @@ export const CATALOGUE_ROOT_FIELDS = ['procedures', 'procedure'];
 
 export const CACHE_HEADER = 'x-onestop-cache';
 
-interface Entry {
-  data: Record<string, unknown>;
-  expiresAt: number;
-}
-
 /** Whether the operation is a query of public root fields only (and __typename), written as plain fields. */
 function isPublicQuery(operation: OperationDefinitionNode | undefined, fields: ReadonlySet<string>): boolean {
   if (!operation || operation.operation !== 'query') return false;
@@ -47,8 +42,9 @@ export function useResponseCache(options: ResponseCacheOptions = {}): ResponseCa
   const fields = new Set(options.publicRootFields ?? CATALOGUE_ROOT_FIELDS);
   const ttlMs = options.ttlMs ?? 60_000;
   const maxEntries = options.maxEntries ?? 1000;
-  const now = options.now ?? Date.now;
-  const entries = new Map<string, Entry>();
+  if (!(ttlMs > 0) || !(maxEntries >= 1)) throw new Error(`the response cache needs ttlMs > 0 and maxEntries >= 1, got ${ttlMs} and ${maxEntries}`);
+  // each answer for ttlMs at most; the least recently used dropped first when full
+  const entries = lruCache<string, Record<string, unknown>>(maxEntries, options.now);
   let generation = 0;
   const counts = { hits: 0, misses: 0, invalidations: 0 };
   const invalidate = () => {
@@ -74,13 +70,11 @@ export function useResponseCache(options: ResponseCacheOptions = {}): ResponseCa
           if (!isPublicQuery(context.operation, fields)) return null;
           key = keyOf(context);
           startedIn = generation;
-          const entry = entries.get(key);
-          if (entry && entry.expiresAt > now()) {
-            entries.delete(key);
-            entries.set(key, entry);
+          const data = entries.get(key);
+          if (data) {
             hit = true;
             counts.hits++;
-            return { http: context.response.http, body: { kind: 'single', singleResult: { data: entry.data } } };
+            return { http: context.response.http, body: { kind: 'single', singleResult: { data } } };
           }
           counts.misses++;
           return null;
@@ -92,9 +86,7 @@ export function useResponseCache(options: ResponseCacheOptions = {}): ResponseCa
           if (hit || startedIn !== generation || body.kind !== 'single') return;
           const { data, errors } = body.singleResult;
           if (errors?.length || !data) return;
-          entries.delete(key);
-          entries.set(key, { data, expiresAt: now() + ttlMs });
-          while (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+          entries.set(key, data, { ttl: ttlMs });
         },
       };
     },

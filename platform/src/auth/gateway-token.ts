@@ -1,4 +1,6 @@
 import { createPrivateKey, createPublicKey, KeyObject, sign, verify } from 'node:crypto';
+import type { LRUCache } from 'lru-cache';
+import { lruCache } from '../lru';
 import { Identity, identityKey } from './identity';
 
 /**
@@ -15,25 +17,41 @@ interface TokenPayload {
   exp: number;
 }
 
+/** How many tokens the signer and the verifier remember (the least recently used forgotten first), and their clock. */
+export interface TokenCacheOptions {
+  /** Default 10 000. */
+  cacheEntries?: number;
+  /** Ms since the epoch; for tests. */
+  now?: () => number;
+}
+
 export class IdentitySigner {
-  private readonly cache = new Map<string, { token: string; renewAt: number }>();
+  private readonly now: () => number;
+  /** Caller (identityKey) → the token its requests carry, until its half-lifetime. */
+  private readonly cache: LRUCache<string, string>;
 
-  constructor(private readonly privateKey: KeyObject, private readonly ttlSeconds = 60) {}
-
-  static fromPem(pem: string | Buffer, ttlSeconds?: number): IdentitySigner {
-    return new IdentitySigner(createPrivateKey(pem), ttlSeconds);
+  constructor(private readonly privateKey: KeyObject, private readonly ttlSeconds = 60, options: TokenCacheOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.cache = lruCache(options.cacheEntries ?? 10_000, this.now);
   }
 
-  /** One signature per caller per half-lifetime: the token is reused by that caller's requests until then. */
-  tokenFor(identity: Identity | null | undefined, nowMs = Date.now()): string {
+  static fromPem(pem: string | Buffer, ttlSeconds?: number, options?: TokenCacheOptions): IdentitySigner {
+    return new IdentitySigner(createPrivateKey(pem), ttlSeconds, options);
+  }
+
+  /**
+   * One signature per caller per half-lifetime: the token is reused by that caller's requests until then. `nowMs`: the
+   * time the token is made at (tests); a remembered one is served until its half-lifetime on the clock.
+   */
+  tokenFor(identity: Identity | null | undefined, nowMs = this.now()): string {
     const key = identityKey(identity);
     const cached = this.cache.get(key);
-    if (cached && cached.renewAt > nowMs) return cached.token;
+    if (cached) return cached;
     const payload: TokenPayload = { id: identity ?? null, exp: Math.floor(nowMs / 1000) + this.ttlSeconds };
     const body = `v1.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
     const token = `${body}.${sign(null, Buffer.from(body), this.privateKey).toString('base64url')}`;
-    if (this.cache.size >= 10_000) this.cache.clear();
-    this.cache.set(key, { token, renewAt: nowMs + (this.ttlSeconds * 1000) / 2 });
+    const ttl = nowMs + (this.ttlSeconds * 1000) / 2 - this.now();
+    if (ttl > 0) this.cache.set(key, token, { ttl }); // (a ttl of 0 would be none)
     return token;
   }
 }
@@ -41,15 +59,20 @@ export class IdentitySigner {
 export type IdentityCheck = { ok: true; identity: Identity | null } | { ok: false; reason: string };
 
 export class IdentityVerifier {
-  private readonly cache = new Map<string, TokenPayload>();
+  private readonly now: () => number;
+  /** Token → its payload, once its signature verified, until it expires. */
+  private readonly cache: LRUCache<string, TokenPayload>;
 
-  constructor(private readonly publicKey: KeyObject) {}
-
-  static fromPem(pem: string | Buffer): IdentityVerifier {
-    return new IdentityVerifier(createPublicKey(pem));
+  constructor(private readonly publicKey: KeyObject, options: TokenCacheOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.cache = lruCache(options.cacheEntries ?? 10_000, this.now);
   }
 
-  verify(token: string | undefined | null, nowMs = Date.now()): IdentityCheck {
+  static fromPem(pem: string | Buffer, options?: TokenCacheOptions): IdentityVerifier {
+    return new IdentityVerifier(createPublicKey(pem), options);
+  }
+
+  verify(token: string | undefined | null, nowMs = this.now()): IdentityCheck {
     if (!token) return { ok: false, reason: `no ${IDENTITY_HEADER} header: requests must come through the gateway` };
     let payload = this.cache.get(token);
     if (!payload) {
@@ -68,8 +91,8 @@ export class IdentityVerifier {
       } catch {
         return { ok: false, reason: 'malformed gateway identity' };
       }
-      if (this.cache.size >= 10_000) this.cache.clear();
-      this.cache.set(token, payload);
+      const ttl = payload.exp * 1000 - this.now();
+      if (ttl > 0) this.cache.set(token, payload, { ttl }); // (expired, or no number: not remembered)
     }
     if (typeof payload.exp !== 'number' || payload.exp * 1000 <= nowMs) return { ok: false, reason: 'gateway identity expired' };
     return { ok: true, identity: payload.id ?? null };

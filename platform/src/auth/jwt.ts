@@ -1,6 +1,8 @@
 import { createLocalJWKSet, createRemoteJWKSet, importSPKI, jwtVerify, JWTPayload, errors as joseErrors } from 'jose';
 import type { KeyObject } from 'node:crypto';
 import { validatePersonalNumber } from '../identifiers';
+import type { LRUCache } from 'lru-cache';
+import { lruCache } from '../lru';
 import { Identity, isRole } from './identity';
 
 export interface JwtVerifierOptions {
@@ -11,6 +13,10 @@ export interface JwtVerifierOptions {
   jwksUrl?: string;
   /** Seconds of clock skew allowed on exp/nbf. */
   clockToleranceSeconds?: number;
+  /** Verified tokens remembered, the least recently used forgotten first; default 50 000. */
+  cacheEntries?: number;
+  /** The clock, ms since the epoch; for tests. */
+  now?: () => number;
 }
 
 export type TokenCheck = { ok: true; identity: Identity; expiresAt: number } | { ok: false; reason: string };
@@ -20,14 +26,18 @@ const ALGORITHMS = ['RS256', 'EdDSA', 'ES256'];
 /**
  * Verifies callers' bearer tokens (RS256, EdDSA or ES256; expiry, issuer and audience checked) and reads the identity
  * from the claims: `sub`, `role`, and for officers and agency systems `agency` and `sector` (`unit` optional).
- * A verified token is remembered until it expires, so a portal's repeated requests cost one lookup.
+ * A verified token is remembered until it expires (`exp`), so a portal's repeated requests cost one lookup; at most
+ * `cacheEntries` of them, the least recently used forgotten first.
  */
 export class JwtVerifier {
-  private readonly cache = new Map<string, { identity: Identity; expiresAt: number }>();
+  private readonly now: () => number;
+  private readonly cache: LRUCache<string, { identity: Identity; expiresAt: number }>;
   private readonly keys: Promise<Parameters<typeof jwtVerify>[1][]>;
 
   constructor(private readonly options: JwtVerifierOptions) {
     if (!options.jwksUrl && !options.publicKeys?.length) throw new Error('JWT verification needs AUTH_JWKS_URL or AUTH_PUBLIC_KEYS');
+    this.now = options.now ?? Date.now;
+    this.cache = lruCache(options.cacheEntries ?? 50_000, this.now);
     this.keys = (async () => {
       const keys: Parameters<typeof jwtVerify>[1][] = [];
       if (options.jwksUrl) keys.push(createRemoteJWKSet(new URL(options.jwksUrl)));
@@ -38,13 +48,10 @@ export class JwtVerifier {
     })();
   }
 
-  async verify(token: string, nowMs = Date.now()): Promise<TokenCheck> {
+  /** `nowMs`: the time the token is checked at (tests); a remembered token is served until it expires on the clock. */
+  async verify(token: string, nowMs = this.now()): Promise<TokenCheck> {
     const cached = this.cache.get(token);
-    if (cached) {
-      if (cached.expiresAt > nowMs) return { ok: true, ...cached };
-      this.cache.delete(token);
-      return { ok: false, reason: 'token expired' };
-    }
+    if (cached) return { ok: true, ...cached };
     let payload: JWTPayload | undefined;
     let lastReason = 'token signature does not verify';
     for (const key of await this.keys) {
@@ -67,8 +74,9 @@ export class JwtVerifier {
     const identity = identityFromClaims(payload);
     if (!identity.ok) return identity;
     const expiresAt = (payload.exp as number) * 1000;
-    if (this.cache.size >= 50_000) this.cache.clear();
-    this.cache.set(token, { identity: identity.identity, expiresAt });
+    // (one accepted within the clock tolerance after its expiry is not remembered: lru-cache takes a ttl of 0 for none)
+    const ttl = expiresAt - this.now();
+    if (ttl > 0) this.cache.set(token, { identity: identity.identity, expiresAt }, { ttl });
     return { ok: true, identity: identity.identity, expiresAt };
   }
 }
