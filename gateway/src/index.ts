@@ -65,11 +65,11 @@ export interface GatewayOptions {
   responseCache?: (ResponseCacheOptions & { transport?: Transport }) | false;
 }
 
-/** In this order: every request takes a rate-limit token first, and the first refusal is the one returned. */
-function operationPolicy(options: GatewayOptions): ApolloServerPlugin<GatewayContext>[] {
+/** In this order: every request is counted for the rate limit first, and the first refusal is the one returned. */
+function operationPolicy(options: GatewayOptions, log: (entry: Record<string, unknown>) => void): ApolloServerPlugin<GatewayContext>[] {
   const rateLimit = options.rateLimit ?? defaultRateLimit();
   return [
-    ...(rateLimit === false ? [] : [useRateLimit(rateLimit)]),
+    ...(rateLimit === false ? [] : [useRateLimit({ log, ...rateLimit })]),
     usePersistedOperations(options.persistedOperations),
     useIntrospectionPolicy(options.introspection),
     ...(options.limits === false ? [] : [useOperationLimits(options.limits)]),
@@ -140,7 +140,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     hideSchemaDetailsFromClientErrors: introspectionMode(options.introspection) !== 'on',
     plugins: [
       ...plugins, useMetrics({ metrics: observability.metrics }), useSupergraphStatus(status, resolveUrl), useAccessDenialLog<GatewayContext>('gateway', log),
-      ...(securityOff ? [] : operationPolicy(options)), ...(options.plugins ?? []), ...(responseCache ? [responseCache.plugin] : []),
+      ...(securityOff ? [] : operationPolicy(options, log)), ...(options.plugins ?? []), ...(responseCache ? [responseCache.plugin] : []),
     ],
   });
   let apiSchema: GraphQLSchema | undefined;

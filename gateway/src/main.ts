@@ -13,7 +13,8 @@ Environment: SUPERGRAPH_PATH, GATEWAY_PORT (or PORT), GATEWAY_HOST, SUBGRAPH_TIM
 SUBGRAPH_URL_<NAME> (e.g. SUBGRAPH_URL_SINGLE_WINDOW=http://10.0.0.5:4001/graphql). Flags win over environment.
 Operation limits: GATEWAY_MAX_DEPTH, GATEWAY_MAX_ALIASES, GATEWAY_MAX_ROOT_FIELDS, GATEWAY_MAX_COST,
 GATEWAY_DEFAULT_LIST_SIZE, GATEWAY_OPERATION_LIMITS=off; GATEWAY_RATE_LIMIT (requests/s per client, or off;
-default 50 in production, off elsewhere), GATEWAY_RATE_BURST, GATEWAY_RATE_LIMIT_EXEMPT (client ids, or loopback);
+default 50 in production, off elsewhere), GATEWAY_RATE_BURST, GATEWAY_RATE_LIMIT_EXEMPT (client ids, or loopback),
+REDIS_URL (counts shared by every gateway process through Redis; per process otherwise), GATEWAY_RATE_LIMIT_KEY_PREFIX;
 GATEWAY_INTROSPECTION=on|off|roles, GATEWAY_INTROSPECTION_ROLES; GATEWAY_PERSISTED_OPERATIONS=off|allowlist,
 GATEWAY_OPERATIONS_MANIFEST, GATEWAY_ANY_OPERATION_ROLES (roles not held to the allowlist, or none).
 Authentication: AUTH_JWKS_URL and/or AUTH_PUBLIC_KEYS (PEM files), AUTH_ISSUER, AUTH_AUDIENCE (default onestop-graph),
@@ -23,7 +24,7 @@ Explorer: GATEWAY_EXPLORER=on|off (GraphiQL at /explorer; default on, off when N
 Catalogue cache: GATEWAY_RESPONSE_CACHE=off, GATEWAY_RESPONSE_CACHE_TTL_MS (60000), GATEWAY_RESPONSE_CACHE_ENTRIES (1000).
 Query plans: GATEWAY_QUERY_PLAN_CACHE_MIB (30) of plans kept, least recently used dropped first.
 Processes: GATEWAY_WORKERS (1; a number, or auto = one per core) gateway workers sharing the port, restarted when one
-dies; /metrics answers for all of them; limits such as GATEWAY_RATE_LIMIT apply per worker.
+dies; /metrics answers for all of them; GATEWAY_RATE_LIMIT applies per worker unless REDIS_URL is set.
 Memory: GATEWAY_HEAP_GROWTH_PERCENT (50; V8's old-generation growth between full collections, or off).
 Operations: GET /metrics (METRICS=off, or METRICS_PORT/METRICS_HOST for a listener of its own), LOG_LEVEL (info),
 OTEL_EXPORTER_OTLP_ENDPOINT (OpenTelemetry traces over OTLP/HTTP; off when unset).`;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import mysql from 'mysql2/promise';
 import { Kafka, logLevel } from 'kafkajs';
+import { Redis } from 'ioredis';
 
 /** A service some suites need, found (or not) before any test runs. */
 export interface ServiceProbe {
@@ -57,6 +58,25 @@ export async function kafkaAnswers(brokers: string[]): Promise<string | null> {
   }
 }
 
+/** PINGs Redis; at most ~2 s, silent. */
+export async function redisAnswers(url: string): Promise<string | null> {
+  const client = new Redis(url, {
+    lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 1500, commandTimeout: 1500,
+    retryStrategy: () => null,
+  });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    if ((await client.ping()) !== 'PONG') return null;
+    const version = /redis_version:(\S+)/.exec(await client.info('server'))?.[1];
+    return `Redis ${version ?? '?'} at ${url.replace(/\/\/[^@]*@/, '//')}`;
+  } catch {
+    return null;
+  } finally {
+    client.disconnect();
+  }
+}
+
 /** The first executable of these names on PATH (a name with a slash is taken as a path). */
 export function onPath(...names: string[]): string | null {
   for (const name of names) {
@@ -78,7 +98,8 @@ export function onPath(...names: string[]): string | null {
 export async function probeServices(env: NodeJS.ProcessEnv): Promise<ServiceProbe[]> {
   const mysqlUrl = env.TEST_MYSQL_URL || 'mysql://root@127.0.0.1:3306';
   const brokerList = (env.TEST_KAFKA_BROKERS || '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean);
-  const [mysqlFound, kafkaFound] = await Promise.all([mysqlAnswers(mysqlUrl), kafkaAnswers(brokerList)]);
+  const redisUrl = env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
+  const [mysqlFound, kafkaFound, redisFound] = await Promise.all([mysqlAnswers(mysqlUrl), kafkaAnswers(brokerList), redisAnswers(redisUrl)]);
   const kcat = env.TEST_KCAT ? onPath(env.TEST_KCAT) : onPath('kcat', 'kafkacat');
   const chromium = env.TEST_CHROMIUM ? onPath(env.TEST_CHROMIUM) : onPath('chromium', 'chromium-browser');
   const python = pythonWithYaml();
@@ -90,6 +111,10 @@ export async function probeServices(env: NodeJS.ProcessEnv): Promise<ServiceProb
     {
       variable: 'TEST_KAFKA_BROKERS', label: 'Kafka suites', found: kafkaFound ? brokerList.join(',') : null, detail: kafkaFound,
       howToStart: `no broker at ${brokerList.join(',')}; run \`npm run kafka -- start\` or set TEST_KAFKA_BROKERS`,
+    },
+    {
+      variable: 'TEST_REDIS_URL', label: 'Redis rate-limit tests', found: redisFound ? redisUrl : null, detail: redisFound,
+      howToStart: `no Redis at ${redisUrl}; start redis-server or set TEST_REDIS_URL`,
     },
     {
       variable: 'TEST_KCAT', label: 'kcat interop test', found: kcat, detail: kcat,
