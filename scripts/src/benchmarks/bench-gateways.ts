@@ -18,7 +18,9 @@ import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { IDENTITY_HEADER, Identity, identitySignerFromEnv, IdentitySigner } from '@onestop/platform';
 import { buildManifest, readOperationSources } from '@onestop/gateway';
-import { isSeeded, seedDemoData } from '../demo-data';
+import { isSeeded } from '../demo-data';
+import { progressBar } from '../cli/progress';
+import { seedWithProgress } from '../cli/seed';
 import { ADMIN, Stack, startStack } from '../stack/stack';
 import { GATEWAY_MAIN, ROOT, SUPERGRAPH_PATH } from '../stack/subgraphs';
 import { graphql } from '../testing/helpers';
@@ -586,7 +588,7 @@ async function main() {
   }).filter(([name]) => !name.endsWith('_DB_URL')));
   if (!(await isSeeded(env))) {
     console.log(`Seeding ${options.citizens} citizens into ${env.DATA_DIR}…`);
-    await seedDemoData({ citizens: options.citizens, env });
+    await seedWithProgress({ citizens: options.citizens, env });
   }
   const ports = new Map(options.gateways.map((g, i) => [g, options.port + 10 + ALL_GATEWAYS.indexOf(g)] as const));
   const profilePort = options.port + 14;
@@ -648,19 +650,32 @@ async function main() {
     const subgraphPids = stack.subgraphs.map((s) => s.child.pid!).flatMap((pid) => processTree(pid));
     // Memory of each gateway started, supergraph loaded and the check's requests answered, before any load.
     const idleRss = new Map(running.map((g) => [g.id as GatewayId, rssBytes(processTree(g.child.pid!))]));
-    if (options.warmup) {
-      for (const g of running) await load(g, 'warm-up', 0, mix, options.warmup, options.connections, subgraphPids);
-    }
     const runs: Run[] = [];
-    for (let round = 1; round <= options.rounds; round++) {
-      for (const scenario of scenarios) {
+    // every run's numbers are in the tables below ("Every run, in the order run"); the bar shows the last one meanwhile
+    const bar = progressBar('Load runs', (options.warmup ? running.length : 0) + options.rounds * scenarios.length * running.length, { unit: 'runs' });
+    try {
+      if (options.warmup) {
         for (const g of running) {
-          const run = await load(g, scenario.name, round, scenario.sequence, options.seconds, options.connections, subgraphPids);
-          runs.push(run);
-          process.stdout.write(`  round ${round}, ${scenario.name}, ${LABELS[run.gateway]}: ${fixed(run.rps)} req/s, p99 ${fixed(run.p99, 1)} ms\n`);
-          await new Promise((resolve) => setTimeout(resolve, 500));
+          bar.increment(0, `warm-up, ${LABELS[g.id]}`);
+          await load(g, 'warm-up', 0, mix, options.warmup, options.connections, subgraphPids);
+          bar.increment();
         }
       }
+      let last = '';
+      for (let round = 1; round <= options.rounds; round++) {
+        for (const scenario of scenarios) {
+          for (const g of running) {
+            bar.increment(0, `round ${round}, ${scenario.name}, ${LABELS[g.id]}${last}`);
+            const run = await load(g, scenario.name, round, scenario.sequence, options.seconds, options.connections, subgraphPids);
+            runs.push(run);
+            last = ` (last: ${LABELS[run.gateway]} ${fixed(run.rps)} req/s, p99 ${fixed(run.p99, 1)} ms)`;
+            bar.increment();
+            await new Promise((resolve) => setTimeout(resolve, 500));
+          }
+        }
+      }
+    } finally {
+      bar.stop();
     }
     printTables(runs, scenarios.map((x) => x.name), options.gateways, idleRss, options.rounds);
     if (options.gateways.some((g) => g.startsWith('hive'))) {

@@ -7,7 +7,7 @@ import {
   keysFromEnv, migrationsOf, openDatabase, statusReport, transportFromEnv,
 } from '@onestop/platform';
 import { Dossier, FINISHED_STATUSES, singleWindow } from '@onestop/single-window';
-import { seedDemoData } from '../demo-data';
+import { seedWithProgress } from '../cli/seed';
 import { runId, tempDir } from '../testing/helpers';
 
 /**
@@ -70,7 +70,7 @@ async function main() {
   };
   process.env.HANDOFF_TOPIC_PREFIX = env.HANDOFF_TOPIC_PREFIX;
   console.log(`Seeding the single-window registry (${describeDatabase(databaseConfig('single-window', env))})…`);
-  await seedDemoData({ citizens: 2000, env });
+  await seedWithProgress({ citizens: 2000, env });
 
   const receiverDb = await openDatabase({ config: databaseConfig('single-window', env), entities: entitiesOf(singleWindow), migrations: migrationsOf(singleWindow) });
   const open = await receiverDb.dataSource.getRepository(Dossier).find({

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import type { QueryRunner } from 'typeorm';
 import { databaseConfig, describeDatabase, dropMysqlDatabase, entitiesOf, migrationsOf, openDatabase, SnakeNamingStrategy } from '@onestop/platform';
 import { COUNTERS, Dimension, NATIONAL_STATUS_CODE, ReportFilter, singleWindow, statisticsReport } from '@onestop/single-window';
+import { progressBar } from '../cli/progress';
 
 /**
  * `npm run bench:statistics`: how long `statisticsReport` (the statistics and Decision 766 queries) takes on a registry
@@ -113,70 +114,75 @@ async function generate(q: QueryRunner, total: number, chunk: number): Promise<n
 
   let dossierSeconds = 0;
   console.log(`Generating ${total.toLocaleString('en')} dossiers in chunks of ${chunk.toLocaleString('en')}…`);
-  for (let a = 1; a <= total; a += chunk) {
-    const b = Math.min(total, a + chunk - 1);
-    const chunkStarted = performance.now();
-    await q.query('DELETE FROM g');
-    await q.query(`INSERT INTO g (seq, r, kind, district_h, commune_h, local_day, hx)
-      SELECT s.seq, u.r, u.kind, u.district_h, u.commune_h, ${FIRST_DAY} + INTERVAL FLOOR((s.seq - u.first) * ${DAYS} / (u.last - u.first + 1)) DAY,
-        CONCAT(MD5(s.seq), MD5(s.seq + 1000000000), MD5(s.seq + 2000000000), MD5(s.seq + 3000000000))
-      FROM seq_${a}_to_${b} s JOIN bench_unit u ON s.seq BETWEEN u.first AND u.last`);
-    // A single-table UPDATE assigns left to right: each column may use the ones set before it.
-    await q.query(`UPDATE g SET
-      channel = CASE WHEN ${u(0)} < 0.30 + 0.35 * DATEDIFF(local_day, ${FIRST_DAY}) / ${DAYS} THEN 'ONLINE'
-        WHEN ${u(0)} < 0.34 + 0.35 * DATEDIFF(local_day, ${FIRST_DAY}) / ${DAYS} THEN 'POSTAL' ELSE 'COUNTER' END,
-      local_day = IF(channel <> 'ONLINE' AND WEEKDAY(local_day) >= 5 AND local_day + INTERVAL (7 - WEEKDAY(local_day)) DAY < DATE(${NOW_SQL} + INTERVAL 7 HOUR),
-        local_day + INTERVAL (7 - WEEKDAY(local_day)) DAY, local_day),
-      received_at = TIMESTAMP(local_day) + INTERVAL IF(channel = 'ONLINE', FLOOR(${u(1)} * 86400), 27000 + FLOOR(${u(1)} * 34200)) SECOND - INTERVAL 7 HOUR,
-      level = CASE WHEN kind = 'CENTER' OR ${u(2)} < 0.05 THEN 'PROVINCE' WHEN local_day < ${REFORM_DAY} AND ${u(3)} < 0.4 THEN 'DISTRICT' ELSE 'COMMUNE' END,
-      h = CASE level WHEN 'PROVINCE' THEN FLOOR(20 * POW(${u(3)}, 1.6)) WHEN 'DISTRICT' THEN district_h ELSE commune_h END,
-      p = CASE WHEN level = 'PROVINCE' THEN h * 10 + FLOOR(10 * POW(${u(4)}, 2))
-        WHEN level = 'DISTRICT' OR (local_day >= ${REFORM_DAY} AND ${u(5)} < 0.35) THEN 200 + FLOOR(40 * POW(${u(4)}, 2))
-        ELSE 240 + FLOOR(60 * POW(${u(4)}, 2)) END,
-      days = ELT(1 + (p * 7) % 10, 0.5, 1, 2, 3, 5, 7, 10, 15, 20, 30),
-      supplement_requests = IF(${u(6)} < 0.08, 1, IF(${u(6)} < 0.09, 2, 0)),
-      paused_minutes = supplement_requests * 480 * (2 + FLOOR(${u(7)} * 6)),
-      appointment_at = received_at + INTERVAL ROUND(days * 1.4 * 1440 + paused_minutes * 3) MINUTE,
-      ending = IF(${u(9)} < 0.003, 'INTAKE_REJECTED', IF(${u(9)} < 0.011, 'STOPPED', IF(${u(9)} < 0.025, 'WITHDRAWN', 'RESOLVED'))),
-      outcome = IF(ending = 'INTAKE_REJECTED', 'EARLY', IF(supplement_requests >= 2, 'LATE', IF(${u(8)} < 0.62, 'EARLY', IF(${u(8)} < 0.95, 'ON_TIME', 'LATE')))),
-      finish_at = CASE
-        WHEN ending = 'INTAKE_REJECTED' THEN received_at + INTERVAL 30 + FLOOR(${u(10)} * 240) MINUTE
-        WHEN outcome = 'EARLY' THEN received_at + INTERVAL FLOOR(TIMESTAMPDIFF(MINUTE, received_at, appointment_at) * (0.1 + 0.85 * ${u(10)})) MINUTE
-        WHEN outcome = 'ON_TIME' THEN GREATEST(received_at, appointment_at - INTERVAL FLOOR(${u(10)} * 180) MINUTE)
-        ELSE appointment_at + INTERVAL 1440 + FLOOR(43200 * POW(${u(10)}, 2)) MINUTE END,
-      -- open: processing ends after now, or stuck (more likely the more recent)
-      is_open = ending <> 'INTAKE_REJECTED' AND (finish_at > ${NOW_SQL} OR ${u(12)} < 0.12 * EXP(-TIMESTAMPDIFF(MINUTE, received_at, ${NOW_SQL}) / 172800)),
-      return_channel = CASE WHEN channel = 'ONLINE' AND ${u(14)} < 0.7 THEN 'ELECTRONIC' WHEN channel = 'POSTAL' OR ${u(14)} > 0.93 THEN 'POSTAL' ELSE 'COUNTER' END,
-      return_at = finish_at + INTERVAL CASE return_channel WHEN 'ELECTRONIC' THEN 5 + FLOOR(${u(15)} * 120) WHEN 'POSTAL' THEN 1440 + FLOOR(${u(15)} * 2880)
-        ELSE 60 + FLOOR(POW(${u(15)}, 2) * 7200) END MINUTE,
-      status = CASE WHEN is_open THEN ${openStatus} WHEN ending <> 'RESOLVED' THEN ending
-        WHEN return_at <= ${NOW_SQL} AND ${u(17)} >= 0.008 THEN 'RETURNED' ELSE 'RESOLVED' END,
-      rated_at = IF(status = 'RETURNED' AND ${u(16)} < 0.25 AND return_at + INTERVAL 1 + FLOOR(${u(17)} * 600) MINUTE <= ${NOW_SQL},
-        return_at + INTERVAL 1 + FLOOR(${u(17)} * 600) MINUTE, NULL),
-      rating = IF(rated_at IS NULL, NULL, IF(${u(16)} < 0.16, 'VERY_SATISFIED', IF(${u(16)} < 0.235, 'SATISFIED', 'NOT_SATISFIED')))`);
-    await q.query(`INSERT INTO dossier (code, procedure_code, applicant_name, applicant_personal_number, applicant_enterprise_code,
-        receiving_agency_code, handling_agency_code, level, channel, status, status_code, received_at, appointment_at, resolved_at, returned_at,
-        rule_set, clock_paused_at, paused_minutes, supplement_requests, apology_appointment_at, finished_at, outcome, return_channel,
-        fee_collected, rating, rating_reason, rated_at, contact_phone, contact_email,
-        fee_due, paid_online, digitised, reused_data, paper_result, electronic_result)
-      SELECT CONCAT(u.code, '-', DATE_FORMAT(g.received_at + INTERVAL 7 HOUR, '%y%m%d'), '-', LPAD(g.seq, 8, '0')), ${procedureCode},
-        IF(${enterprise}, CONCAT('Công ty TNHH ', ${pick(GIVEN, 20)}, ' ', ${pick(FAMILY, 18, 2)}), CONCAT(${pick(FAMILY, 18, 2)}, ' ', ${pick(MIDDLE, 19)}, ' ', ${pick(GIVEN, 20)})),
-        IF(${enterprise}, NULL, CONCAT('036', IF(${u(21)} < 0.56, '0', '1'), LPAD(${number8} % 4000000, 8, '0'))),
-        IF(${enterprise}, CONCAT('36', LPAD(${number8} % 400000, 8, '0')), NULL),
-        u.code, ${agencyCode}, g.level, g.channel, g.status, ${statusCode}, g.received_at, g.appointment_at,
-        IF(g.status IN ('RESOLVED', 'RETURNED'), g.finish_at, NULL), IF(g.status = 'RETURNED', g.return_at, NULL),
-        IF(g.received_at >= TIMESTAMP'2025-06-30 17:00:00', 'ND118_2025', 'ND61_2018'),
-        IF(g.status IN ('SUPPLEMENT_REQUESTED', 'FINANCIAL_OBLIGATION'), g.received_at + INTERVAL FLOOR(TIMESTAMPDIFF(MINUTE, g.received_at, ${NOW_SQL}) * ${u(10)}) MINUTE, NULL),
-        g.paused_minutes, IF(g.status = 'SUPPLEMENT_REQUESTED', GREATEST(g.supplement_requests, 1), g.supplement_requests),
-        IF(NOT g.is_open AND g.outcome = 'LATE' AND ${u(11)} < 0.6, TIMESTAMP(DATE(g.finish_at)) + INTERVAL 27 HOUR, NULL),
-        IF(g.is_open, NULL, g.finish_at), IF(g.is_open, NULL, g.outcome), IF(g.status = 'RETURNED', g.return_channel, NULL),
-        IF(g.status = 'RETURNED' AND ${fee} > 0, ${fee}, NULL), g.rating, IF(g.rating = 'NOT_SATISFIED', 'Thời gian giải quyết kéo dài', NULL), g.rated_at,
-        IF(${u(27)} < 0.8, CONCAT('09', LPAD(${number8} % 100000000, 8, '0')), NULL), IF(${u(28)} < 0.25, CONCAT('nguoidan', g.seq, '@example.vn'), NULL),
-        ${fee}, g.channel = 'ONLINE' AND ${fee} > 0 AND ${u(24)} < 0.2 + 0.5 * ${progress}, ${u(25)} < 0.3 + 0.5 * ${progress}, ${u(26)} < 0.15 + 0.35 * ${progress},
-        ${paperResult}, g.status = 'RETURNED' AND (g.return_channel = 'ELECTRONIC' OR NOT (${paperResult}))
-      FROM g JOIN bench_unit u ON u.r = g.r ORDER BY g.seq`);
-    dossierSeconds += (performance.now() - chunkStarted) / 1000;
-    console.log(`  ${b.toLocaleString('en')} dossiers (${((performance.now() - chunkStarted) / 1000).toFixed(1)} s for this chunk)`);
+  const bar = progressBar('  dossiers', total);
+  try {
+    for (let a = 1; a <= total; a += chunk) {
+      const b = Math.min(total, a + chunk - 1);
+      const chunkStarted = performance.now();
+      await q.query('DELETE FROM g');
+      await q.query(`INSERT INTO g (seq, r, kind, district_h, commune_h, local_day, hx)
+        SELECT s.seq, u.r, u.kind, u.district_h, u.commune_h, ${FIRST_DAY} + INTERVAL FLOOR((s.seq - u.first) * ${DAYS} / (u.last - u.first + 1)) DAY,
+          CONCAT(MD5(s.seq), MD5(s.seq + 1000000000), MD5(s.seq + 2000000000), MD5(s.seq + 3000000000))
+        FROM seq_${a}_to_${b} s JOIN bench_unit u ON s.seq BETWEEN u.first AND u.last`);
+      // A single-table UPDATE assigns left to right: each column may use the ones set before it.
+      await q.query(`UPDATE g SET
+        channel = CASE WHEN ${u(0)} < 0.30 + 0.35 * DATEDIFF(local_day, ${FIRST_DAY}) / ${DAYS} THEN 'ONLINE'
+          WHEN ${u(0)} < 0.34 + 0.35 * DATEDIFF(local_day, ${FIRST_DAY}) / ${DAYS} THEN 'POSTAL' ELSE 'COUNTER' END,
+        local_day = IF(channel <> 'ONLINE' AND WEEKDAY(local_day) >= 5 AND local_day + INTERVAL (7 - WEEKDAY(local_day)) DAY < DATE(${NOW_SQL} + INTERVAL 7 HOUR),
+          local_day + INTERVAL (7 - WEEKDAY(local_day)) DAY, local_day),
+        received_at = TIMESTAMP(local_day) + INTERVAL IF(channel = 'ONLINE', FLOOR(${u(1)} * 86400), 27000 + FLOOR(${u(1)} * 34200)) SECOND - INTERVAL 7 HOUR,
+        level = CASE WHEN kind = 'CENTER' OR ${u(2)} < 0.05 THEN 'PROVINCE' WHEN local_day < ${REFORM_DAY} AND ${u(3)} < 0.4 THEN 'DISTRICT' ELSE 'COMMUNE' END,
+        h = CASE level WHEN 'PROVINCE' THEN FLOOR(20 * POW(${u(3)}, 1.6)) WHEN 'DISTRICT' THEN district_h ELSE commune_h END,
+        p = CASE WHEN level = 'PROVINCE' THEN h * 10 + FLOOR(10 * POW(${u(4)}, 2))
+          WHEN level = 'DISTRICT' OR (local_day >= ${REFORM_DAY} AND ${u(5)} < 0.35) THEN 200 + FLOOR(40 * POW(${u(4)}, 2))
+          ELSE 240 + FLOOR(60 * POW(${u(4)}, 2)) END,
+        days = ELT(1 + (p * 7) % 10, 0.5, 1, 2, 3, 5, 7, 10, 15, 20, 30),
+        supplement_requests = IF(${u(6)} < 0.08, 1, IF(${u(6)} < 0.09, 2, 0)),
+        paused_minutes = supplement_requests * 480 * (2 + FLOOR(${u(7)} * 6)),
+        appointment_at = received_at + INTERVAL ROUND(days * 1.4 * 1440 + paused_minutes * 3) MINUTE,
+        ending = IF(${u(9)} < 0.003, 'INTAKE_REJECTED', IF(${u(9)} < 0.011, 'STOPPED', IF(${u(9)} < 0.025, 'WITHDRAWN', 'RESOLVED'))),
+        outcome = IF(ending = 'INTAKE_REJECTED', 'EARLY', IF(supplement_requests >= 2, 'LATE', IF(${u(8)} < 0.62, 'EARLY', IF(${u(8)} < 0.95, 'ON_TIME', 'LATE')))),
+        finish_at = CASE
+          WHEN ending = 'INTAKE_REJECTED' THEN received_at + INTERVAL 30 + FLOOR(${u(10)} * 240) MINUTE
+          WHEN outcome = 'EARLY' THEN received_at + INTERVAL FLOOR(TIMESTAMPDIFF(MINUTE, received_at, appointment_at) * (0.1 + 0.85 * ${u(10)})) MINUTE
+          WHEN outcome = 'ON_TIME' THEN GREATEST(received_at, appointment_at - INTERVAL FLOOR(${u(10)} * 180) MINUTE)
+          ELSE appointment_at + INTERVAL 1440 + FLOOR(43200 * POW(${u(10)}, 2)) MINUTE END,
+        -- open: processing ends after now, or stuck (more likely the more recent)
+        is_open = ending <> 'INTAKE_REJECTED' AND (finish_at > ${NOW_SQL} OR ${u(12)} < 0.12 * EXP(-TIMESTAMPDIFF(MINUTE, received_at, ${NOW_SQL}) / 172800)),
+        return_channel = CASE WHEN channel = 'ONLINE' AND ${u(14)} < 0.7 THEN 'ELECTRONIC' WHEN channel = 'POSTAL' OR ${u(14)} > 0.93 THEN 'POSTAL' ELSE 'COUNTER' END,
+        return_at = finish_at + INTERVAL CASE return_channel WHEN 'ELECTRONIC' THEN 5 + FLOOR(${u(15)} * 120) WHEN 'POSTAL' THEN 1440 + FLOOR(${u(15)} * 2880)
+          ELSE 60 + FLOOR(POW(${u(15)}, 2) * 7200) END MINUTE,
+        status = CASE WHEN is_open THEN ${openStatus} WHEN ending <> 'RESOLVED' THEN ending
+          WHEN return_at <= ${NOW_SQL} AND ${u(17)} >= 0.008 THEN 'RETURNED' ELSE 'RESOLVED' END,
+        rated_at = IF(status = 'RETURNED' AND ${u(16)} < 0.25 AND return_at + INTERVAL 1 + FLOOR(${u(17)} * 600) MINUTE <= ${NOW_SQL},
+          return_at + INTERVAL 1 + FLOOR(${u(17)} * 600) MINUTE, NULL),
+        rating = IF(rated_at IS NULL, NULL, IF(${u(16)} < 0.16, 'VERY_SATISFIED', IF(${u(16)} < 0.235, 'SATISFIED', 'NOT_SATISFIED')))`);
+      await q.query(`INSERT INTO dossier (code, procedure_code, applicant_name, applicant_personal_number, applicant_enterprise_code,
+          receiving_agency_code, handling_agency_code, level, channel, status, status_code, received_at, appointment_at, resolved_at, returned_at,
+          rule_set, clock_paused_at, paused_minutes, supplement_requests, apology_appointment_at, finished_at, outcome, return_channel,
+          fee_collected, rating, rating_reason, rated_at, contact_phone, contact_email,
+          fee_due, paid_online, digitised, reused_data, paper_result, electronic_result)
+        SELECT CONCAT(u.code, '-', DATE_FORMAT(g.received_at + INTERVAL 7 HOUR, '%y%m%d'), '-', LPAD(g.seq, 8, '0')), ${procedureCode},
+          IF(${enterprise}, CONCAT('Công ty TNHH ', ${pick(GIVEN, 20)}, ' ', ${pick(FAMILY, 18, 2)}), CONCAT(${pick(FAMILY, 18, 2)}, ' ', ${pick(MIDDLE, 19)}, ' ', ${pick(GIVEN, 20)})),
+          IF(${enterprise}, NULL, CONCAT('036', IF(${u(21)} < 0.56, '0', '1'), LPAD(${number8} % 4000000, 8, '0'))),
+          IF(${enterprise}, CONCAT('36', LPAD(${number8} % 400000, 8, '0')), NULL),
+          u.code, ${agencyCode}, g.level, g.channel, g.status, ${statusCode}, g.received_at, g.appointment_at,
+          IF(g.status IN ('RESOLVED', 'RETURNED'), g.finish_at, NULL), IF(g.status = 'RETURNED', g.return_at, NULL),
+          IF(g.received_at >= TIMESTAMP'2025-06-30 17:00:00', 'ND118_2025', 'ND61_2018'),
+          IF(g.status IN ('SUPPLEMENT_REQUESTED', 'FINANCIAL_OBLIGATION'), g.received_at + INTERVAL FLOOR(TIMESTAMPDIFF(MINUTE, g.received_at, ${NOW_SQL}) * ${u(10)}) MINUTE, NULL),
+          g.paused_minutes, IF(g.status = 'SUPPLEMENT_REQUESTED', GREATEST(g.supplement_requests, 1), g.supplement_requests),
+          IF(NOT g.is_open AND g.outcome = 'LATE' AND ${u(11)} < 0.6, TIMESTAMP(DATE(g.finish_at)) + INTERVAL 27 HOUR, NULL),
+          IF(g.is_open, NULL, g.finish_at), IF(g.is_open, NULL, g.outcome), IF(g.status = 'RETURNED', g.return_channel, NULL),
+          IF(g.status = 'RETURNED' AND ${fee} > 0, ${fee}, NULL), g.rating, IF(g.rating = 'NOT_SATISFIED', 'Thời gian giải quyết kéo dài', NULL), g.rated_at,
+          IF(${u(27)} < 0.8, CONCAT('09', LPAD(${number8} % 100000000, 8, '0')), NULL), IF(${u(28)} < 0.25, CONCAT('nguoidan', g.seq, '@example.vn'), NULL),
+          ${fee}, g.channel = 'ONLINE' AND ${fee} > 0 AND ${u(24)} < 0.2 + 0.5 * ${progress}, ${u(25)} < 0.3 + 0.5 * ${progress}, ${u(26)} < 0.15 + 0.35 * ${progress},
+          ${paperResult}, g.status = 'RETURNED' AND (g.return_channel = 'ELECTRONIC' OR NOT (${paperResult}))
+        FROM g JOIN bench_unit u ON u.r = g.r ORDER BY g.seq`);
+      dossierSeconds += (performance.now() - chunkStarted) / 1000;
+      bar.update(b, `last chunk ${((performance.now() - chunkStarted) / 1000).toFixed(1)} s`);
+    }
+  } finally {
+    bar.stop();
   }
   await q.query('DROP TEMPORARY TABLE g');
   console.log(`  dossiers inserted in ${dossierSeconds.toFixed(1)} s`);

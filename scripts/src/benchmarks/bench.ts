@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { isSeeded, seedDemoData } from '../demo-data';
+import { isSeeded } from '../demo-data';
+import { seedWithProgress } from '../cli/seed';
 import { IDENTITY_HEADER, identitySignerFromEnv } from '@onestop/platform';
 import { ADMIN, Stack, startStack } from '../stack/stack';
 import { ROOT } from '../stack/subgraphs';
@@ -75,7 +76,7 @@ async function main() {
   const env = { DATA_DIR: process.env.BENCH_DATA_DIR ?? path.join(ROOT, '.data', `bench-${citizens}`), DB_URL: process.env.DB_URL ?? '' };
   if (!(await isSeeded(env))) {
     console.log(`Seeding ${citizens} citizens into ${env.DB_URL || env.DATA_DIR}…`);
-    await seedDemoData({ citizens, env });
+    await seedWithProgress({ citizens, env });
   }
   if (values['security-ratio']) return securityRatio(env, seconds, connections);
   const stack = await startStack({ env, basePort: 4600, output: 'quiet' });

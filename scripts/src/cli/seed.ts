@@ -1,26 +1,20 @@
 import { parseArgs } from 'node:util';
 import { intFromEnv } from '@onestop/platform';
-import { isSeeded, resetDemoData, seedDemoData } from '../demo-data';
+import { isSeeded, resetDemoData, seedDemoData, SeedOptions, SeedSummary } from '../demo-data';
+import { Progress, progressBar } from './progress';
 
-function progressBar() {
-  const tty = process.stderr.isTTY;
-  let lastStage = '';
-  let lastTenth = -1;
-  return (stage: string, done: number, total: number) => {
-    const ratio = total ? done / total : 1;
-    if (tty) {
-      const filled = Math.round(ratio * 20);
-      process.stderr.write(`\r[${'█'.repeat(filled)}${'░'.repeat(20 - filled)}] ${String(Math.round(ratio * 100)).padStart(3)}% ${stage} ${done}/${total}\x1b[K`);
-      if (done === total) process.stderr.write('\n');
-      return;
-    }
-    const tenth = Math.floor(ratio * 10);
-    if (stage !== lastStage || tenth !== lastTenth) {
-      if (stage !== lastStage || done === total || tenth % 5 === 0) process.stderr.write(`${stage}: ${done}/${total} (${Math.round(ratio * 100)}%)\n`);
-      lastStage = stage;
-      lastTenth = tenth;
-    }
-  };
+/**
+ * seedDemoData with a progress bar on stderr (on a terminal; elsewhere one line at the end): for the CLIs and benches.
+ * Tests call seedDemoData itself, which prints nothing.
+ */
+export async function seedWithProgress(options: Omit<SeedOptions, 'progress'>): Promise<SeedSummary> {
+  // started at the first rows, once the data set is generated and the databases are open (their logs come before it)
+  let bar: Progress | undefined;
+  try {
+    return await seedDemoData({ ...options, progress: (done, total, stage) => (bar ??= progressBar('Seeding', total, { unit: 'rows' })).update(done, stage) });
+  } finally {
+    bar?.stop();
+  }
 }
 
 async function main() {
@@ -35,7 +29,7 @@ async function main() {
     return;
   }
   const started = Date.now();
-  const summary = await seedDemoData({ citizens, seed, progress: progressBar() });
+  const summary = await seedWithProgress({ citizens, seed });
   console.log('\n| table | rows |\n|---|---:|');
   for (const [table, rows] of Object.entries(summary)) console.log(`| ${table} | ${rows} |`);
   console.log(`\nSeeded ${citizens} citizens (seed ${seed}) in ${((Date.now() - started) / 1000).toFixed(1)} s.`);

@@ -8,7 +8,8 @@ export interface SeedOptions {
   seed?: number;
   env?: NodeJS.ProcessEnv;
   referenceNow?: Date;
-  progress?: (stage: string, done: number, total: number) => void;
+  /** After each chunk: rows written so far and rows in all, over every table, and the table (`subgraph: Entity`) being written. */
+  progress?: (done: number, total: number, stage: string) => void;
 }
 
 export type SeedSummary = Record<string, number>;
@@ -60,18 +61,21 @@ export async function seedDemoData(options: SeedOptions): Promise<SeedSummary> {
     citizens: options.citizens, seed: options.seed ?? 766, referenceNow: options.referenceNow ?? DEMO_REFERENCE_NOW,
   });
   const summary: SeedSummary = {};
+  const total = Object.values(dataset).flatMap((tables) => Object.values(tables as Record<string, object[]>)).reduce((sum, rows) => sum + rows.length, 0);
+  let written = 0;
   await withDatabases(options.env ?? process.env, async (databases) => {
     for (const [subgraph, tables] of Object.entries(dataset)) {
       const dataSource = databases.get(subgraph)!.dataSource;
       for (const [entityName, rows] of Object.entries(tables as Record<string, object[]>)) {
         const stage = `${subgraph}: ${entityName}`;
-        options.progress?.(stage, 0, rows.length);
+        options.progress?.(written, total, stage);
         await dataSource.transaction(async (manager) => {
           for (let i = 0; i < rows.length; i += CHUNK) {
             await manager.getRepository(entityName).insert(rows.slice(i, i + CHUNK));
-            options.progress?.(stage, Math.min(i + CHUNK, rows.length), rows.length);
+            options.progress?.(written + Math.min(i + CHUNK, rows.length), total, stage);
           }
         });
+        written += rows.length;
         summary[stage] = rows.length;
       }
     }

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { databaseConfig, describeDatabase, intFromEnv, mintDevToken } from '@onestop/platform';
-import { isSeeded, seedDemoData } from '../demo-data';
+import { isSeeded } from '../demo-data';
+import { seedWithProgress } from '../cli/seed';
 import { findMother, findRichCitizen } from './examples';
 import { procedureCode, CENTER } from '../demo-data/reference';
 import { RunningPartner, startPartners } from './partners';
@@ -26,16 +27,7 @@ async function main() {
 
   if (!values['no-seed'] && !(await isSeeded())) {
     console.log(`First run: seeding demo data for ${citizens} citizens (npm run seed -- --reset --citizens N to change)…`);
-    let lastStage = '';
-    await seedDemoData({
-      citizens,
-      progress: (stage, done, total) => {
-        if (stage !== lastStage) process.stdout.write(`${lastStage ? '\n' : ''}  ${stage}`);
-        lastStage = stage;
-        if (done === total) process.stdout.write(` ${total}`);
-      },
-    });
-    process.stdout.write('\n');
+    await seedWithProgress({ citizens });
   }
 
   const stack = await startStack({ basePort: intFromEnv('GATEWAY_PORT', 4000), output: 'quiet' });
