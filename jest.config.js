@@ -55,6 +55,9 @@ module.exports = {
     // The explorer in headless Chromium.
     project('browser', [E2E], { testMatch: ['**/*.browser.test.ts'] }),
   ],
+  // Each test file in a worker process of its own, as a test file's stack, consumers and timers belong to it alone: a
+  // worker is replaced after every file (jest would otherwise run in its own process on two cores, and keep leftovers).
+  workerIdleMemoryLimit: '1MB',
   globalSetup: path.join(__dirname, 'scripts/dist/testing/global-setup.js'),
   // A stack is started once per suite file; its tests share it, in order.
   testTimeout: Number(process.env.TEST_TIMEOUT_MS ?? 300_000),
