@@ -21,6 +21,7 @@ const SUBGRAPHS = ['single-window', 'civil-status', 'business-registration', 'la
 const moduleNameMapper = {
   '^@onestop/platform$': '<rootDir>/platform/src/index.ts',
   '^@onestop/platform/gateway$': '<rootDir>/platform/src/gateway.ts',
+  '^@onestop/platform/testing$': '<rootDir>/platform/src/testing/index.ts',
   '^@onestop/gateway$': '<rootDir>/gateway/src/index.ts',
   [`^@onestop/(${SUBGRAPHS.join('|')})$`]: '<rootDir>/subgraphs/$1/src/index.ts',
 };
@@ -64,5 +65,8 @@ module.exports = {
   coverageProvider: 'v8',
   coverageReporters: ['text-summary', 'lcov'],
   coverageDirectory: '<rootDir>/coverage',
+  // Just under the whole suite's count (79.1 % statements and lines, 86.1 % branches, 77.5 % functions): a run of
+  // `npm run test:coverage` that drops below fails. A run of some projects only counts the others' files as unrun.
+  coverageThreshold: { global: { statements: 78, lines: 78, branches: 85, functions: 76 } },
   collectCoverageFrom: ['{platform,gateway,scripts}/src/**/*.ts', 'subgraphs/*/src/**/*.ts', '!**/*.test.ts'],
 };

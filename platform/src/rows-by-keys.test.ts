@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from '@jest/globals';
+import { mysqlTestUrl, testWith } from './testing';
 import assert from 'node:assert/strict';
 import { Column, DataSource, Entity, In, IsNull, MigrationInterface, PrimaryColumn, PrimaryGeneratedColumn, QueryRunner } from 'typeorm';
 import { databaseConfig, DatabaseConfig } from './config';
@@ -146,9 +147,8 @@ test('rowsByKeys reads what find reads (SQLite)', async () => {
   }
 });
 
-// Jest's global setup sets TEST_MYSQL_URL when MariaDB answers (CI insists on it); skipped, and named, when not.
-(process.env.TEST_MYSQL_URL ? test : test.skip)('rowsByKeys reads what find reads (MariaDB)', async () => {
-  const url = process.env.TEST_MYSQL_URL!;
+testWith(['mysql'], 'rowsByKeys reads what find reads (MariaDB)', async () => {
+  const url = mysqlTestUrl()!;
   const config = databaseConfig('keyed', { DB_URL: url, DB_PREFIX: `keyed_${process.pid}` });
   await dropMysqlDatabase(config);
   try {

@@ -1,55 +1,9 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { describe, test } from '@jest/globals';
 
-/**
- * The services suites may need. Jest's global setup (./global-setup.ts) sets each variable to what answered, or to ''
- * when nothing did; CI refuses to run without all of them.
- */
-const SERVICES = {
-  mysql: { variable: 'TEST_MYSQL_URL', what: 'MariaDB/MySQL (TEST_MYSQL_URL)' },
-  kafka: { variable: 'TEST_KAFKA_BROKERS', what: 'a Kafka broker (TEST_KAFKA_BROKERS; npm run kafka -- start)' },
-  redis: { variable: 'TEST_REDIS_URL', what: 'Redis (TEST_REDIS_URL; redis-server)' },
-  kcat: { variable: 'TEST_KCAT', what: 'kcat (TEST_KCAT; apt-get install kcat)' },
-  chromium: { variable: 'TEST_CHROMIUM', what: 'chromium (TEST_CHROMIUM; apt-get install chromium)' },
-  pyyaml: { variable: 'TEST_PYYAML', what: 'python3 with PyYAML (TEST_PYYAML; apt-get install python3-yaml)' },
-} as const;
-export type Service = keyof typeof SERVICES;
+import { service } from '@onestop/platform/testing';
 
-/** What the global setup found for a service (a URL, brokers, a path), or undefined. */
-export function service(name: Service): string | undefined {
-  return process.env[SERVICES[name].variable] || undefined;
-}
-
-/** The MariaDB/MySQL server the MySQL suites use. */
-export function mysqlTestUrl(): string | undefined {
-  return service('mysql');
-}
-
-function missing(needs: Service[]): string | undefined {
-  const absent = needs.filter((name) => !service(name));
-  return absent.length ? `NOT RUN: needs ${absent.map((name) => SERVICES[name].what).join(' and ')}` : undefined;
-}
-
-/** A describe block that runs when its services answered, and is skipped, saying which were missing, when not. */
-export function describeWith(needs: Service[], name: string, body: () => void): void {
-  const reason = missing(needs);
-  if (reason) describe.skip(`${name} [${reason}]`, body);
-  else describe(name, body);
-}
-
-/** A test that runs when its services answered, and is skipped, saying which were missing, when not. */
-export function testWith(needs: Service[], name: string, body: () => Promise<unknown> | void, timeout?: number): void {
-  const reason = missing(needs);
-  if (reason) test.skip(`${name} [${reason}]`, () => undefined);
-  else test(name, async () => { await body(); }, timeout);
-}
-
-export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `onestop-${prefix}-`));
-}
+export { describeWith, mysqlTestUrl, runId, service, tempDir, testWith } from '@onestop/platform/testing';
+export type { Service } from '@onestop/platform/testing';
 
 export interface GraphQLResponse<T = Record<string, any>> {
   status: number;
@@ -73,10 +27,6 @@ export async function graphql<T = Record<string, any>>(
   return { status: response.status, data: body.data, errors: body.errors, headers: response.headers };
 }
 
-/** A unique suffix for databases or ports of one test run. */
-export function runId(): string {
-  return `${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
-}
 
 /** Parses YAML with PyYAML, an implementation independent of ours (python3-yaml; the `pyyaml` service). */
 export function loadYamlWithPython(text: string): unknown {

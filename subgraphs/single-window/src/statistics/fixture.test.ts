@@ -1,4 +1,5 @@
 import { test } from '@jest/globals';
+import { mysqlTestUrl, testWith } from '@onestop/platform/testing';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -259,9 +260,8 @@ test('statistics: a hand-checked month with Tết, supplements and a tax pause a
   }
 });
 
-// Jest's global setup sets TEST_MYSQL_URL when MariaDB answers (CI insists on it); skipped, and named, when not.
-(process.env.TEST_MYSQL_URL ? test : test.skip)('statistics: the same month on MariaDB', async () => {
-  const url = process.env.TEST_MYSQL_URL!;
+testWith(['mysql'], 'statistics: the same month on MariaDB', async () => {
+  const url = mysqlTestUrl()!;
   const config = databaseConfig('single-window', { DB_URL: url, DB_PREFIX: `fixture_${process.pid}` });
   await dropMysqlDatabase(config);
   try {

@@ -1,0 +1,4 @@
+import { migrationTests } from '@onestop/platform/testing';
+import { land } from '../index';
+
+migrationTests(land);

@@ -1,0 +1,4 @@
+import { migrationTests } from '@onestop/platform/testing';
+import { singleWindow } from '../index';
+
+migrationTests(singleWindow);
