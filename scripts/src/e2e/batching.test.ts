@@ -10,7 +10,7 @@ import { singleWindow } from '@onestop/single-window';
 import { tax } from '@onestop/tax';
 import { seedDemoData } from '../demo-data';
 import { graphql, tempDir } from '../testing/helpers';
-import { ADMIN } from '../stack/stack';
+import { ADMIN, portOffset } from '../stack/stack';
 
 const N = 50;
 const env = { DATA_DIR: tempDir('batching'), DB_URL: '' };
@@ -20,7 +20,7 @@ const asGateway = () => ({ [IDENTITY_HEADER]: identitySignerFromEnv(env).tokenFo
 
 beforeAll(async () => {
   await seedDemoData({ citizens: 2000, env });
-  let port = 14301;
+  let port = 14301 + portOffset();
   for (const definition of [singleWindow, civilStatus, businessRegistration, land, tax] as SubgraphDefinition[]) {
     running.set(definition.name, await startSubgraph(definition, {
       port: port++, database: databaseConfig(definition.name, env), identities: identityVerifierFromEnv(env),

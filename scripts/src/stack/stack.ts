@@ -98,9 +98,17 @@ function stopProcess(proc: StackProcess): Promise<void> {
   });
 }
 
+/**
+ * STACK_PORT_OFFSET moves every port a stack (or a test) takes by that much, so that two checkouts can run their
+ * end-to-end suites on one machine at once. Default 0.
+ */
+export function portOffset(): number {
+  return Number(process.env.STACK_PORT_OFFSET ?? 0) || 0;
+}
+
 /** Starts the five subgraphs as separate processes, then the gateway on the committed supergraph. */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const basePort = options.basePort ?? 4000;
+  const basePort = (options.basePort ?? 4000) + portOffset();
   const env = { ...process.env, ...options.env };
   authKeysDir(env);
   const as = async (identity: Identity) => ({ authorization: `Bearer ${await mintDevToken(identity, { env, ttlSeconds: 3600 })}` });
