@@ -1,18 +1,28 @@
 #!/usr/bin/env bash
-# A single-node Apache Kafka 3.9 (KRaft) on 127.0.0.1 from Maven Central jars, for development and CI without Docker.
-#   run.sh start | stop | status | logs
-# KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), KAFKA_DIR (.cache/kafka) may be set.
-# Needs java >= 17 and mvn. `start` returns once the broker has finished starting (or fails with its log);
-# a stale pid file or a data dir left by a killed broker does not get in the way.
+# Apache Kafka 3.9 (KRaft) on 127.0.0.1 from Maven Central jars, for development and CI without Docker: one node, or a
+# cluster of several (each node both broker and controller).
+#   run.sh start [--brokers N] | stop | status | logs
+# Node i (1..N) listens on KAFKA_PORT + 2(i-1) (9092, 9094, 9096, …) and its controller on KAFKA_CONTROLLER_PORT + 2(i-1)
+# (9093, 9095, …); it keeps its files in KAFKA_DIR/node<i> (KAFKA_DIR: .cache/kafka). The cluster's size is remembered:
+# a later `start` without --brokers starts the same nodes, and only those not running (a killed node rejoins).
+# Needs java >= 17 and mvn. `start` returns once every node has finished starting (or fails with its log); a stale pid
+# file or a data dir left by a killed node does not get in the way.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 dir="${KAFKA_DIR:-$root/.cache/kafka}"
-port="${KAFKA_PORT:-9092}"
-controller_port="${KAFKA_CONTROLLER_PORT:-9093}"
+base_port="${KAFKA_PORT:-9092}"
+base_controller_port="${KAFKA_CONTROLLER_PORT:-9093}"
 libs="$dir/libs"
-pidfile="$dir/kafka.pid"
 start_wait="${KAFKA_START_WAIT:-120}"
+
+port_of() { echo $(( base_port + 2 * ($1 - 1) )); }
+controller_port_of() { echo $(( base_controller_port + 2 * ($1 - 1) )); }
+node_dir() { echo "$dir/node$1"; }
+pidfile_of() { echo "$(node_dir "$1")/kafka.pid"; }
+size() { if [ -f "$dir/cluster-size" ]; then cat "$dir/cluster-size"; else echo 1; fi; }
+nodes() { seq 1 "$(size)"; }
+brokers_list() { local list=(); for i in $(nodes); do list+=("127.0.0.1:$(port_of "$i")"); done; (IFS=,; echo "${list[*]}"); }
 
 # The jars are fetched once per pom.xml: the marker holds the pom's checksum, so a version bump refetches.
 fetch() {
@@ -21,7 +31,6 @@ fetch() {
   echo "Fetching Kafka jars from Maven Central into $libs (once)…"
   rm -rf "$libs"
   mkdir -p "$libs"
-  mkdir -p "$dir"
   if ! mvn -B -f "$here/pom.xml" dependency:copy-dependencies -DoutputDirectory="$libs" -DincludeScope=runtime \
       >"$dir/fetch.log" 2>&1; then
     echo "mvn could not fetch the Kafka jars; the end of $dir/fetch.log:"; tail -30 "$dir/fetch.log"; exit 1
@@ -29,9 +38,10 @@ fetch() {
   echo "$want" > "$libs/.complete"
 }
 
-# Our broker is running: the pid file names a live (not zombie) process that is a Kafka broker.
-# A pid left by a killed broker, or reused by another process since, does not count.
+# Node i is running: its pid file names a live (not zombie) process that is a Kafka broker.
+# A pid left by a killed node, or reused by another process since, does not count.
 running() {
+  local pidfile; pidfile="$(pidfile_of "$1")"
   [ -f "$pidfile" ] || return 1
   local pid; pid="$(cat "$pidfile" 2>/dev/null)"
   [[ "$pid" =~ ^[0-9]+$ ]] || return 1
@@ -40,92 +50,160 @@ running() {
   tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q 'kafka\.Kafka ' || return 1
 }
 
-answers() { (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; }
+answers() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-java_cmd() { java -Dlog4j.configuration="file:$dir/log4j.properties" -cp "$libs/*" "$@"; }
+java_cmd() { java -Dlog4j.configuration="file:$dir/log4j-format.properties" -cp "$libs/*" "$@"; }
 
-start() {
-  if running; then echo "Kafka already running (pid $(cat "$pidfile")) on 127.0.0.1:$port"; return; fi
-  rm -f "$pidfile"
-  if answers; then
-    # Not ours (another checkout's broker, a container, …): leave it alone rather than fail to bind.
-    echo "Something already listens on 127.0.0.1:$port that this script did not start (not under $dir); leaving it alone."
-    echo "Stop it, or use another port: KAFKA_PORT=… KAFKA_CONTROLLER_PORT=… $0 start"
-    return
-  fi
-  command -v java >/dev/null || { echo "java not found (Kafka needs Java >= 17)"; exit 1; }
-  command -v mvn >/dev/null || [ -f "$libs/.complete" ] || { echo "mvn not found (needed once to fetch the Kafka jars)"; exit 1; }
-  fetch
-  mkdir -p "$dir/data"
-  cat > "$dir/server.properties" <<PROPS
+# server.properties and log4j.properties of node i in a cluster of n.
+configure() {
+  local i=$1 n=$2 d; d="$(node_dir "$i")"
+  mkdir -p "$d/data"
+  local voters=() replicas=$(( n < 3 ? n : 3 ))
+  for j in $(seq 1 "$n"); do voters+=("$j@127.0.0.1:$(controller_port_of "$j")"); done
+  cat > "$d/server.properties" <<PROPS
 process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:$controller_port
-listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller_port
-advertised.listeners=PLAINTEXT://127.0.0.1:$port
+node.id=$i
+controller.quorum.voters=$(IFS=,; echo "${voters[*]}")
+listeners=PLAINTEXT://127.0.0.1:$(port_of "$i"),CONTROLLER://127.0.0.1:$(controller_port_of "$i")
+advertised.listeners=PLAINTEXT://127.0.0.1:$(port_of "$i")
 controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
 listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-log.dirs=$dir/data
+log.dirs=$d/data
 num.partitions=6
-offsets.topic.replication.factor=1
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
+default.replication.factor=$replicas
+min.insync.replicas=$(( replicas > 1 ? replicas - 1 : 1 ))
+offsets.topic.replication.factor=$replicas
+transaction.state.log.replication.factor=$replicas
+transaction.state.log.min.isr=$(( replicas > 1 ? replicas - 1 : 1 ))
 group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=false
+unclean.leader.election.enable=false
 log.retention.hours=168
 PROPS
-  cat > "$dir/log4j.properties" <<PROPS
+  cat > "$d/log4j.properties" <<PROPS
 log4j.rootLogger=WARN, file
 log4j.appender.file=org.apache.log4j.FileAppender
-log4j.appender.file.File=$dir/kafka.log
+log4j.appender.file.File=$d/kafka.log
 log4j.appender.file.layout=org.apache.log4j.PatternLayout
 log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n
 log4j.logger.kafka.server.KafkaServer=INFO
 log4j.logger.kafka.server.KafkaRaftServer=INFO
 PROPS
-  # meta.properties is the last thing `format` writes; without it the directory is (re)formatted.
-  if [ ! -f "$dir/data/meta.properties" ]; then
-    cluster_id="$(java_cmd kafka.tools.StorageTool random-uuid)"
-    java_cmd kafka.tools.StorageTool format -t "$cluster_id" -c "$dir/server.properties" --ignore-formatted >/dev/null
+}
+
+start() {
+  local n; n="$(size)"
+  if [ -n "${1:-}" ]; then
+    [[ "$1" =~ ^[1-9][0-9]*$ ]] || { echo "--brokers needs a whole number, got '$1'"; exit 2; }
+    if [ "$1" != "$n" ] && [ -f "$dir/cluster-size" ]; then
+      for i in $(nodes); do if running "$i"; then echo "A cluster of $n is running: stop it before starting one of $1"; exit 1; fi; done
+      # a cluster of another size: its quorum is not this one's
+      for i in $(seq 1 "$n"); do rm -rf "$(node_dir "$i")"; done
+    fi
+    n="$1"
   fi
-  touch "$dir/kafka.log"
-  local log_from; log_from=$(( $(stat -c %s "$dir/kafka.log") + 1 ))
+  local to_start=()
+  for i in $(seq 1 "$n"); do
+    if running "$i"; then continue; fi
+    rm -f "$(pidfile_of "$i")"
+    if answers "$(port_of "$i")"; then
+      # Not ours (another checkout's broker, a container, …): leave it alone rather than fail to bind.
+      echo "Something already listens on 127.0.0.1:$(port_of "$i") that this script did not start (not under $dir); leaving it alone."
+      echo "Stop it, or use other ports: KAFKA_PORT=… KAFKA_CONTROLLER_PORT=… $0 start"
+      return
+    fi
+    to_start+=("$i")
+  done
+  if [ ${#to_start[@]} -eq 0 ]; then echo "Kafka already running: $n node(s) at $(brokers_list)"; return; fi
+  command -v java >/dev/null || { echo "java not found (Kafka needs Java >= 17)"; exit 1; }
+  command -v mvn >/dev/null || [ -f "$libs/.complete" ] || { echo "mvn not found (needed once to fetch the Kafka jars)"; exit 1; }
+  mkdir -p "$dir"
+  fetch
+  echo "$n" > "$dir/cluster-size"
+  printf 'log4j.rootLogger=ERROR, stderr\nlog4j.appender.stderr=org.apache.log4j.ConsoleAppender\nlog4j.appender.stderr.Target=System.err\nlog4j.appender.stderr.layout=org.apache.log4j.PatternLayout\n' > "$dir/log4j-format.properties"
+  # One cluster id for all nodes, kept with the cluster: a node formats its storage with it on first start.
+  [ -f "$dir/cluster-id" ] || java_cmd kafka.tools.StorageTool random-uuid > "$dir/cluster-id"
   local t0=$SECONDS
-  nohup java -Xms256m -Xmx512m -Dlog4j.configuration="file:$dir/log4j.properties" -cp "$libs/*" kafka.Kafka "$dir/server.properties" \
-    >"$dir/stdout.log" 2>&1 &
-  echo $! > "$pidfile"
-  # Ready = the port answers and the broker logged the end of its start-up (it is unfenced by then).
+  declare -A log_from
+  for i in "${to_start[@]}"; do
+    local d; d="$(node_dir "$i")"
+    configure "$i" "$n"
+    # meta.properties is the last thing `format` writes; without it the directory is (re)formatted.
+    if [ ! -f "$d/data/meta.properties" ]; then
+      java_cmd kafka.tools.StorageTool format -t "$(cat "$dir/cluster-id")" -c "$d/server.properties" --ignore-formatted >/dev/null
+    fi
+    touch "$d/kafka.log"
+    log_from[$i]=$(( $(stat -c %s "$d/kafka.log") + 1 ))
+    nohup java -Xms256m -Xmx512m -Dlog4j.configuration="file:$d/log4j.properties" -cp "$libs/*" kafka.Kafka "$d/server.properties" \
+      >"$d/stdout.log" 2>&1 &
+    echo $! > "$(pidfile_of "$i")"
+  done
+  # Ready = every started node's port answers and it logged the end of its start-up (it is unfenced by then).
+  local waiting=("${to_start[@]}")
   for _ in $(seq 1 $(( start_wait * 2 ))); do
-    if answers && tail -c +"$log_from" "$dir/kafka.log" | grep -q 'Kafka Server started'; then
-      echo "Kafka up on 127.0.0.1:$port (pid $(cat "$pidfile"), $(( SECONDS - t0 )) s)"; return
+    local still=()
+    for i in "${waiting[@]}"; do
+      local d; d="$(node_dir "$i")"
+      if answers "$(port_of "$i")" && tail -c +"${log_from[$i]}" "$d/kafka.log" | grep -q 'Kafka Server started'; then continue; fi
+      if ! running "$i"; then
+        echo "Kafka node $i exited during start-up; see $d/stdout.log and $d/kafka.log"
+        tail -20 "$d/stdout.log"; tail -c +"${log_from[$i]}" "$d/kafka.log" | tail -20
+        rm -f "$(pidfile_of "$i")"; stop >/dev/null; exit 1
+      fi
+      still+=("$i")
+    done
+    if [ ${#still[@]} -eq 0 ]; then
+      echo "Kafka up: $n node(s) at $(brokers_list) (started node(s) ${to_start[*]} in $(( SECONDS - t0 )) s)"; return
     fi
-    if ! running; then
-      echo "Kafka exited during start-up; see $dir/stdout.log and $dir/kafka.log"
-      tail -20 "$dir/stdout.log"; tail -c +"$log_from" "$dir/kafka.log" | tail -20
-      rm -f "$pidfile"; exit 1
-    fi
+    waiting=("${still[@]}")
     sleep 0.5
   done
-  echo "Kafka did not finish starting on 127.0.0.1:$port in $start_wait s; stopping it. Last log lines:"
-  tail -c +"$log_from" "$dir/kafka.log" | tail -20
+  echo "Kafka node(s) ${waiting[*]} did not finish starting in $start_wait s; stopping the cluster. Last log lines:"
+  for i in "${waiting[@]}"; do tail -c +"${log_from[$i]}" "$(node_dir "$i")/kafka.log" | tail -20; done
   stop >/dev/null
   exit 1
 }
 
 stop() {
-  if ! running; then echo "Kafka not running"; rm -f "$pidfile"; return; fi
-  local pid; pid="$(cat "$pidfile")"
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 1 60); do running || break; sleep 0.5; done
-  if running; then echo "Kafka did not stop in 30 s: killing it"; kill -9 "$pid" 2>/dev/null || true; fi
-  rm -f "$pidfile"
+  local any=
+  for i in $(nodes); do
+    if ! running "$i"; then rm -f "$(pidfile_of "$i")"; continue; fi
+    any=1
+    kill "$(cat "$(pidfile_of "$i")")" 2>/dev/null || true
+  done
+  if [ -z "$any" ]; then echo "Kafka not running"; return; fi
+  for i in $(nodes); do
+    for _ in $(seq 1 60); do running "$i" || break; sleep 0.5; done
+    if running "$i"; then echo "Kafka node $i did not stop in 30 s: killing it"; kill -9 "$(cat "$(pidfile_of "$i")")" 2>/dev/null || true; fi
+    rm -f "$(pidfile_of "$i")"
+  done
   echo "Kafka stopped"
 }
 
-case "${1:-status}" in
-  start) start ;;
+status() {
+  local down=()
+  for i in $(nodes); do running "$i" || down+=("$i"); done
+  if [ ${#down[@]} -eq "$(size)" ]; then echo "not running"; return 1; fi
+  if [ ${#down[@]} -gt 0 ]; then echo "$(size) node(s) at $(brokers_list); node(s) ${down[*]} down"; return 1; fi
+  echo "running: $(size) node(s) at $(brokers_list)"
+}
+
+command="${1:-status}"
+shift || true
+brokers=
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --brokers) brokers="${2:-}"; shift 2 || { echo "--brokers needs a number"; exit 2; } ;;
+    --brokers=*) brokers="${1#--brokers=}"; shift ;;
+    *) echo "unknown option $1"; exit 2 ;;
+  esac
+done
+case "$command" in
+  start) start "$brokers" ;;
   stop) stop ;;
-  status) if running; then echo "running (pid $(cat "$pidfile")) on 127.0.0.1:$port"; else echo "not running"; exit 1; fi ;;
-  logs) tail -n 50 "$dir/kafka.log" "$dir/stdout.log" ;;
-  *) echo "usage: $0 start|stop|status|logs"; exit 2 ;;
+  status) status ;;
+  brokers) brokers_list ;;
+  logs) for i in $(nodes); do tail -n 30 "$(node_dir "$i")/kafka.log" "$(node_dir "$i")/stdout.log"; done ;;
+  *) echo "usage: $0 start [--brokers N] | stop | status | brokers | logs"; exit 2 ;;
 esac

@@ -8,6 +8,22 @@ export interface KafkaTransportOptions {
   partitions?: number;
   /** Partitions a consumer applies at once (each in its own transaction; one dossier stays in one partition). */
   concurrency?: number;
+  /** Copies of each new topic (HANDOFF_REPLICATION_FACTOR); default min(3, brokers in the cluster). */
+  replicationFactor?: number;
+  /** How long dead letters are kept (HANDOFF_DEAD_LETTER_RETENTION_DAYS); default for ever: they are the only copy. */
+  deadLetterRetentionMs?: number;
+}
+
+/**
+ * The configuration a new topic is created with: `replicationFactor` copies, and `min.insync.replicas` one less (at
+ * least 1) so that, with acks = all, a write survives the loss of any one broker and one broker may be down for
+ * maintenance without stopping producers. Dead-letter topics keep their records for `deadLetterRetentionMs`
+ * (-1: for ever) and are never compacted.
+ */
+export function topicSettings(topic: string, replicationFactor: number, deadLetterRetentionMs = -1): { replicationFactor: number; configEntries: { name: string; value: string }[] } {
+  const configEntries = [{ name: 'min.insync.replicas', value: String(Math.max(1, replicationFactor - 1)) }];
+  if (topic.endsWith('.dead-letter')) configEntries.push({ name: 'retention.ms', value: String(deadLetterRetentionMs) }, { name: 'retention.bytes', value: '-1' });
+  return { replicationFactor, configEntries };
 }
 
 /** kafkajs underneath: acks = all, one request in flight (order per key), offsets committed by hand after the DB commit. */
@@ -18,6 +34,7 @@ export class KafkaTransport implements Transport {
   private readonly consumers = new Set<Consumer>();
   private readonly knownTopics = new Set<string>();
   private lagAdmin?: Promise<Admin>;
+  private replication?: number;
 
   constructor(private readonly options: KafkaTransportOptions) {
     this.kafka = new Kafka({
@@ -66,12 +83,15 @@ export class KafkaTransport implements Transport {
       const existing = new Set(await admin.listTopics());
       const toCreate = missing.filter((t) => !existing.has(t));
       if (toCreate.length) {
+        this.replication ??= this.options.replicationFactor ?? Math.min(3, (await admin.describeCluster()).brokers.length);
         // Several subgraphs create the same topics at once; the loser's create fails or its metadata lags
         // (UNKNOWN_TOPIC_OR_PARTITION), so leaders are awaited below rather than by kafkajs.
         try {
           await admin.createTopics({
             waitForLeaders: false,
-            topics: toCreate.map((topic) => ({ topic, numPartitions: this.options.partitions ?? 6, replicationFactor: 1 })),
+            topics: toCreate.map((topic) => ({
+              topic, numPartitions: this.options.partitions ?? 6, ...topicSettings(topic, this.replication!, this.options.deadLetterRetentionMs),
+            })),
           });
         } catch (error) {
           if (!isTopicRace(error)) throw error;
@@ -146,7 +166,21 @@ export class KafkaTransport implements Transport {
         },
       });
     };
-    await begin();
+    // A topic just created may not be known yet to every broker of a cluster (UNKNOWN_TOPIC_OR_PARTITION, retriable).
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await begin();
+        break;
+      } catch (error) {
+        const failed = current;
+        if (failed) {
+          this.consumers.delete(failed);
+          await failed.disconnect().catch(() => undefined);
+        }
+        if (!(error as { retriable?: boolean }).retriable || attempt >= 30) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
     return {
       stop: async () => {
         stopped = true;

@@ -17,7 +17,14 @@ export function transportFromEnv(member: string, env: NodeJS.ProcessEnv = proces
     const concurrency = env.HANDOFF_CONSUMER_CONCURRENCY ? Number(env.HANDOFF_CONSUMER_CONCURRENCY) : undefined;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { KafkaTransport } = require('./kafka-transport') as typeof import('./kafka-transport');
-    return new KafkaTransport({ brokers, clientId: `onestop-${member}`, partitions, concurrency });
+    const replicationFactor = env.HANDOFF_REPLICATION_FACTOR ? Number(env.HANDOFF_REPLICATION_FACTOR) : undefined;
+    if (replicationFactor !== undefined && !(Number.isInteger(replicationFactor) && replicationFactor >= 1)) {
+      throw new Error(`HANDOFF_REPLICATION_FACTOR must be a whole number of at least 1, got "${env.HANDOFF_REPLICATION_FACTOR}"`);
+    }
+    const days = env.HANDOFF_DEAD_LETTER_RETENTION_DAYS;
+    if (days && !(Number(days) > 0)) throw new Error(`HANDOFF_DEAD_LETTER_RETENTION_DAYS must be a positive number of days, got "${days}"`);
+    const deadLetterRetentionMs = days ? Math.round(Number(days) * 86_400_000) : -1;
+    return new KafkaTransport({ brokers, clientId: `onestop-${member}`, partitions, concurrency, replicationFactor, deadLetterRetentionMs });
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { EmbeddedTransport } = require('./embedded-transport') as typeof import('./embedded-transport');

@@ -33,19 +33,23 @@ export async function mysqlAnswers(url: string): Promise<string | null> {
   }
 }
 
-/** Asks the brokers for the cluster's metadata; at most ~5 s, silent. */
-export async function kafkaAnswers(brokers: string[]): Promise<string | null> {
+/**
+ * Asks the brokers for the cluster's metadata; at most ~5 s, silent. Answers with every broker of the cluster (the
+ * suites then reach it through any of them, e.g. while one is killed) and a description.
+ */
+export async function kafkaAnswers(brokers: string[]): Promise<{ brokers: string; detail: string } | null> {
   const admin = new Kafka({
     clientId: 'onestop-test-probe', brokers, logLevel: logLevel.NOTHING,
     connectionTimeout: 2000, requestTimeout: 3000, retry: { retries: 0 },
   }).admin();
   let timer: NodeJS.Timeout | undefined;
   const limit = new Promise<null>((resolve) => { timer = setTimeout(() => resolve(null), 5000); });
-  const probe = (async () => {
+  const probe = (async (): Promise<{ brokers: string; detail: string } | null> => {
     try {
       await admin.connect();
       const cluster = await admin.describeCluster();
-      return `${cluster.brokers.length} broker${cluster.brokers.length === 1 ? '' : 's'} at ${brokers.join(',')}, cluster ${cluster.clusterId}`;
+      const all = cluster.brokers.map((b) => `${b.host}:${b.port}`).sort().join(',');
+      return { brokers: all, detail: `${cluster.brokers.length} broker${cluster.brokers.length === 1 ? '' : 's'} at ${all}, cluster ${cluster.clusterId}` };
     } catch {
       return null;
     }
@@ -109,7 +113,7 @@ export async function probeServices(env: NodeJS.ProcessEnv): Promise<ServiceProb
       howToStart: `no MariaDB/MySQL at ${mysqlUrl}; start one (see .ci/run) or set TEST_MYSQL_URL`,
     },
     {
-      variable: 'TEST_KAFKA_BROKERS', label: 'Kafka suites', found: kafkaFound ? brokerList.join(',') : null, detail: kafkaFound,
+      variable: 'TEST_KAFKA_BROKERS', label: 'Kafka suites', found: kafkaFound?.brokers ?? null, detail: kafkaFound?.detail ?? null,
       howToStart: `no broker at ${brokerList.join(',')}; run \`npm run kafka -- start\` or set TEST_KAFKA_BROKERS`,
     },
     {
