@@ -66,7 +66,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     if (!request.query) throw new Error('Missing query');
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (context?.requestId) headers['x-request-id'] = context.requestId;
-    if (this.identities) headers[IDENTITY_HEADER] = this.identities.tokenFor(context?.identity);
+    if (this.identities) headers[IDENTITY_HEADER] = this.identities.tokenFor(context?.identity, this.subgraphName);
     const { http: _http, ...body } = request;
     const payload = JSON.stringify(body);
     const fetchOnce = async () => {

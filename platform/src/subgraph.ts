@@ -156,13 +156,13 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sta
     observe: observability.observe,
     guard: (req) => {
       if (securityOff) return null;
-      const check = identities.verify(req.headers[IDENTITY_HEADER] as string | undefined);
+      const check = identities.verify(req.headers[IDENTITY_HEADER] as string | undefined, definition.name);
       if (check.ok) return null;
       log({ level: 'warn', msg: 'access denied', service: definition.name, requestId: req.headers['x-request-id'] ?? null, reason: check.reason });
       return { status: 401, code: 'UNAUTHENTICATED', message: `Refused: ${check.reason}` };
     },
     context: async (req, requestId) => {
-      const check = identities.verify(req.headers[IDENTITY_HEADER] as string | undefined);
+      const check = identities.verify(req.headers[IDENTITY_HEADER] as string | undefined, definition.name);
       return new RequestContext(database.dataSource, requestId, handoffs, check.ok ? check.identity : null, securityOff);
     },
     routes: {

@@ -174,17 +174,24 @@ describe('security: who may read what, through the gateway only', () => {
     assert.equal(none.status, 401);
     assertDenied(none, 'UNAUTHENTICATED', 'no gateway identity');
     const foreign = new IdentitySigner(generateKeyPairSync('ed25519').privateKey);
-    const forged = await graphql(civilStatus.url, query, { n: citizenA }, { [IDENTITY_HEADER]: foreign.tokenFor(ADMIN) });
+    const forged = await graphql(civilStatus.url, query, { n: citizenA }, { [IDENTITY_HEADER]: foreign.tokenFor(ADMIN, 'civil-status') });
     assert.equal(forged.status, 401);
     const expiredSigner = identitySignerFromEnv(env);
-    const expired = await graphql(civilStatus.url, query, { n: citizenA }, { [IDENTITY_HEADER]: expiredSigner.tokenFor(ADMIN, Date.now() - 3_600_000) });
+    const expired = await graphql(civilStatus.url, query, { n: citizenA }, { [IDENTITY_HEADER]: expiredSigner.tokenFor(ADMIN, 'civil-status', Date.now() - 3_600_000) });
     assert.equal(expired.status, 401);
     assert.match(expired.errors![0].message, /expired/);
     const entities = await graphql(civilStatus.url, 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Citizen { fullName } } }',
       { r: [{ __typename: 'Citizen', personalNumber: citizenA }] });
     assert.equal(entities.status, 401, '_entities is behind the gateway too');
-    const valid = await graphql(civilStatus.url, query, { n: citizenA }, { [IDENTITY_HEADER]: identitySignerFromEnv(env).tokenFor(ADMIN) });
+    const valid = await graphql(civilStatus.url, query, { n: citizenA }, { [IDENTITY_HEADER]: identitySignerFromEnv(env).tokenFor(ADMIN, 'civil-status') });
     assert.equal(valid.errors, undefined, 'the gateway\'s own identity is accepted');
+    // A token the gateway made for another subgraph (say, captured at land) is refused here
+    const forLand = await graphql(civilStatus.url, query, { n: citizenA }, { [IDENTITY_HEADER]: identitySignerFromEnv(env).tokenFor(ADMIN, 'land') });
+    assert.equal(forLand.status, 401);
+    assert.match(forLand.errors![0].message, /not for the civil-status subgraph/);
+    const tax = stack.subgraphs.find((s) => s.name === 'tax')!;
+    const atTax = await graphql(tax.url, '{ __typename }', undefined, { [IDENTITY_HEADER]: identitySignerFromEnv(env).tokenFor(ADMIN, 'land') });
+    assert.equal(atTax.status, 401, 'a token captured at land is refused by tax');
     await waitForOutput(civilStatus, /access denied/);
   });
 
