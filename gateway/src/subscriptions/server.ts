@@ -22,6 +22,10 @@ export interface SubscriptionServerOptions {
 }
 
 const FIELD = 'dossierStatusChanged';
+/** The close code and reason of a socket whose token expired (graphql-ws's 4401: the client does not retry it). */
+export const TOKEN_EXPIRED = { code: 4401, reason: 'token expired' };
+/** setTimeout's longest delay (about 24.8 days). */
+const MAX_DELAY_MS = 2 ** 31 - 1;
 const DENIED = new Set(['FORBIDDEN', 'UNAUTHENTICATED', 'BAD_USER_INPUT', 'NOT_FOUND']);
 
 /**
@@ -44,7 +48,24 @@ export function attachSubscriptions(options: SubscriptionServerOptions): { close
       const request = { headers: { ...ctx.extra.request.headers, authorization: header }, socket: ctx.extra.request.socket } as unknown as http.IncomingMessage;
       try {
         const caller = await options.authenticate(request);
-        ctx.extra.context = { requestId: `ws-${process.pid}-${++sequence}`, ...caller };
+        const requestId = `ws-${process.pid}-${++sequence}`;
+        ctx.extra.context = { requestId, ...caller };
+        // The session ends when its token does: the socket is closed at the token's exp, whatever it is subscribed to.
+        if (caller.expiresAt !== undefined) {
+          const socket = (ctx.extra as unknown as { socket: import('ws').WebSocket }).socket;
+          const expire = () => {
+            options.log({ level: 'info', msg: 'subscription closed: token expired', service: 'gateway', transport: 'websocket', requestId });
+            socket.close(TOKEN_EXPIRED.code, TOKEN_EXPIRED.reason);
+          };
+          const ms = caller.expiresAt - Date.now();
+          if (ms <= 0) {
+            expire();
+            return false;
+          }
+          const timer = setTimeout(expire, Math.min(ms, MAX_DELAY_MS));
+          timer.unref();
+          socket.once('close', () => clearTimeout(timer));
+        }
         return true;
       } catch (error) {
         options.log({ level: 'warn', msg: 'access denied', service: 'gateway', transport: 'websocket', reason: (error as Error).message });
