@@ -4,7 +4,7 @@ import { WebSocketServer } from 'ws';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { useServer } = require('graphql-ws/use/ws') as typeof import('graphql-ws/dist/use/ws');
 import {
-  DocumentNode, ExecutionArgs, ExecutionResult, FieldNode, getOperationAST, GraphQLError, GraphQLSchema, Kind, OperationDefinitionNode, print,
+  DocumentNode, ExecutionArgs, ExecutionResult, FieldNode, getOperationAST, GraphQLError, GraphQLSchema, Kind, OperationDefinitionNode, parse, print,
 } from 'graphql';
 import type { GatewayContext } from '../context';
 import type { Authenticate } from '../authentication';
@@ -19,6 +19,8 @@ export interface SubscriptionServerOptions {
   /** Runs a query through the gateway (its plugins, authorization and subgraphs) as the subscriber. */
   execute(query: string, variables: Record<string, unknown> | undefined, context: GatewayContext): Promise<ExecutionResult>;
   log: (entry: Record<string, unknown>) => void;
+  /** Tokens a subscription document may have (as over HTTP); longer ones are refused unparsed. */
+  maxTokens?: number;
 }
 
 const FIELD = 'dossierStatusChanged';
@@ -73,6 +75,16 @@ export function attachSubscriptions(options: SubscriptionServerOptions): { close
       }
     },
     context: (ctx) => ctx.extra.context,
+    // The parser's token limit, as over HTTP: a huge document is refused before it is parsed whole or validated
+    onSubscribe: (_ctx, _id, payload) => {
+      if (options.maxTokens === undefined) return undefined;
+      try {
+        parse(payload.query, { maxTokens: options.maxTokens });
+        return undefined; // (graphql-ws parses it again: a small document, once per subscription)
+      } catch (error) {
+        return [new GraphQLError((error as Error).message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
+      }
+    },
     execute: () => ({ errors: [new GraphQLError('Queries and mutations go over HTTP POST; this socket serves subscriptions', { extensions: { code: 'BAD_REQUEST' } })] }),
     subscribe: (args) => subscribe(options, args),
   }, wss);

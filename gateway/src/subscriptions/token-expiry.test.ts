@@ -49,3 +49,25 @@ test('a subscription socket is closed with 4401 "token expired" when its token e
     await gateway.stop();
   }
 });
+
+test('a token-heavy subscription document is refused by the parser\'s limit, as over HTTP', async () => {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const verifier = new JwtVerifier({ issuer: 'onestop-dev', audience: 'onestop-graph', publicKeys: [publicKey.export({ type: 'spki', format: 'pem' }).toString()] });
+  const gateway = await startTestGateway({ jwtVerifier: verifier, subscriptions: { transport: bus }, responseCache: false, maxTokens: 1000 });
+  try {
+    const token = await mintDevToken({ role: 'citizen', subject: '001085012345' }, { privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() });
+    const client = connect(gateway.url, token);
+    assert.equal(await client.acknowledged, true);
+    const answer = new Promise<{ type: string; payload: { extensions?: { code?: string }; message: string }[] }>((resolve) =>
+      client.socket.on('message', (data) => { const message = JSON.parse(String(data)); if (message.id === '1') resolve(message); }));
+    client.socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: `subscription { dossierStatusChanged(code: "x") { ${'code '.repeat(5000)}} }` } }));
+    const refused = await answer;
+    assert.equal(refused.type, 'error');
+    assert.equal(refused.payload[0].extensions?.code, 'GRAPHQL_PARSE_FAILED');
+    assert.match(refused.payload[0].message, /1000 tokens/);
+    client.socket.close();
+    await client.closed;
+  } finally {
+    await gateway.stop();
+  }
+});
