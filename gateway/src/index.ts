@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
-import { intFromEnv, close, createHttpServer, securityDisabled, useAccessDenialLog, formatError, identitySignerFromEnv, IdentitySigner, isDevelopment, jwtVerifierFromEnv, JwtVerifier, listen, sendJson } from '@onestop/platform/gateway';
+import { checkScalarVariables, isProduction, scalarLiteralsRule, intFromEnv, close, createHttpServer, securityDisabled, useAccessDenialLog, formatError, identitySignerFromEnv, IdentitySigner, isDevelopment, jwtVerifierFromEnv, JwtVerifier, listen, sendJson } from '@onestop/platform/gateway';
 import { createAuthenticator } from './authentication';
 import type { GatewayContext } from './context';
 import { createSubgraphDispatcher, SubgraphDataSource } from './subgraph-data-source';
@@ -143,7 +143,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           : { level: 'error', msg: 'supergraph reload rejected; still serving the previous one', error: outcome.error }),
     }),
     buildService: ({ name, url }) => new SubgraphDataSource(name, resolveUrl(name, url ?? ''), dispatcher, securityOff ? undefined : identitySigner, observeFetch,
-      process.env.GATEWAY_DEDUP !== 'off'),
+      process.env.GATEWAY_DEDUP !== 'off', log),
   });
 
   const apollo = new ApolloServer<GatewayContext>({
@@ -151,6 +151,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     formatError,
     includeStacktraceInErrorResponses: isDevelopment(),
     parseOptions: { maxTokens },
+    validationRules: [scalarLiteralsRule],
     // Who may introspect is decided per caller by useIntrospectionPolicy; field suggestions go when not everyone may.
     introspection: true,
     hideSchemaDetailsFromClientErrors: introspectionMode(options.introspection) !== 'on',
@@ -161,6 +162,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   let apiSchema: GraphQLSchema | undefined;
   gateway.onSchemaLoadOrUpdate(({ apiSchema: loaded }) => {
+    checkScalarVariables(loaded); // (the schema Apollo Server validates and coerces with)
     apiSchema = loaded;
   });
   await apollo.start();
@@ -179,6 +181,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           status.subgraphs.map(async ({ name, url }) => ({ name, url, up: await probe(url, 1000) })),
         );
         const ready = status.loaded && subgraphs.every((s) => s.up);
+        // In production: ready or not, and which subgraphs are down, without addresses or process ids
+        if (isProduction()) {
+          sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable', ...(ready ? {} : { down: subgraphs.filter((s) => !s.up).map((s) => s.name) }) });
+          return;
+        }
         sendJson(res, ready ? 200 : 503, {
           status: ready ? 'ready' : 'unavailable',
           pid: process.pid,
@@ -199,7 +206,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     feed = new DossierStatusFeed(bus!);
     await feed.start();
     subscriptions = attachSubscriptions({
-      server, path: '/graphql', schema: () => apiSchema, feed, log,
+      server, path: '/graphql', schema: () => apiSchema, feed, log, maxTokens,
       authenticate: securityOff ? async () => ({ clientId: 'insecure' }) : authenticate,
       execute: async (query, variables, contextValue) => {
         const response = await apollo.executeOperation({ query, variables }, { contextValue });

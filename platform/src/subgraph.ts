@@ -8,7 +8,7 @@ import type { NonEmptyArray } from 'type-graphql';
 import { DatabaseConfig, databaseConfig, intFromEnv } from './config';
 import { Database, openDatabase } from './database';
 import { RequestContext } from './context';
-import { formatError, isDevelopment } from './errors';
+import { formatError, isDevelopment, isProduction } from './errors';
 import { buildFederatedSchema, printSubgraphSchema, ReferenceResolvers } from './federation';
 import { close, createHttpServer, exitWithParent, listen, sendJson } from './http';
 import { HANDOFF_ENTITIES } from './handoffs/entities';
@@ -171,7 +171,9 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sta
       'GET /ready': async (_req, res) => {
         try {
           await database.dataSource.query('SELECT 1');
-          sendJson(res, 200, { status: 'ready', subgraph: definition.name, database: database.description, bus: describeTransport(transport), pid: process.pid });
+          // in production, ready or not: no database or bus address, no process id
+          sendJson(res, 200, isProduction() ? { status: 'ready', subgraph: definition.name }
+            : { status: 'ready', subgraph: definition.name, database: database.description, bus: describeTransport(transport), pid: process.pid });
         } catch (error) {
           sendJson(res, 503, { status: 'unavailable', subgraph: definition.name, reason: 'database unreachable' });
         }

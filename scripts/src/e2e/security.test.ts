@@ -142,6 +142,32 @@ describe('security: who may read what, through the gateway only', () => {
     assertDenied(notTaxMutation, 'FORBIDDEN', 'land mutation as tax officer');
   });
 
+  test('a field refused inside a subgraph costs that field only: the rest of the data comes back, the error has its path', async () => {
+    const mixed = await graphql(gateway, `query($n: String!) { citizen(personalNumber: $n) { personalNumber fullName
+      civilStatusRecords { type } taxObligations { amount } } }`, { n: citizenA }, as('taxOfficer'));
+    assert.deepEqual(mixed.errors?.map((e) => [e.extensions?.code, e.path]), [['FORBIDDEN', ['citizen', 'civilStatusRecords']]], JSON.stringify(mixed.errors));
+    assert.equal(mixed.data!.citizen.personalNumber, citizenA);
+    assert.ok(mixed.data!.citizen.fullName, 'the allowed civil-status field of the same fetch');
+    assert.equal(mixed.data!.citizen.civilStatusRecords, null);
+    assert.ok(Array.isArray(mixed.data!.citizen.taxObligations), 'the other subgraph\'s field');
+    const log = await graphql(gateway, 'query($n: String!) { citizen(personalNumber: $n) { fullName landPersonalDataAccessLog { at } landRights { certificateSerial } } }',
+      { n: citizenA }, as('taxOfficer'));
+    assert.deepEqual(log.errors?.map((e) => e.path), [['citizen', 'landPersonalDataAccessLog']], JSON.stringify(log.errors));
+    assert.ok(log.data!.citizen.fullName);
+  });
+
+  test('a malformed date is BAD_USER_INPUT naming the argument, as a literal or a variable', async () => {
+    for (const bad of ['2026-13-45T00:00:00Z', 'not-a-date']) {
+      const literal = await graphql(gateway, `{ dossiers(receivedFrom: "${bad}") { totalCount } }`, undefined, as('admin'));
+      assert.deepEqual(literal.errors?.map((e) => [e.extensions?.code, e.extensions?.field]), [['BAD_USER_INPUT', 'receivedFrom']], JSON.stringify(literal.errors));
+      const variable = await graphql(gateway, 'query($from: DateTimeISO) { dossiers(receivedFrom: $from) { totalCount } }', { from: bad }, as('admin'));
+      assert.deepEqual(variable.errors?.map((e) => e.extensions?.code), ['BAD_USER_INPUT'], JSON.stringify(variable.errors));
+      assert.match(variable.errors![0].message, /\$from/);
+    }
+    const good = await graphql(gateway, '{ dossiers(receivedFrom: "2025-01-01T00:00:00Z", receivedTo: "2027-01-01T00:00:00+07:00") { totalCount } }', undefined, as('admin'));
+    assert.equal(good.errors, undefined, JSON.stringify(good.errors));
+  });
+
   test('an analyst sees personal numbers and names masked, never raw', async () => {
     const response = await graphql(gateway, `{ citizens(limit: 20) { items { personalNumber fullName birthDate sex } }
       dossiers(limit: 20) { items { applicantName applicant { personalNumber } } } }`, undefined, as('analyst'));
