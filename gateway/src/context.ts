@@ -7,4 +7,6 @@ export interface GatewayContext {
   identity?: Identity;
   /** Who to count a request against (rate limits): the identity's role and subject, else the client address. */
   clientId: string;
+  /** When the caller's token expires, ms since the epoch (a subscription's socket is closed then). */
+  expiresAt?: number;
 }

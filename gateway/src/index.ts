@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
-import { intFromEnv, close, createHttpServer, securityDisabled, useAccessDenialLog, formatError, identitySignerFromEnv, IdentitySigner, isDevelopment, jwtVerifierFromEnv, JwtVerifier, listen, sendJson } from '@onestop/platform/gateway';
+import { checkScalarVariables, isProduction, scalarLiteralsRule, intFromEnv, close, createHttpServer, securityDisabled, useAccessDenialLog, formatError, identitySignerFromEnv, IdentitySigner, isDevelopment, jwtVerifierFromEnv, JwtVerifier, listen, sendJson } from '@onestop/platform/gateway';
 import { createAuthenticator } from './authentication';
 import type { GatewayContext } from './context';
 import { createSubgraphDispatcher, SubgraphDataSource } from './subgraph-data-source';
@@ -15,7 +15,7 @@ import { attachSubscriptions } from './subscriptions/server';
 import { useSupergraphStatus, SupergraphStatus } from './plugins/use-supergraph-status';
 import { useTelemetryOff } from './plugins/use-telemetry-off';
 import { useOperationLimits, OperationLimitsOptions } from './plugins/use-operation-limits';
-import { defaultRateLimit, useRateLimit, RateLimitOptions } from './plugins/use-rate-limit';
+import { ClientLimiter, createClientLimiter, defaultRateLimit, useRateLimit, RateLimitOptions } from './plugins/use-rate-limit';
 import { introspectionMode, useIntrospectionPolicy, IntrospectionPolicyOptions } from './plugins/use-introspection-policy';
 import { usePersistedOperations, PersistedOperationsOptions } from './plugins/use-persisted-operations';
 import { entryLog, serviceObservability, ServiceMetrics } from '@onestop/platform/gateway';
@@ -35,6 +35,11 @@ export interface GatewayOptions {
   queryPlanCacheMiB?: number;
   watch?: boolean;
   maxBodyBytes?: number;
+  /**
+   * Lexical tokens a document may have (graphql-js's parser stops at once past it: GRAPHQL_PARSE_FAILED, 400, before
+   * any validation); default GATEWAY_MAX_TOKENS, else DEFAULT_MAX_TOKENS.
+   */
+  maxTokens?: number;
   plugins?: ApolloServerPlugin<GatewayContext>[];
   /** Callers' tokens; default from AUTH_* (the dev issuer is trusted outside production). */
   jwtVerifier?: JwtVerifier;
@@ -65,11 +70,14 @@ export interface GatewayOptions {
   responseCache?: (ResponseCacheOptions & { transport?: Transport }) | false;
 }
 
+/** Tokens a document may have by default: the demo's largest operation has ~130, the explorer's saved queries fewer. */
+export const DEFAULT_MAX_TOKENS = 5000;
+
 /** In this order: every request is counted for the rate limit first, and the first refusal is the one returned. */
-function operationPolicy(options: GatewayOptions, log: (entry: Record<string, unknown>) => void): ApolloServerPlugin<GatewayContext>[] {
+function operationPolicy(options: GatewayOptions, limiter: ClientLimiter | undefined): ApolloServerPlugin<GatewayContext>[] {
   const rateLimit = options.rateLimit ?? defaultRateLimit();
   return [
-    ...(rateLimit === false ? [] : [useRateLimit({ log, ...rateLimit })]),
+    ...(rateLimit === false || !limiter ? [] : [useRateLimit({ ...rateLimit, limiter })]),
     usePersistedOperations(options.persistedOperations),
     useIntrospectionPolicy(options.introspection),
     ...(options.limits === false ? [] : [useOperationLimits(options.limits)]),
@@ -104,12 +112,19 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const plugins = useTelemetryOff();
   const cacheOptions: (ResponseCacheOptions & { transport?: Transport }) | false = options.responseCache ?? responseCacheFromEnv();
   const responseCache = cacheOptions === false ? undefined : useResponseCache(cacheOptions);
+  const maxTokens = options.maxTokens ?? intFromEnv('GATEWAY_MAX_TOKENS', DEFAULT_MAX_TOKENS);
   const overrides = options.subgraphUrls ?? {};
   const resolveUrl = (name: string, url: string) => overrides[name] ?? url;
   const status: SupergraphStatus = { loaded: false, loadedAt: null, subgraphs: [] };
   const securityOff = securityDisabled();
   const identitySigner = options.identitySigner ?? identitySignerFromEnv();
-  const authenticate = createAuthenticator({ verifier: options.jwtVerifier ?? jwtVerifierFromEnv(), allowAnonymous: options.allowAnonymous, log });
+  // One count per client for the rate limit plugin and the authenticator (refused tokens count against their address)
+  const rateLimit = options.rateLimit ?? defaultRateLimit();
+  const limiter = securityOff || rateLimit === false ? undefined : createClientLimiter({ log, ...rateLimit });
+  const authenticate = createAuthenticator({
+    verifier: options.jwtVerifier ?? jwtVerifierFromEnv(), allowAnonymous: options.allowAnonymous, log,
+    addressLimit: limiter && rateLimit ? { limiter, exempt: rateLimit.exempt } : undefined,
+  });
   const dispatcher = createSubgraphDispatcher({
     timeoutMs: options.subgraphTimeoutMs ?? 10_000,
     connections: options.subgraphConnections ?? 64,
@@ -128,23 +143,26 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           : { level: 'error', msg: 'supergraph reload rejected; still serving the previous one', error: outcome.error }),
     }),
     buildService: ({ name, url }) => new SubgraphDataSource(name, resolveUrl(name, url ?? ''), dispatcher, securityOff ? undefined : identitySigner, observeFetch,
-      process.env.GATEWAY_DEDUP !== 'off'),
+      process.env.GATEWAY_DEDUP !== 'off', log),
   });
 
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError,
     includeStacktraceInErrorResponses: isDevelopment(),
+    parseOptions: { maxTokens },
+    validationRules: [scalarLiteralsRule],
     // Who may introspect is decided per caller by useIntrospectionPolicy; field suggestions go when not everyone may.
     introspection: true,
     hideSchemaDetailsFromClientErrors: introspectionMode(options.introspection) !== 'on',
     plugins: [
       ...plugins, useMetrics({ metrics: observability.metrics }), useSupergraphStatus(status, resolveUrl), useAccessDenialLog<GatewayContext>('gateway', log),
-      ...(securityOff ? [] : operationPolicy(options, log)), ...(options.plugins ?? []), ...(responseCache ? [responseCache.plugin] : []),
+      ...(securityOff ? [] : operationPolicy(options, limiter)), ...(options.plugins ?? []), ...(responseCache ? [responseCache.plugin] : []),
     ],
   });
   let apiSchema: GraphQLSchema | undefined;
   gateway.onSchemaLoadOrUpdate(({ apiSchema: loaded }) => {
+    checkScalarVariables(loaded); // (the schema Apollo Server validates and coerces with)
     apiSchema = loaded;
   });
   await apollo.start();
@@ -163,6 +181,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           status.subgraphs.map(async ({ name, url }) => ({ name, url, up: await probe(url, 1000) })),
         );
         const ready = status.loaded && subgraphs.every((s) => s.up);
+        // In production: ready or not, and which subgraphs are down, without addresses or process ids
+        if (isProduction()) {
+          sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable', ...(ready ? {} : { down: subgraphs.filter((s) => !s.up).map((s) => s.name) }) });
+          return;
+        }
         sendJson(res, ready ? 200 : 503, {
           status: ready ? 'ready' : 'unavailable',
           pid: process.pid,
@@ -183,7 +206,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     feed = new DossierStatusFeed(bus!);
     await feed.start();
     subscriptions = attachSubscriptions({
-      server, path: '/graphql', schema: () => apiSchema, feed, log,
+      server, path: '/graphql', schema: () => apiSchema, feed, log, maxTokens,
       authenticate: securityOff ? async () => ({ clientId: 'insecure' }) : authenticate,
       execute: async (query, variables, contextValue) => {
         const response = await apollo.executeOperation({ query, variables }, { contextValue });

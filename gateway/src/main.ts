@@ -12,7 +12,7 @@ Serves any supergraph composed offline (default schemas/supergraph.graphql), rel
 Environment: SUPERGRAPH_PATH, GATEWAY_PORT (or PORT), GATEWAY_HOST, SUBGRAPH_TIMEOUT_MS,
 SUBGRAPH_URL_<NAME> (e.g. SUBGRAPH_URL_SINGLE_WINDOW=http://10.0.0.5:4001/graphql). Flags win over environment.
 Operation limits: GATEWAY_MAX_DEPTH, GATEWAY_MAX_ALIASES, GATEWAY_MAX_ROOT_FIELDS, GATEWAY_MAX_COST,
-GATEWAY_DEFAULT_LIST_SIZE, GATEWAY_OPERATION_LIMITS=off; GATEWAY_RATE_LIMIT (requests/s per client, or off;
+GATEWAY_DEFAULT_LIST_SIZE, GATEWAY_OPERATION_LIMITS=off, GATEWAY_MAX_TOKENS (5000; a longer document is refused unparsed); GATEWAY_RATE_LIMIT (requests/s per client, or off;
 default 50 in production, off elsewhere), GATEWAY_RATE_BURST, GATEWAY_RATE_LIMIT_EXEMPT (client ids, or loopback),
 REDIS_URL (counts shared by every gateway process through Redis; per process otherwise), GATEWAY_RATE_LIMIT_KEY_PREFIX;
 GATEWAY_INTROSPECTION=on|off|roles, GATEWAY_INTROSPECTION_ROLES; GATEWAY_PERSISTED_OPERATIONS=off|allowlist,

@@ -1,7 +1,7 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
 import { Agent, Dispatcher, request as undiciRequest } from 'undici';
-import { IDENTITY_HEADER, identityKey, IdentitySigner } from '@onestop/platform/gateway';
+import { IDENTITY_HEADER, identityKey, IdentitySigner, isDevelopment } from '@onestop/platform/gateway';
 import type { GatewayContext } from './context';
 
 type GatewayGraphQLResponse = Awaited<ReturnType<GraphQLDataSource<GatewayContext>['process']>>;
@@ -48,6 +48,8 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     private readonly observeFetch?: SubgraphFetchObserver,
     /** Share identical in-flight queries of one caller (never a mutation, never across callers, nothing kept after). */
     private readonly deduplicate = true,
+    /** Where a subgraph's refusal is recorded in full (address, status, body), with the request id. */
+    private readonly log: (entry: Record<string, unknown>) => void = (entry) => console.error(JSON.stringify(entry)),
   ) {}
 
   async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
@@ -66,7 +68,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     if (!request.query) throw new Error('Missing query');
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (context?.requestId) headers['x-request-id'] = context.requestId;
-    if (this.identities) headers[IDENTITY_HEADER] = this.identities.tokenFor(context?.identity);
+    if (this.identities) headers[IDENTITY_HEADER] = this.identities.tokenFor(context?.identity, this.subgraphName);
     const { http: _http, ...body } = request;
     const payload = JSON.stringify(body);
     const fetchOnce = async () => {
@@ -93,11 +95,15 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     });
     const json = parseJson(text);
     if (status < 200 || status >= 300) {
-      throw new GraphQLError(`${status}: from the ${this.subgraphName} subgraph`, {
-        extensions: {
-          ...(status === 401 ? { code: 'UNAUTHENTICATED' } : status === 403 ? { code: 'FORBIDDEN' } : {}),
-          response: { url: this.url, status, body: json ?? text.slice(0, 500) },
-        },
+      // A GraphQL answer sent with an HTTP error (a refusal as a whole, e.g. UNAUTHENTICATED): its errors, with their
+      // codes, as any other answer's (formatError masks what is not public).
+      if (isGraphQLResponse(json)) return { ...json, data: json.data ?? null } as GatewayGraphQLResponse;
+      // Anything else: the caller learns which subgraph failed (its name is no secret), never its address, status or
+      // answer: those go to the log with the request id (and, in development only, into the error).
+      const response = { url: this.url, status, body: json ?? text.slice(0, 500) };
+      this.log({ level: 'warn', msg: 'subgraph refused the request', service: 'gateway', subgraph: this.subgraphName, requestId: context?.requestId ?? null, response });
+      throw new GraphQLError(`The ${this.subgraphName} subgraph could not answer this request`, {
+        extensions: { code: 'SUBGRAPH_ERROR', subgraph: this.subgraphName, ...(isDevelopment() ? { response } : {}) },
       });
     }
     if (!json || typeof json !== 'object') throw new GraphQLError(`The ${this.subgraphName} subgraph did not answer in JSON`, { extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: this.subgraphName } });
@@ -115,6 +121,11 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: this.subgraphName },
     });
   }
+}
+
+function isGraphQLResponse(json: unknown): json is { data?: Record<string, unknown> | null; errors: { message: string }[] } {
+  return !!json && typeof json === 'object' && Array.isArray((json as { errors?: unknown }).errors) && (json as { errors: unknown[] }).errors.length > 0
+    && (json as { errors: unknown[] }).errors.every((e) => !!e && typeof (e as { message?: unknown }).message === 'string');
 }
 
 function parseJson(text: string): unknown {

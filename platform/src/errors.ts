@@ -25,6 +25,7 @@ export const PUBLIC_ERROR_CODES = new Set([
   'BAD_REQUEST',
   'SUBGRAPH_TIMEOUT',
   'SUBGRAPH_UNAVAILABLE',
+  'SUBGRAPH_ERROR',
   // the gateway's operation limits (gateway/src/plugins)
   'OPERATION_LIMIT_EXCEEDED',
   'RATE_LIMITED',
@@ -97,6 +98,13 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
       path: formatted.path,
       extensions: { code: 'BAD_USER_INPUT', field: first.field, reason: first.reason, problems },
     };
+  }
+  // A validation rule's BAD_USER_INPUT (scalarLiteralsRule) keeps its code: Apollo Server reports every validation error
+  // as GRAPHQL_VALIDATION_FAILED, with the rule's error as the original.
+  const cause = (error as { originalError?: unknown } | undefined)?.originalError;
+  if (formatted.extensions?.code === 'GRAPHQL_VALIDATION_FAILED' && cause instanceof GraphQLError && cause.extensions?.code === 'BAD_USER_INPUT') {
+    const { field, reason } = cause.extensions;
+    return { message: formatted.message, locations: formatted.locations, extensions: { code: 'BAD_USER_INPUT', field, reason } };
   }
   const code = formatted.extensions?.code as string | undefined;
   if (isDevelopment() || (code && PUBLIC_ERROR_CODES.has(code))) {

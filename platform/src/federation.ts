@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { GraphQLSchema } from 'graphql';
+import { GraphQLObjectType, GraphQLSchema, isNonNullType } from 'graphql';
 import gql from 'graphql-tag';
 import { buildSubgraphSchema, printSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
@@ -37,6 +37,10 @@ export async function buildFederatedSchema(options: FederatedSchemaOptions): Pro
     emitSchemaFile: false,
     authChecker,
   });
+  for (const { typeName, fieldName } of guardedFields(options.resolvers)) {
+    const field = (schema.getType(typeName) as GraphQLObjectType | undefined)?.getFields()[fieldName];
+    if (field && isNonNullType(field.type)) field.type = field.type.ofType;
+  }
   const typeDefs = gql(`${FEDERATION_LINK}\n${printSchemaWithDirectives(schema)}\n${options.extraTypeDefs ?? ''}`);
   const resolvers = createResolversMap(schema) as GraphQLResolverMap<unknown>;
   for (const { typeName, fieldName } of unguardedRootFields(options.resolvers)) {
@@ -54,6 +58,24 @@ export async function buildFederatedSchema(options: FederatedSchemaOptions): Pro
 }
 
 export { printSubgraphSchema };
+
+/**
+ * Field resolvers (not root fields) of these classes with an access rule of their own (`@Authorized` on the field):
+ * they are nullable in the schema, so a caller refused one gets null and that field's error, with the rest of its
+ * parent (a non-null field refused would null the whole entity, and with it every other subgraph's fields of it).
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export function guardedFields(resolverClasses: readonly Function[]): { typeName: string; fieldName: string }[] {
+  const storage = getMetadataStorage();
+  const classes = new Set(resolverClasses);
+  return storage.fieldResolvers
+    .filter((resolver) => classes.has(resolver.target) && storage.authorizedFields.some((a) => a.target === resolver.target && a.fieldName === resolver.methodName))
+    .flatMap((resolver) => {
+      const objectType = resolver.getObjectType?.() ?? storage.resolverClasses.find((c) => c.target === resolver.target)?.getObjectType?.();
+      const typeName = storage.objectTypes.find((o) => o.target === objectType)?.name;
+      return typeName ? [{ typeName, fieldName: resolver.schemaName }] : [];
+    });
+}
 
 /** Root fields of these resolver classes without `@Authorized(...)`: deny by default, they are refused. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type

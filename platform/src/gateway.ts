@@ -4,6 +4,7 @@
  */
 export * from './identifiers';
 export * from './errors';
+export * from './scalar-input';
 export * from './config';
 export * from './lru';
 export * from './http';

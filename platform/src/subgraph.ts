@@ -8,7 +8,7 @@ import type { NonEmptyArray } from 'type-graphql';
 import { DatabaseConfig, databaseConfig, intFromEnv } from './config';
 import { Database, openDatabase } from './database';
 import { RequestContext } from './context';
-import { formatError, isDevelopment } from './errors';
+import { formatError, isDevelopment, isProduction } from './errors';
 import { buildFederatedSchema, printSubgraphSchema, ReferenceResolvers } from './federation';
 import { close, createHttpServer, exitWithParent, listen, sendJson } from './http';
 import { HANDOFF_ENTITIES } from './handoffs/entities';
@@ -156,13 +156,13 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sta
     observe: observability.observe,
     guard: (req) => {
       if (securityOff) return null;
-      const check = identities.verify(req.headers[IDENTITY_HEADER] as string | undefined);
+      const check = identities.verify(req.headers[IDENTITY_HEADER] as string | undefined, definition.name);
       if (check.ok) return null;
       log({ level: 'warn', msg: 'access denied', service: definition.name, requestId: req.headers['x-request-id'] ?? null, reason: check.reason });
       return { status: 401, code: 'UNAUTHENTICATED', message: `Refused: ${check.reason}` };
     },
     context: async (req, requestId) => {
-      const check = identities.verify(req.headers[IDENTITY_HEADER] as string | undefined);
+      const check = identities.verify(req.headers[IDENTITY_HEADER] as string | undefined, definition.name);
       return new RequestContext(database.dataSource, requestId, handoffs, check.ok ? check.identity : null, securityOff);
     },
     routes: {
@@ -171,7 +171,9 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sta
       'GET /ready': async (_req, res) => {
         try {
           await database.dataSource.query('SELECT 1');
-          sendJson(res, 200, { status: 'ready', subgraph: definition.name, database: database.description, bus: describeTransport(transport), pid: process.pid });
+          // in production, ready or not: no database or bus address, no process id
+          sendJson(res, 200, isProduction() ? { status: 'ready', subgraph: definition.name }
+            : { status: 'ready', subgraph: definition.name, database: database.description, bus: describeTransport(transport), pid: process.pid });
         } catch (error) {
           sendJson(res, 503, { status: 'unavailable', subgraph: definition.name, reason: 'database unreachable' });
         }

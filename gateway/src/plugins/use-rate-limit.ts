@@ -47,6 +47,8 @@ export interface ClientLimiter {
   readonly store: 'redis' | 'memory';
   /** Counts a request: 0 when the client may make it, else the seconds (at least 1) until it may again. */
   take(clientId: string): Promise<number>;
+  /** Counts nothing: 0 while the client has requests left in its window, else the seconds until it has again. */
+  waitFor(clientId: string): Promise<number>;
   /** Resolves true once Redis answers (at once without Redis); false if it did not within `timeoutMs` (the fallback warning is logged). */
   ready(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
@@ -103,6 +105,10 @@ export function createClientLimiter(options: RateLimitOptions = {}): ClientLimit
     return {
       store: 'memory',
       take: (clientId) => memory.consume(clientId).then(() => 0, (res: RateLimiterRes) => retryAfter(res)),
+      waitFor: async (clientId) => {
+        const res = await memory.get(clientId);
+        return res && res.consumedPoints >= points ? retryAfter(res) : 0;
+      },
       ready: async () => true,
       close: async () => undefined,
     };
@@ -154,6 +160,11 @@ export function createClientLimiter(options: RateLimitOptions = {}): ClientLimit
           return retryAfter(rej);
         },
       ),
+    waitFor: async (clientId) => {
+      // Redis, else this process's own counts (as take does)
+      const res = await shared.get(clientId).catch(() => fallback.get(clientId));
+      return res && res.consumedPoints >= points ? retryAfter(res) : 0;
+    },
     ready: (timeoutMs) =>
       new Promise((resolve) => {
         if (client.status === 'ready') return resolve(true);
@@ -180,9 +191,10 @@ export function createClientLimiter(options: RateLimitOptions = {}): ClientLimit
  * `redisUrl` the counts are shared by every gateway process (createClientLimiter says what happens when Redis is down);
  * the gateway waits up to 2 s for Redis when it starts. Counts go when their window ends.
  */
-export function useRateLimit(options: RateLimitOptions = {}): ApolloServerPlugin<GatewayContext> {
+export function useRateLimit(options: RateLimitOptions & { limiter?: ClientLimiter } = {}): ApolloServerPlugin<GatewayContext> {
   const exempt = new Set(options.exempt ?? []);
-  const limiter = createClientLimiter(options);
+  // (a limiter given here, shared with the authenticator's address limit, is closed with the server too)
+  const limiter = options.limiter ?? createClientLimiter(options);
   return {
     async serverWillStart() {
       await limiter.ready(2000);

@@ -4,7 +4,7 @@ import { WebSocketServer } from 'ws';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { useServer } = require('graphql-ws/use/ws') as typeof import('graphql-ws/dist/use/ws');
 import {
-  DocumentNode, ExecutionArgs, ExecutionResult, FieldNode, getOperationAST, GraphQLError, GraphQLSchema, Kind, OperationDefinitionNode, print,
+  DocumentNode, ExecutionArgs, ExecutionResult, FieldNode, getOperationAST, GraphQLError, GraphQLSchema, Kind, OperationDefinitionNode, parse, print,
 } from 'graphql';
 import type { GatewayContext } from '../context';
 import type { Authenticate } from '../authentication';
@@ -19,9 +19,15 @@ export interface SubscriptionServerOptions {
   /** Runs a query through the gateway (its plugins, authorization and subgraphs) as the subscriber. */
   execute(query: string, variables: Record<string, unknown> | undefined, context: GatewayContext): Promise<ExecutionResult>;
   log: (entry: Record<string, unknown>) => void;
+  /** Tokens a subscription document may have (as over HTTP); longer ones are refused unparsed. */
+  maxTokens?: number;
 }
 
 const FIELD = 'dossierStatusChanged';
+/** The close code and reason of a socket whose token expired (graphql-ws's 4401: the client does not retry it). */
+export const TOKEN_EXPIRED = { code: 4401, reason: 'token expired' };
+/** setTimeout's longest delay (about 24.8 days). */
+const MAX_DELAY_MS = 2 ** 31 - 1;
 const DENIED = new Set(['FORBIDDEN', 'UNAUTHENTICATED', 'BAD_USER_INPUT', 'NOT_FOUND']);
 
 /**
@@ -44,7 +50,24 @@ export function attachSubscriptions(options: SubscriptionServerOptions): { close
       const request = { headers: { ...ctx.extra.request.headers, authorization: header }, socket: ctx.extra.request.socket } as unknown as http.IncomingMessage;
       try {
         const caller = await options.authenticate(request);
-        ctx.extra.context = { requestId: `ws-${process.pid}-${++sequence}`, ...caller };
+        const requestId = `ws-${process.pid}-${++sequence}`;
+        ctx.extra.context = { requestId, ...caller };
+        // The session ends when its token does: the socket is closed at the token's exp, whatever it is subscribed to.
+        if (caller.expiresAt !== undefined) {
+          const socket = (ctx.extra as unknown as { socket: import('ws').WebSocket }).socket;
+          const expire = () => {
+            options.log({ level: 'info', msg: 'subscription closed: token expired', service: 'gateway', transport: 'websocket', requestId });
+            socket.close(TOKEN_EXPIRED.code, TOKEN_EXPIRED.reason);
+          };
+          const ms = caller.expiresAt - Date.now();
+          if (ms <= 0) {
+            expire();
+            return false;
+          }
+          const timer = setTimeout(expire, Math.min(ms, MAX_DELAY_MS));
+          timer.unref();
+          socket.once('close', () => clearTimeout(timer));
+        }
         return true;
       } catch (error) {
         options.log({ level: 'warn', msg: 'access denied', service: 'gateway', transport: 'websocket', reason: (error as Error).message });
@@ -52,6 +75,16 @@ export function attachSubscriptions(options: SubscriptionServerOptions): { close
       }
     },
     context: (ctx) => ctx.extra.context,
+    // The parser's token limit, as over HTTP: a huge document is refused before it is parsed whole or validated
+    onSubscribe: (_ctx, _id, payload) => {
+      if (options.maxTokens === undefined) return undefined;
+      try {
+        parse(payload.query, { maxTokens: options.maxTokens });
+        return undefined; // (graphql-ws parses it again: a small document, once per subscription)
+      } catch (error) {
+        return [new GraphQLError((error as Error).message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
+      }
+    },
     execute: () => ({ errors: [new GraphQLError('Queries and mutations go over HTTP POST; this socket serves subscriptions', { extensions: { code: 'BAD_REQUEST' } })] }),
     subscribe: (args) => subscribe(options, args),
   }, wss);

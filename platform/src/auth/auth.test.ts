@@ -32,18 +32,18 @@ test('gateway identity: verified, cached per caller, refused when tampered, fore
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
   const signer = new IdentitySigner(privateKey, 60);
   const verifier = new IdentityVerifier(publicKey);
-  const token = signer.tokenFor(citizen);
-  assert.equal(signer.tokenFor(citizen), token, 'one signature per caller per half-lifetime');
-  assert.deepEqual(verifier.verify(token), { ok: true, identity: citizen });
-  assert.deepEqual(verifier.verify(signer.tokenFor(null)), { ok: true, identity: null });
+  const token = signer.tokenFor(citizen, 'land');
+  assert.equal(signer.tokenFor(citizen, 'land'), token, 'one signature per caller per half-lifetime');
+  assert.deepEqual(verifier.verify(token, 'land'), { ok: true, identity: citizen });
+  assert.deepEqual(verifier.verify(signer.tokenFor(null, 'land'), 'land'), { ok: true, identity: null });
   const [v, payload, signature] = token.split('.');
   const forgedPayload = Buffer.from(JSON.stringify({ id: { role: 'admin', subject: 'x' }, exp: 9e9 })).toString('base64url');
-  assert.equal(verifier.verify(`${v}.${forgedPayload}.${signature}`).ok, false);
-  assert.equal(verifier.verify(new IdentitySigner(generateKeyPairSync('ed25519').privateKey).tokenFor(citizen)).ok, false);
-  assert.equal(verifier.verify(undefined).ok, false);
-  assert.equal(verifier.verify(`${v}.${payload}`).ok, false);
-  const old = signer.tokenFor(taxOfficer, Date.now() - 120_000);
-  assert.deepEqual(verifier.verify(old), { ok: false, reason: 'gateway identity expired' });
+  assert.equal(verifier.verify(`${v}.${forgedPayload}.${signature}`, 'land').ok, false);
+  assert.equal(verifier.verify(new IdentitySigner(generateKeyPairSync('ed25519').privateKey).tokenFor(citizen, 'land'), 'land').ok, false);
+  assert.equal(verifier.verify(undefined, 'land').ok, false);
+  assert.equal(verifier.verify(`${v}.${payload}`, 'land').ok, false);
+  const old = signer.tokenFor(taxOfficer, 'land', Date.now() - 120_000);
+  assert.deepEqual(verifier.verify(old, 'land'), { ok: false, reason: 'gateway identity expired' });
 });
 
 test('JWT: claims become an identity; a citizen needs a personal number, staff need agency and sector', async () => {

@@ -6,13 +6,16 @@ import { Identity, identityKey } from './identity';
 /**
  * The gateway's word on who is calling, passed to subgraphs in `x-onestop-identity`: a short-lived token signed with
  * the gateway's Ed25519 key. Subgraphs refuse GraphQL requests without a valid one, so nothing reaches a subgraph's
- * data around the gateway. Format: `v1.<base64url(JSON {id, exp})>.<base64url(signature over "v1.<payload>")>`;
- * `id` is null for an anonymous caller (public data only).
+ * data around the gateway. Format: `v1.<base64url(JSON {id, aud, exp})>.<base64url(signature over "v1.<payload>")>`;
+ * `id` is null for an anonymous caller (public data only); `aud` names the one subgraph the token is for, so a token
+ * seen by one subgraph is refused by the others.
  */
 export const IDENTITY_HEADER = 'x-onestop-identity';
 
 interface TokenPayload {
   id: Identity | null;
+  /** The subgraph (or, for the benchmarks' other gateways only, subgraphs) the token is for. */
+  aud: string | string[];
   /** Expiry, seconds since the epoch. */
   exp: number;
 }
@@ -27,7 +30,7 @@ export interface TokenCacheOptions {
 
 export class IdentitySigner {
   private readonly now: () => number;
-  /** Caller (identityKey) → the token its requests carry, until its half-lifetime. */
+  /** Audience and caller (identityKey) → the token its requests carry, until its half-lifetime. */
   private readonly cache: LRUCache<string, string>;
 
   constructor(private readonly privateKey: KeyObject, private readonly ttlSeconds = 60, options: TokenCacheOptions = {}) {
@@ -40,14 +43,16 @@ export class IdentitySigner {
   }
 
   /**
-   * One signature per caller per half-lifetime: the token is reused by that caller's requests until then. `nowMs`: the
-   * time the token is made at (tests); a remembered one is served until its half-lifetime on the clock.
+   * One signature per caller and subgraph per half-lifetime: the token is reused by that caller's requests to that
+   * subgraph until then. `audience`: the subgraph's name (a list only for the benchmarks, whose other gateways forward
+   * one header to every subgraph). `nowMs`: the time the token is made at (tests); a remembered one is served until
+   * its half-lifetime on the clock.
    */
-  tokenFor(identity: Identity | null | undefined, nowMs = this.now()): string {
-    const key = identityKey(identity);
+  tokenFor(identity: Identity | null | undefined, audience: string | readonly string[], nowMs = this.now()): string {
+    const key = `${typeof audience === 'string' ? audience : audience.join(',')}\n${identityKey(identity)}`;
     const cached = this.cache.get(key);
     if (cached) return cached;
-    const payload: TokenPayload = { id: identity ?? null, exp: Math.floor(nowMs / 1000) + this.ttlSeconds };
+    const payload: TokenPayload = { id: identity ?? null, aud: typeof audience === 'string' ? audience : [...audience], exp: Math.floor(nowMs / 1000) + this.ttlSeconds };
     const body = `v1.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
     const token = `${body}.${sign(null, Buffer.from(body), this.privateKey).toString('base64url')}`;
     const ttl = nowMs + (this.ttlSeconds * 1000) / 2 - this.now();
@@ -72,7 +77,8 @@ export class IdentityVerifier {
     return new IdentityVerifier(createPublicKey(pem), options);
   }
 
-  verify(token: string | undefined | null, nowMs = this.now()): IdentityCheck {
+  /** `audience`: this subgraph's name; a token for another subgraph is refused. */
+  verify(token: string | undefined | null, audience: string, nowMs = this.now()): IdentityCheck {
     if (!token) return { ok: false, reason: `no ${IDENTITY_HEADER} header: requests must come through the gateway` };
     let payload = this.cache.get(token);
     if (!payload) {
@@ -95,6 +101,8 @@ export class IdentityVerifier {
       if (ttl > 0) this.cache.set(token, payload, { ttl }); // (expired, or no number: not remembered)
     }
     if (typeof payload.exp !== 'number' || payload.exp * 1000 <= nowMs) return { ok: false, reason: 'gateway identity expired' };
+    const audiences = typeof payload.aud === 'string' ? [payload.aud] : Array.isArray(payload.aud) ? payload.aud : [];
+    if (!audiences.includes(audience)) return { ok: false, reason: `gateway identity is not for the ${audience} subgraph` };
     return { ok: true, identity: payload.id ?? null };
   }
 }

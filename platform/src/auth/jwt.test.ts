@@ -46,3 +46,34 @@ test('JWT cache: a token is remembered until it expires, and not served after', 
   assert.deepEqual(await verifier.verify(token), { ok: false, reason: 'token expired' });
   assert.deepEqual(remembered(), [], 'nor remembered again');
 });
+
+test('JWT keys: every trusted key that fits the token\'s alg and kid is tried (a rotation from RS256 to EdDSA)', async () => {
+  const { SignJWT } = await import('jose');
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const ed = generateKeyPairSync('ed25519');
+  const pem = (key: import('node:crypto').KeyObject) => key.export({ type: 'spki', format: 'pem' }).toString();
+  const sign = (alg: string, key: import('node:crypto').KeyObject, kid?: string) =>
+    new SignJWT({ role: 'officer', agency: 'H99.THUE.00', sector: 'TAX' })
+      .setProtectedHeader({ alg, ...(kid ? { kid } : {}) }).setSubject('o1').setIssuer('onestop-dev').setAudience('onestop-graph')
+      .setIssuedAt().setExpirationTime('10m').sign(key);
+  // Old RSA key first, new Ed25519 key second, without key ids (PEM files have none)
+  const plain = new JwtVerifier({ issuer: 'onestop-dev', audience: 'onestop-graph', publicKeys: [pem(rsa.publicKey), pem(ed.publicKey)] });
+  for (const [alg, key, kid] of [['RS256', rsa.privateKey, undefined], ['EdDSA', ed.privateKey, undefined], ['EdDSA', ed.privateKey, 'k2026'], ['RS256', rsa.privateKey, 'k2025']] as const) {
+    const check = await plain.verify(await sign(alg, key, kid));
+    assert.equal(check.ok, true, `${alg} ${kid ?? 'without kid'}: ${check.ok ? '' : check.reason}`);
+  }
+  // With key ids: a token names the key it was signed with, and only that key may verify it
+  const named = new JwtVerifier({
+    issuer: 'onestop-dev', audience: 'onestop-graph',
+    publicKeys: [{ key: pem(rsa.publicKey), kid: 'k2025' }, { key: pem(ed.publicKey), kid: 'k2026' }],
+  });
+  assert.equal((await named.verify(await sign('EdDSA', ed.privateKey, 'k2026'))).ok, true);
+  assert.equal((await named.verify(await sign('EdDSA', ed.privateKey))).ok, true, 'no kid: every key of its algorithm is tried');
+  assert.equal((await named.verify(await sign('RS256', rsa.privateKey, 'k2025'))).ok, true);
+  assert.deepEqual(await named.verify(await sign('EdDSA', ed.privateKey, 'k2025')), { ok: false, reason: 'no trusted key matches the token' }, 'the kid names the RSA key');
+  // A key nobody trusts, of a trusted algorithm, is refused
+  const stranger = generateKeyPairSync('ed25519');
+  assert.deepEqual(await plain.verify(await sign('EdDSA', stranger.privateKey)), { ok: false, reason: 'token signature does not verify' });
+  const p256 = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  assert.deepEqual(await plain.verify(await sign('ES256', p256.privateKey)), { ok: false, reason: 'no trusted key matches the token' });
+});

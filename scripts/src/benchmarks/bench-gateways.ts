@@ -317,7 +317,7 @@ async function discover(stack: Stack, signer: IdentitySigner): Promise<{ mix: Pr
     if (!caller) {
       // The identity exactly as our gateway reads it from the token's claims, so every gateway's subgraph calls carry the same one.
       const normalised: Identity = { role: identity.role, subject: identity.subject, agency: identity.agency, sector: identity.sector };
-      caller = { identity: normalised, headers: { 'content-type': 'application/json', ...(await stack.as(normalised)), [IDENTITY_HEADER]: signer.tokenFor(normalised) } };
+      caller = { identity: normalised, headers: { 'content-type': 'application/json', ...(await stack.as(normalised)), [IDENTITY_HEADER]: signer.tokenFor(normalised, stack.subgraphs.map((s) => s.name)) } };
       callers.set(key, caller);
     }
     return caller;
@@ -373,9 +373,9 @@ async function discover(stack: Stack, signer: IdentitySigner): Promise<{ mix: Pr
 }
 
 /** Renews the identity headers (60-second tokens) while the bench runs. */
-function renewIdentities(requests: Prepared[], signer: IdentitySigner): () => void {
+function renewIdentities(requests: Prepared[], signer: IdentitySigner, audience: string[]): () => void {
   const renew = () => {
-    for (const caller of new Set(requests.map((r) => r.caller))) caller.headers[IDENTITY_HEADER] = signer.tokenFor(caller.identity);
+    for (const caller of new Set(requests.map((r) => r.caller))) caller.headers[IDENTITY_HEADER] = signer.tokenFor(caller.identity, audience);
   };
   const timer = setInterval(renew, 10_000);
   return () => clearInterval(timer);
@@ -623,7 +623,7 @@ async function main() {
 
     const { mix, byKind } = await discover(stack, signer);
     const distinct = [...byKind.values()].flat();
-    stopRenewing = renewIdentities(distinct, signer);
+    stopRenewing = renewIdentities(distinct, signer, stack.subgraphs.map((s) => s.name));
     console.log(`\nChecking that every gateway returns the same data for the ${distinct.length} distinct requests of the mix…`);
     const answers = await checkSameData(running, distinct);
     // The repeated query: the overview of the citizen with the most to show.

@@ -92,7 +92,7 @@ async function main() {
     for (const n of numbers) tokens.set(n, await stack.as({ role: 'citizen', subject: n }));
     const asCitizen = (n: string) => tokens.get(n)!;
     const signer = identitySignerFromEnv(env);
-    const viaGateway = (n: string) => ({ [IDENTITY_HEADER]: signer.tokenFor({ role: 'citizen', subject: n }) });
+    const viaGateway = (n: string) => ({ [IDENTITY_HEADER]: signer.tokenFor({ role: 'citizen', subject: n }, 'civil-status') });
     const civilStatus = stack.subgraphs.find((s) => s.name === 'civil-status')!;
     console.log(`\n${numbers.length} distinct citizens; ${connections} connections; ${seconds} s per run; ${env.DB_URL ? 'MySQL' : 'SQLite'}`);
     await load('warm-up', stack.gatewayUrl, PORTAL_QUERY, numbers, 2, connections, asCitizen);

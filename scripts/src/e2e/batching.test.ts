@@ -16,7 +16,7 @@ const N = 50;
 const env = { DATA_DIR: tempDir('batching'), DB_URL: '' };
 const running = new Map<string, RunningSubgraph>();
 /** The subgraphs' own requests come from the gateway: sign as it would, for an admin. */
-const asGateway = () => ({ [IDENTITY_HEADER]: identitySignerFromEnv(env).tokenFor(ADMIN) });
+const asGateway = (subgraph: string) => ({ [IDENTITY_HEADER]: identitySignerFromEnv(env).tokenFor(ADMIN, subgraph) });
 
 beforeAll(async () => {
   await seedDemoData({ citizens: 2000, env });
@@ -47,7 +47,7 @@ async function entitiesQueries(subgraph: string, typename: string, keyField: str
     target.url,
     `query($r: [_Any!]!) { _entities(representations: $r) { ... on ${typename} { ${selection} } } }`,
     { r: representations },
-    asGateway(),
+    asGateway(subgraph),
   );
   assert.equal(errors, undefined, JSON.stringify(errors));
   assert.equal(data!._entities.length, count);

@@ -142,6 +142,32 @@ describe('security: who may read what, through the gateway only', () => {
     assertDenied(notTaxMutation, 'FORBIDDEN', 'land mutation as tax officer');
   });
 
+  test('a field refused inside a subgraph costs that field only: the rest of the data comes back, the error has its path', async () => {
+    const mixed = await graphql(gateway, `query($n: String!) { citizen(personalNumber: $n) { personalNumber fullName
+      civilStatusRecords { type } taxObligations { amount } } }`, { n: citizenA }, as('taxOfficer'));
+    assert.deepEqual(mixed.errors?.map((e) => [e.extensions?.code, e.path]), [['FORBIDDEN', ['citizen', 'civilStatusRecords']]], JSON.stringify(mixed.errors));
+    assert.equal(mixed.data!.citizen.personalNumber, citizenA);
+    assert.ok(mixed.data!.citizen.fullName, 'the allowed civil-status field of the same fetch');
+    assert.equal(mixed.data!.citizen.civilStatusRecords, null);
+    assert.ok(Array.isArray(mixed.data!.citizen.taxObligations), 'the other subgraph\'s field');
+    const log = await graphql(gateway, 'query($n: String!) { citizen(personalNumber: $n) { fullName landPersonalDataAccessLog { at } landRights { certificateSerial } } }',
+      { n: citizenA }, as('taxOfficer'));
+    assert.deepEqual(log.errors?.map((e) => e.path), [['citizen', 'landPersonalDataAccessLog']], JSON.stringify(log.errors));
+    assert.ok(log.data!.citizen.fullName);
+  });
+
+  test('a malformed date is BAD_USER_INPUT naming the argument, as a literal or a variable', async () => {
+    for (const bad of ['2026-13-45T00:00:00Z', 'not-a-date']) {
+      const literal = await graphql(gateway, `{ dossiers(receivedFrom: "${bad}") { totalCount } }`, undefined, as('admin'));
+      assert.deepEqual(literal.errors?.map((e) => [e.extensions?.code, e.extensions?.field]), [['BAD_USER_INPUT', 'receivedFrom']], JSON.stringify(literal.errors));
+      const variable = await graphql(gateway, 'query($from: DateTimeISO) { dossiers(receivedFrom: $from) { totalCount } }', { from: bad }, as('admin'));
+      assert.deepEqual(variable.errors?.map((e) => e.extensions?.code), ['BAD_USER_INPUT'], JSON.stringify(variable.errors));
+      assert.match(variable.errors![0].message, /\$from/);
+    }
+    const good = await graphql(gateway, '{ dossiers(receivedFrom: "2025-01-01T00:00:00Z", receivedTo: "2027-01-01T00:00:00+07:00") { totalCount } }', undefined, as('admin'));
+    assert.equal(good.errors, undefined, JSON.stringify(good.errors));
+  });
+
   test('an analyst sees personal numbers and names masked, never raw', async () => {
     const response = await graphql(gateway, `{ citizens(limit: 20) { items { personalNumber fullName birthDate sex } }
       dossiers(limit: 20) { items { applicantName applicant { personalNumber } } } }`, undefined, as('analyst'));
@@ -174,17 +200,24 @@ describe('security: who may read what, through the gateway only', () => {
     assert.equal(none.status, 401);
     assertDenied(none, 'UNAUTHENTICATED', 'no gateway identity');
     const foreign = new IdentitySigner(generateKeyPairSync('ed25519').privateKey);
-    const forged = await graphql(civilStatus.url, query, { n: citizenA }, { [IDENTITY_HEADER]: foreign.tokenFor(ADMIN) });
+    const forged = await graphql(civilStatus.url, query, { n: citizenA }, { [IDENTITY_HEADER]: foreign.tokenFor(ADMIN, 'civil-status') });
     assert.equal(forged.status, 401);
     const expiredSigner = identitySignerFromEnv(env);
-    const expired = await graphql(civilStatus.url, query, { n: citizenA }, { [IDENTITY_HEADER]: expiredSigner.tokenFor(ADMIN, Date.now() - 3_600_000) });
+    const expired = await graphql(civilStatus.url, query, { n: citizenA }, { [IDENTITY_HEADER]: expiredSigner.tokenFor(ADMIN, 'civil-status', Date.now() - 3_600_000) });
     assert.equal(expired.status, 401);
     assert.match(expired.errors![0].message, /expired/);
     const entities = await graphql(civilStatus.url, 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Citizen { fullName } } }',
       { r: [{ __typename: 'Citizen', personalNumber: citizenA }] });
     assert.equal(entities.status, 401, '_entities is behind the gateway too');
-    const valid = await graphql(civilStatus.url, query, { n: citizenA }, { [IDENTITY_HEADER]: identitySignerFromEnv(env).tokenFor(ADMIN) });
+    const valid = await graphql(civilStatus.url, query, { n: citizenA }, { [IDENTITY_HEADER]: identitySignerFromEnv(env).tokenFor(ADMIN, 'civil-status') });
     assert.equal(valid.errors, undefined, 'the gateway\'s own identity is accepted');
+    // A token the gateway made for another subgraph (say, captured at land) is refused here
+    const forLand = await graphql(civilStatus.url, query, { n: citizenA }, { [IDENTITY_HEADER]: identitySignerFromEnv(env).tokenFor(ADMIN, 'land') });
+    assert.equal(forLand.status, 401);
+    assert.match(forLand.errors![0].message, /not for the civil-status subgraph/);
+    const tax = stack.subgraphs.find((s) => s.name === 'tax')!;
+    const atTax = await graphql(tax.url, '{ __typename }', undefined, { [IDENTITY_HEADER]: identitySignerFromEnv(env).tokenFor(ADMIN, 'land') });
+    assert.equal(atTax.status, 401, 'a token captured at land is refused by tax');
     await waitForOutput(civilStatus, /access denied/);
   });
 
