@@ -21,7 +21,7 @@ class LandParcelFilterArgs extends PageArgs {
 
 @Resolver(() => LandParcel)
 export class LandParcelResolver {
-  @Authorized('authenticated')
+  @Authorized('citizen', 'staff')
   @Query(() => LandParcel, { nullable: true, description: 'A parcel by id; null when not in the cadastre' })
   landParcel(@Arg('id') id: string, @Ctx() ctx: RequestContext): Promise<LandParcel | null> {
     required(parseLandParcelId(id), 'id');

@@ -7,7 +7,7 @@ import { parcelById, transactionsBy } from '../loaders';
 
 @Resolver(() => LandTransaction)
 export class LandTransactionResolver {
-  @Authorized('citizen', 'staff:LAND', 'staff:TAX', 'staff:SERVICE_CENTER', 'analyst')
+  @Authorized('citizen', 'staff:LAND', 'staff:TAX', 'staff:SERVICE_CENTER')
   @Query(() => LandTransaction, { nullable: true, description: 'The land registration handled for a dossier' })
   async landTransaction(@Arg('dossierCode') dossierCode: string, @Ctx() ctx: RequestContext): Promise<LandTransaction | null> {
     const found = await transactionsBy(ctx, 'dossierCode').load(required(validateDossierCode(dossierCode), 'dossierCode'));

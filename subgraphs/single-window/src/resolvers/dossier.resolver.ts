@@ -144,7 +144,7 @@ export class DossierResolver {
     return dossier.apologyAppointmentAt ?? dossier.appointmentAt;
   }
 
-  @Authorized('citizen', 'staff', 'analyst')
+  @Authorized('citizen', 'staff')
   @Query(() => Dossier, { nullable: true, description: 'Tra cứu hồ sơ: a dossier by its code (the applicant\'s own, or one of the officer\'s agency)' })
   async dossier(@Arg('code') code: string, @Ctx() ctx: RequestContext): Promise<Dossier | null> {
     return guardDossier(ctx, await dossierByCode(ctx).load(required(validateDossierCode(code), 'code')));

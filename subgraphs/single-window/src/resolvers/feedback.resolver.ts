@@ -89,8 +89,8 @@ export class FeedbackResolver {
     });
   }
 
-  @Authorized('citizen', 'staff', 'analyst')
-  @Query(() => Feedback, { nullable: true, description: 'One feedback by its code: its submitter, the agency concerned, analysts' })
+  @Authorized('citizen', 'staff')
+  @Query(() => Feedback, { nullable: true, description: 'One feedback by its code: its submitter or the agency concerned' })
   async feedback(@Arg('code') code: string, @Ctx() ctx: RequestContext): Promise<Feedback | null> {
     const feedback = await ctx.db.getRepository(Feedback).findOneBy({ code });
     return feedback && mayReadFeedback(ctx, feedback) ? feedback : null;

@@ -7,7 +7,7 @@ import { DossierRef } from '../entities/references';
 
 @Resolver(() => TaxNotice)
 export class TaxNoticeResolver {
-  @Authorized('citizen', 'staff:TAX', 'staff:LAND', 'analyst')
+  @Authorized('citizen', 'staff:TAX', 'staff:LAND')
   @Query(() => TaxNotice, { nullable: true })
   async taxNotice(@Arg('noticeNumber') noticeNumber: string, @Ctx() ctx: RequestContext): Promise<TaxNotice | null> {
     if (!/^[0-9A-Za-z/.-]{1,30}$/.test(noticeNumber)) throw new BadUserInputError('noticeNumber', 'at most 30 letters, digits, / . -');
