@@ -6,3 +6,4 @@ export * from './setup';
 export * from './personal-data';
 export * from './use-access-denial-log';
 export * from './pseudonym';
+export * from './scope';
