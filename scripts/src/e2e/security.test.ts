@@ -222,6 +222,42 @@ describe('security: who may read what, through the gateway only', () => {
     await waitForOutput(civilStatus, /access denied/);
   });
 
+  test('reads follow the record: land rights and transactions only of parcels a citizen holds or is party to, _entities included', async () => {
+    const admin = await graphql(gateway, `{ dossiers(limit: 100, statuses: [FINANCIAL_OBLIGATION, APPROVAL, RESOLVED, RETURNED]) { items { code
+      landTransaction { parcel { id } transferor { personalNumber } transferee { personalNumber } } taxAssessment { noticeNumber } } } }`, undefined, as('admin'));
+    assert.equal(admin.errors, undefined, JSON.stringify(admin.errors));
+    const foreign = admin.data!.dossiers.items.find((d: any) => d.landTransaction?.transferor && d.taxAssessment
+      && ![d.landTransaction.transferor.personalNumber, d.landTransaction.transferee?.personalNumber].includes(citizenA));
+    assert.ok(foreign, 'demo data lacks a taxed land transfer of other people');
+    const ownParcel = (await graphql(gateway, 'query($n: String!) { citizen(personalNumber: $n) { landRights { parcel { id } } } }', { n: citizenA }, as('citizenA')))
+      .data!.citizen.landRights[0].parcel.id;
+
+    // through the gateway: another holder's parcel shows no rights or transactions; one's own parcel does
+    const other = await graphql(gateway, 'query($id: String!) { landParcel(id: $id) { id rights { certificateSerial } transactions { contractValue } } }',
+      { id: foreign.landTransaction.parcel.id }, as('citizenA'));
+    assertDenied(other, 'FORBIDDEN', 'landParcel(other) → rights / transactions as A');
+    assert.equal(JSON.stringify(other.data ?? {}).includes('certificateSerial'), false);
+    const own = await graphql(gateway, 'query($id: String!) { landParcel(id: $id) { rights { certificateSerial } transactions { id } } }', { id: ownParcel }, as('citizenA'));
+    assert.equal(own.errors, undefined, JSON.stringify(own.errors));
+    assert.ok(own.data!.landParcel.rights.length);
+
+    // straight to the subgraphs with a valid gateway identity for citizen A: the reference resolvers guard as the root fields do
+    const identity = { [IDENTITY_HEADER]: identitySignerFromEnv(env).tokenFor({ role: 'citizen', subject: citizenA }) };
+    const land = stack.subgraphs.find((s) => s.name === 'land')!;
+    const tax = stack.subgraphs.find((s) => s.name === 'tax')!;
+    const probes: [string, string, Record<string, unknown>[]][] = [
+      [land.url, '... on Dossier { landTransaction { id contractValue taxAmount } }', [{ __typename: 'Dossier', code: foreign.code }]],
+      [land.url, '... on LandParcel { rights { certificateSerial } }', [{ __typename: 'LandParcel', id: foreign.landTransaction.parcel.id }]],
+      [land.url, '... on LandParcel { transactions { contractValue } }', [{ __typename: 'LandParcel', id: foreign.landTransaction.parcel.id }]],
+      [tax.url, '... on Dossier { taxAssessment { noticeNumber totalAmount } }', [{ __typename: 'Dossier', code: foreign.code }]],
+    ];
+    for (const [url, selection, representations] of probes) {
+      const response = await graphql(url, `query($r: [_Any!]!) { _entities(representations: $r) { ${selection} } }`, { r: representations }, identity);
+      assertDenied(response, 'FORBIDDEN', `_entities ${selection} as citizen A`);
+      assert.equal(/certificateSerial|contractValue|noticeNumber/.test(JSON.stringify(response.data ?? {})), false, `${selection}: data leaked`);
+    }
+  });
+
   test('every read of personal data is on record, and the citizen can see who read it', async () => {
     const requestId = `sec-pii-${Date.now()}`;
     const read = await graphql(gateway, 'query($n: String!) { citizen(personalNumber: $n) { fullName birthDate } }', { n: citizenA },
