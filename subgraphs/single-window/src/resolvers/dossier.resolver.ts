@@ -2,7 +2,7 @@ import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, InputType, 
 import { Length, MaxLength } from 'class-validator';
 import { Between, EntityManager, FindOptionsWhere, In } from 'typeorm';
 import {
-  BadUserInputError, checkPayload, contractFor, ForbiddenError, isMaskedIdentifier, NotFoundError, PageArgs, PersonalData, PageOf, pageWindow, RequestContext,
+  BadUserInputError, checkPayload, contractFor, isMaskedIdentifier, NotFoundError, PageArgs, PersonalData, PageOf, pageWindow, RequestContext,
   required, requireAgencyScope, requireSelfIfCitizen, rowLock, Scope, sendFromInput, SendRequest, validateDossierCode, validateProcedureCode,
 } from '@onestop/platform';
 import { dossierScope, guardDossier, mayReadDossier, officerOf } from '../access';
