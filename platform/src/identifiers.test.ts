@@ -1,7 +1,7 @@
 import { test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import {
-  enterpriseCheckDigit, formatDossierCode, makeEnterpriseCode, makePersonalNumber, maskIdentifier, parseLandParcelId,
+  enterpriseCheckDigit, formatDossierCode, makeEnterpriseCode, makePersonalNumber, parseLandParcelId,
   parsePersonalNumber, validateDossierCode, validateEnterpriseCode, validatePersonalNumber, validateProcedureCode,
 } from './identifiers';
 
@@ -68,8 +68,7 @@ test('dossier and procedure codes', () => {
   assert.equal(validateProcedureCode('x.1').ok, false);
 });
 
-test('land parcel ids and masking', () => {
+test('land parcel ids', () => {
   assert.deepEqual(parseLandParcelId('26734-12-345'), { ok: true, value: { communeCode: '26734', mapSheetNumber: 12, parcelNumber: 345 } });
   assert.equal(parseLandParcelId('abc').ok, false);
-  assert.equal(maskIdentifier('001123456745'), '0011******45');
 });

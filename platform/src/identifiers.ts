@@ -153,8 +153,3 @@ export function parseLandParcelId(input: unknown): Validation<{ communeCode: str
   return { ok: true, value: { communeCode: match[1], mapSheetNumber: Number(match[2]), parcelNumber: Number(match[3]) } };
 }
 
-/** Masks all but the first 4 and last 2 characters: 001123456745 → 0011******45. */
-export function maskIdentifier(value: string): string {
-  if (value.length <= 6) return '*'.repeat(value.length);
-  return value.slice(0, 4) + '*'.repeat(value.length - 6) + value.slice(-2);
-}

@@ -19,6 +19,7 @@ import { KeyRing } from './handoffs/keys';
 import { Transport } from './handoffs/transport';
 import { IDENTITY_HEADER, IdentityVerifier } from './auth/gateway-token';
 import { identityVerifierFromEnv, securityDisabled } from './auth/setup';
+import { configurePseudonymKey, pseudonymKeyFromEnv } from './auth/pseudonym';
 import { PersonalDataAccess } from './auth/personal-data';
 import { PersonalDataAccessLog1764300000000 } from './auth/migration';
 import { usePersonalDataLog } from './auth/use-personal-data-log';
@@ -140,6 +141,7 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sta
   for (const worker of definition.workers ?? []) workers.push(await worker({ member: definition.name, dataSource: database.dataSource, transport, keys, log }));
   const schema = await buildSubgraphSchemaFor(definition);
   const identities = options.identities ?? identityVerifierFromEnv();
+  configurePseudonymKey(pseudonymKeyFromEnv());
   const securityOff = securityDisabled();
   const apollo = new ApolloServer<RequestContext>({
     schema,

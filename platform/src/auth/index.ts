@@ -5,3 +5,5 @@ export * from './jwt';
 export * from './setup';
 export * from './personal-data';
 export * from './use-access-denial-log';
+export * from './pseudonym';
+export * from './scope';

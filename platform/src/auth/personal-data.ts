@@ -3,7 +3,7 @@ import { Arg, Authorized, Directive, NextFn, ResolverData, UseMiddleware, Ctx, F
 import { Column, DataSource, Entity, EntityManager, In, Index, PrimaryGeneratedColumn } from 'typeorm';
 import type { Identity } from './identity';
 import { describeIdentity } from './identity';
-import { maskIdentifier } from '../identifiers';
+import { pseudonym, PSEUDONYM_PREFIX } from './pseudonym';
 import { fastInsert } from '../handoffs/fast-insert';
 import { ForbiddenError, UnauthenticatedError, allows, requireSelfIfCitizen } from './access';
 import { groupByKey } from '../context';
@@ -109,7 +109,7 @@ export type MaskKind = 'identifier' | 'name' | 'text' | 'date' | 'hidden';
 export interface PersonalDataOptions<T> {
   /** The citizen the value belongs to (a personal number), from the parent object. */
   subject: (parent: T) => string | null | undefined;
-  /** How analysts see it: identifiers 0011******45, names by initials, dates by year (1990-**-**), text as ***, hidden as null. Default identifier. */
+  /** How analysts see it: identifiers as a keyed pseudonym (*F-kqbm…), names and text as ***, dates by year (1990-**-**), hidden as null. Default identifier. */
   mask?: MaskKind;
   /** Rules of who besides the citizen themself may read it (see allows()); default any officer, agency system, analyst (masked), admin. */
   readers?: string[];
@@ -123,16 +123,17 @@ export interface PersonalDataContext {
 
 const DEFAULT_READERS = ['staff', 'analyst'];
 
-export function maskName(value: string): string {
-  return value.split(/\s+/).filter(Boolean).map((word) => `${[...word][0]}.`).join(' ');
+/** Names reveal nothing (initials narrow a search down to a few people). */
+export function maskName(_value: string): string {
+  return '***';
 }
 
 function masked(value: unknown, kind: MaskKind, info: GraphQLResolveInfo): unknown {
   if (value === null || value === undefined) return value;
-  if (kind === 'identifier' && typeof value === 'string') return maskIdentifier(value);
+  if (kind === 'identifier' && typeof value === 'string') return pseudonym(value);
   // A reference to a citizen (an entity stub): its key is masked, so nothing about them resolves elsewhere.
   if (kind === 'identifier' && typeof value === 'object' && typeof (value as { personalNumber?: unknown }).personalNumber === 'string') {
-    return { ...(value as object), personalNumber: maskIdentifier((value as { personalNumber: string }).personalNumber) };
+    return { ...(value as object), personalNumber: pseudonym((value as { personalNumber: string }).personalNumber) };
   }
   if (kind === 'name' && typeof value === 'string') return maskName(value);
   if (kind === 'date' && typeof value === 'string') return `${value.slice(0, 4)}-**-**`;
@@ -143,9 +144,9 @@ function masked(value: unknown, kind: MaskKind, info: GraphQLResolveInfo): unkno
   return null;
 }
 
-/** A masked personal number (from an analyst's view) never matches a record. */
+/** A masked identifier (an analyst's pseudonym) never matches a record. */
 export function isMaskedIdentifier(value: string | null | undefined): boolean {
-  return typeof value === 'string' && value.includes('*');
+  return typeof value === 'string' && (value.startsWith(PSEUDONYM_PREFIX) || value.includes('*'));
 }
 
 /**

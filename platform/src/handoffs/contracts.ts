@@ -73,7 +73,8 @@ export const CONTRACTS: readonly Contract[] = [
       transferorPersonalNumber: personalNumber,
       transfereePersonalNumber: personalNumber,
       contractValue: money,
-    }),
+      handlingAgencyCode: text(30),
+    }, ['handlingAgencyCode']),
   },
   {
     messageType: 'land.cadastral-information', schemaVersion: 1,

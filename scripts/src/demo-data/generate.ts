@@ -384,7 +384,7 @@ export function generateDataset(options: GenerateOptions): Dataset {
       status: (status === 'FINANCIAL_OBLIGATION' ? 'AWAITING_FINANCIAL_OBLIGATION'
         : status === 'RESOLVED' || status === 'RETURNED' ? 'CERTIFICATE_ISSUED'
         : status === 'INTAKE_REJECTED' || status === 'STOPPED' || status === 'WITHDRAWN' ? 'REJECTED' : 'APPRAISING') as never,
-      submittedAt: receivedAt, completedAt: null, taxNoticeNumber: null, taxAmount: null, taxPaidAt: null, note: null,
+      submittedAt: receivedAt, completedAt: null, taxNoticeNumber: null, taxAmount: null, taxPaidAt: null, note: null, handlingAgencyCode: null,
     };
     transactions.push(transaction);
     draftOfTransaction.set(transaction, d);
@@ -578,6 +578,7 @@ export function generateDataset(options: GenerateOptions): Dataset {
   }
   for (const transaction of transactions) {
     const row = draftOfTransaction.get(transaction)?.row;
+    transaction.handlingAgencyCode = row?.handlingAgencyCode ?? null;
     transaction.completedAt = transaction.status === ('CERTIFICATE_ISSUED' as never) ? row?.resolvedAt ?? null : null;
   }
   const dossierCounters: Row<DossierCodeCounter>[] = [...counters].map(([key, lastSequence]) => {

@@ -8,7 +8,7 @@ import {
   deadLetterTopicFor, Envelope, newMessageId, signEnvelope, topicFor, transportFromEnv, Transport, validateEnterpriseCode,
 } from '@onestop/platform';
 import { seedDemoData } from '../demo-data';
-import { procedureCode, CENTER } from '../demo-data/reference';
+import { procedureCode, CENTER, districtLandBranch, LAND_OFFICE, TAX_OFFICE } from '../demo-data/reference';
 import { DEFINITIONS } from '../stack/definitions';
 import { listDeadLetters, replayDeadLetters } from '../cli/dead-letters';
 import { RunningPartner, startPartners } from '../stack/partners';
@@ -169,7 +169,22 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
       assert.equal(received.status, 'TRANSFERRED');
       await until(received.code, 'land appraising', (d) => d.status === 'IN_APPRAISAL' && d.landTransaction?.status === 'APPRAISING');
 
-      await mutate(`mutation($input: AppraiseLandTransferInput!) { appraiseLandTransfer(input: $input) { status } }`, { dossierCode: received.code, officerId: 'vpdk.tranthib' });
+      // Agency scope: the land office of another district and a tax office that did not issue the notice are refused,
+      // with no effect; the handling land office and the notice's own tax office act.
+      const landOffice = await stack.as({ role: 'officer', subject: 'vpdk.tranthib', agency: LAND_OFFICE, sector: 'LAND' });
+      const otherDistrict = await stack.as({ role: 'officer', subject: 'cn.dongson', agency: districtLandBranch('991'), sector: 'LAND' });
+      const taxOffice = await stack.as({ role: 'officer', subject: 'thue.tranthib', agency: TAX_OFFICE, sector: 'TAX' });
+      const otherTaxOffice = await stack.as({ role: 'officer', subject: 'thue.coso2', agency: 'H99.THUE.02', sector: 'TAX' });
+      const refusedOutOfScope = async (query: string, input: Record<string, unknown>, headers: Record<string, string>) => {
+        const { errors } = await gql(query, { input }, headers);
+        assert.equal(errors?.[0]?.extensions?.code, 'FORBIDDEN', JSON.stringify(errors));
+        assert.equal(errors?.[0]?.extensions?.reason, 'OUT_OF_AGENCY_SCOPE');
+      };
+      const APPRAISE = `mutation($input: AppraiseLandTransferInput!) { appraiseLandTransfer(input: $input) { status } }`;
+      await refusedOutOfScope(APPRAISE, { dossierCode: received.code }, otherDistrict);
+      assert.equal((await dossier(received.code)).landTransaction.status, 'APPRAISING', 'the refused appraisal changed nothing');
+      const appraised = await gql(APPRAISE, { input: { dossierCode: received.code, officerId: 'vpdk.tranthib' } }, landOffice);
+      assert.equal(appraised.errors, undefined, JSON.stringify(appraised.errors));
       const assessed = await until(received.code, 'tax notice back at land', (d) => Boolean(d.landTransaction?.taxNoticeNumber));
       assert.equal(assessed.status, 'FINANCIAL_OBLIGATION');
       assert.ok(assessed.clockPausedAt, 'the clock pauses while tax works');
@@ -178,13 +193,23 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
       assert.equal(assessed.taxAssessment.totalAmount, 31_250_000);
       assert.equal(assessed.taxAssessment.noticeNumber, assessed.landTransaction.taxNoticeNumber);
 
-      await mutate(`mutation($input: ConfirmTaxPaymentInput!) { confirmTaxPayment(input: $input) { noticeNumber } }`,
-        { noticeNumber: assessed.taxAssessment.noticeNumber, receiptNumber: `KB-${received.code.slice(-11)}`, channel: 'BANK_TRANSFER' });
+      const CONFIRM = `mutation($input: ConfirmTaxPaymentInput!) { confirmTaxPayment(input: $input) { noticeNumber } }`;
+      const payment = { noticeNumber: assessed.taxAssessment.noticeNumber, receiptNumber: `KB-${received.code.slice(-11)}`, channel: 'BANK_TRANSFER' };
+      await refusedOutOfScope(CONFIRM, payment, otherTaxOffice);
+      const unpaid = await dossier(received.code);
+      assert.deepEqual(unpaid.taxAssessment.lines.map((l: { status: string }) => l.status), ['UNPAID', 'UNPAID'], 'the refused confirmation paid nothing');
+      assert.equal(unpaid.landTransaction.status, 'AWAITING_FINANCIAL_OBLIGATION');
+      const confirmed = await gql(CONFIRM, { input: payment }, taxOffice);
+      assert.equal(confirmed.errors, undefined, JSON.stringify(confirmed.errors));
       const paid = await until(received.code, 'payment confirmed at land', (d) => d.landTransaction?.status === 'OBLIGATION_PAID' && d.status === 'APPROVAL');
       assert.equal(paid.clockPausedAt, null, 'the clock resumes once paid');
       assert.ok(new Date(paid.appointmentAt) >= new Date(received.appointmentAt), 'the appointment never moves earlier');
 
-      await mutate(`mutation($input: IssueLandCertificateInput!) { issueLandCertificate(input: $input) { status } }`, { dossierCode: received.code });
+      const ISSUE = `mutation($input: IssueLandCertificateInput!) { issueLandCertificate(input: $input) { status } }`;
+      await refusedOutOfScope(ISSUE, { dossierCode: received.code }, otherDistrict);
+      assert.equal((await dossier(received.code)).landTransaction.status, 'OBLIGATION_PAID', 'the refused approval changed nothing');
+      const issued = await gql(ISSUE, { input: { dossierCode: received.code } }, landOffice);
+      assert.equal(issued.errors, undefined, JSON.stringify(issued.errors));
       const resolved = await until(received.code, 'resolved', (d) => d.status === 'RESOLVED' && d.timeline.some((e) => e.action === 'RESULT_RECEIVED'));
       assert.equal(resolved.statusCode, 9);
       assert.ok(resolved.resolvedAt);

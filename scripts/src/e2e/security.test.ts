@@ -168,29 +168,63 @@ describe('security: who may read what, through the gateway only', () => {
     assert.equal(good.errors, undefined, JSON.stringify(good.errors));
   });
 
-  test('an analyst sees personal numbers and names masked, never raw', async () => {
+  test('an analyst sees keyed pseudonyms, never a digit of a personal number nor a name', async () => {
+    const PSEUDONYM = /^\*[MF]-[a-s]{16}$/;
     const response = await graphql(gateway, `{ citizens(limit: 20) { items { personalNumber fullName birthDate sex } }
       dossiers(limit: 20) { items { applicantName applicant { personalNumber } } } }`, undefined, as('analyst'));
     assert.equal(response.errors, undefined, JSON.stringify(response.errors));
     for (const citizen of response.data!.citizens.items) {
-      assert.match(citizen.personalNumber, /^\d{4}\*{6}\d{2}$/);
+      assert.match(citizen.personalNumber, PSEUDONYM);
       assert.match(citizen.birthDate, /^\d{4}-\*\*-\*\*$/);
-      assert.match(citizen.fullName, /^(\S\. ?)+$/u);
+      assert.equal(citizen.fullName, '***');
     }
     for (const dossier of response.data!.dossiers.items) {
-      if (dossier.applicant) assert.match(dossier.applicant.personalNumber, /\*/);
+      if (dossier.applicant) assert.match(dossier.applicant.personalNumber, PSEUDONYM);
+      assert.equal(dossier.applicantName, '***');
     }
     const raw = JSON.stringify(response.data);
     assert.equal(raw.includes(citizenA), false, 'a raw personal number reached the analyst');
     const report = await graphql(gateway, '{ enterprises(limit: 20) { items { name legalRepresentative { personalNumber fullName sex } } } }', undefined, as('analyst'));
     assert.equal(report.errors, undefined, JSON.stringify(report.errors));
     for (const enterprise of report.data!.enterprises.items) {
-      assert.match(enterprise.legalRepresentative.personalNumber, /^\d{4}\*{6}\d{2}$/, 'the reference key is masked');
-      assert.equal(enterprise.legalRepresentative.fullName, '*.', 'nothing about the person resolves behind a masked key');
+      assert.match(enterprise.legalRepresentative.personalNumber, PSEUDONYM, 'the reference key is a pseudonym');
+      assert.equal(enterprise.legalRepresentative.fullName, '***', 'nothing about the person resolves behind a pseudonym');
       assert.match(enterprise.legalRepresentative.sex, /^(MALE|FEMALE)$/);
     }
     const byName = await graphql(gateway, '{ citizens(nameStartsWith: "Nguyễn") { totalCount } }', undefined, as('analyst'));
     assertDenied(byName, 'FORBIDDEN', 'analyst name search');
+  });
+
+  test('an analyst cannot look anything up by an identifier', async () => {
+    const lookups: [string, Record<string, unknown>][] = [
+      ['query($v: String!) { citizen(personalNumber: $v) { birthDate } }', { v: citizenB }],
+      ['query($v: String!) { taxObligations(taxpayerPersonalNumber: $v) { totalCount } }', { v: citizenB }],
+      ['query($v: String!) { dossier(code: $v) { code } }', { v: dossierOfB }],
+      ['query($v: String!) { landParcel(id: $v) { id } }', { v: parcelOfB }],
+      ['query($v: String!) { landTransaction(dossierCode: $v) { id } }', { v: dossierOfB }],
+      ['query($v: ID!) { civilStatusRecord(id: $v) { id } }', { v: recordId }],
+    ];
+    for (const [query, variables] of lookups) {
+      const response = await graphql(gateway, query, variables, as('analyst'));
+      assertDenied(response, 'FORBIDDEN', `analyst ${query}`);
+      assert.equal(JSON.stringify(response.data ?? {}).includes(String(Object.values(variables)[0])), false);
+    }
+  });
+
+  test('one person has one pseudonym in every subgraph; two people have two', async () => {
+    // A legal representative who filed a dossier: business-registration and single-window each pseudonymise them.
+    const admin = await graphql(gateway, '{ dossiers(limit: 100) { items { code applicant { personalNumber enterprises { enterpriseCode } } } } }', undefined, as('admin'));
+    const filed = admin.data!.dossiers.items.find((d: any) => d.applicant?.enterprises.length);
+    assert.ok(filed, 'demo data lacks a legal representative with a dossier');
+    const analyst = await graphql(gateway, `query($e: String!) { enterprise(enterpriseCode: $e) { legalRepresentative { personalNumber } }
+      dossiers(limit: 100) { items { code applicant { personalNumber } } } }`, { e: filed.applicant.enterprises[0].enterpriseCode }, as('analyst'));
+    assert.equal(analyst.errors, undefined, JSON.stringify(analyst.errors));
+    const inBusiness = analyst.data!.enterprise.legalRepresentative.personalNumber;
+    const inSingleWindow = analyst.data!.dossiers.items.find((d: any) => d.code === filed.code).applicant.personalNumber;
+    assert.equal(inBusiness, inSingleWindow);
+    const others = analyst.data!.dossiers.items
+      .filter((d: any, i: number) => d.applicant && admin.data!.dossiers.items[i].applicant.personalNumber !== filed.applicant.personalNumber);
+    assert.ok(others.length && others.every((d: any) => d.applicant.personalNumber !== inBusiness));
   });
 
   test('a subgraph refuses requests that did not come through the gateway', async () => {
@@ -219,6 +253,42 @@ describe('security: who may read what, through the gateway only', () => {
     const atTax = await graphql(tax.url, '{ __typename }', undefined, { [IDENTITY_HEADER]: identitySignerFromEnv(env).tokenFor(ADMIN, 'land') });
     assert.equal(atTax.status, 401, 'a token captured at land is refused by tax');
     await waitForOutput(civilStatus, /access denied/);
+  });
+
+  test('reads follow the record: land rights and transactions only of parcels a citizen holds or is party to, _entities included', async () => {
+    const admin = await graphql(gateway, `{ dossiers(limit: 100, statuses: [FINANCIAL_OBLIGATION, APPROVAL, RESOLVED, RETURNED]) { items { code
+      landTransaction { parcel { id } transferor { personalNumber } transferee { personalNumber } } taxAssessment { noticeNumber } } } }`, undefined, as('admin'));
+    assert.equal(admin.errors, undefined, JSON.stringify(admin.errors));
+    const foreign = admin.data!.dossiers.items.find((d: any) => d.landTransaction?.transferor && d.taxAssessment
+      && ![d.landTransaction.transferor.personalNumber, d.landTransaction.transferee?.personalNumber].includes(citizenA));
+    assert.ok(foreign, 'demo data lacks a taxed land transfer of other people');
+    const ownParcel = (await graphql(gateway, 'query($n: String!) { citizen(personalNumber: $n) { landRights { parcel { id } } } }', { n: citizenA }, as('citizenA')))
+      .data!.citizen.landRights[0].parcel.id;
+
+    // through the gateway: another holder's parcel shows no rights or transactions; one's own parcel does
+    const other = await graphql(gateway, 'query($id: String!) { landParcel(id: $id) { id rights { certificateSerial } transactions { contractValue } } }',
+      { id: foreign.landTransaction.parcel.id }, as('citizenA'));
+    assertDenied(other, 'FORBIDDEN', 'landParcel(other) → rights / transactions as A');
+    assert.equal(JSON.stringify(other.data ?? {}).includes('certificateSerial'), false);
+    const own = await graphql(gateway, 'query($id: String!) { landParcel(id: $id) { rights { certificateSerial } transactions { id } } }', { id: ownParcel }, as('citizenA'));
+    assert.equal(own.errors, undefined, JSON.stringify(own.errors));
+    assert.ok(own.data!.landParcel.rights.length);
+
+    // straight to the subgraphs with a valid gateway identity for citizen A: the reference resolvers guard as the root fields do
+    const identity = { [IDENTITY_HEADER]: identitySignerFromEnv(env).tokenFor({ role: 'citizen', subject: citizenA }) };
+    const land = stack.subgraphs.find((s) => s.name === 'land')!;
+    const tax = stack.subgraphs.find((s) => s.name === 'tax')!;
+    const probes: [string, string, Record<string, unknown>[]][] = [
+      [land.url, '... on Dossier { landTransaction { id contractValue taxAmount } }', [{ __typename: 'Dossier', code: foreign.code }]],
+      [land.url, '... on LandParcel { rights { certificateSerial } }', [{ __typename: 'LandParcel', id: foreign.landTransaction.parcel.id }]],
+      [land.url, '... on LandParcel { transactions { contractValue } }', [{ __typename: 'LandParcel', id: foreign.landTransaction.parcel.id }]],
+      [tax.url, '... on Dossier { taxAssessment { noticeNumber totalAmount } }', [{ __typename: 'Dossier', code: foreign.code }]],
+    ];
+    for (const [url, selection, representations] of probes) {
+      const response = await graphql(url, `query($r: [_Any!]!) { _entities(representations: $r) { ${selection} } }`, { r: representations }, identity);
+      assertDenied(response, 'FORBIDDEN', `_entities ${selection} as citizen A`);
+      assert.equal(/certificateSerial|contractValue|noticeNumber/.test(JSON.stringify(response.data ?? {})), false, `${selection}: data leaked`);
+    }
   });
 
   test('every read of personal data is on record, and the citizen can see who read it', async () => {

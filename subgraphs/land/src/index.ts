@@ -6,6 +6,7 @@ import { LandUseRight } from './entities/land-use-right';
 import { CitizenRef, DossierRef, EnterpriseRef } from './entities/references';
 import { Initial1763800000000 } from './migrations/1763800000000-initial';
 import { TransferHandoffs1763900000001 } from './migrations/1763900000001-transfer-handoffs';
+import { TransactionAgency1766000000000 } from './migrations/1766000000000-transaction-agency';
 import { landHandoffs } from './handoffs/handlers';
 import { LandTransferResolver } from './resolvers/land-transfer.resolver';
 import { LandParcelResolver } from './resolvers/land-parcel.resolver';
@@ -18,7 +19,7 @@ export const land = defineSubgraph({
   name: 'land',
   defaultPort: 4004,
   entities: [LandParcel, LandUseRight, LandTransaction],
-  migrations: [Initial1763800000000, TransferHandoffs1763900000001],
+  migrations: [Initial1763800000000, TransferHandoffs1763900000001, TransactionAgency1766000000000],
   resolvers: [
     LandParcelResolver, LandUseRightResolver, LandTransactionResolver,
     CitizenLandRightsResolver, EnterpriseLandRightsResolver, DossierLandTransactionResolver, LandTransferResolver,

@@ -5,8 +5,10 @@ export interface Caller {
   identity: Identity | null;
   securityOff?: boolean;
 }
-import { FindOptionsWhere } from 'typeorm';
+import { EntityManager, FindOptionsWhere } from 'typeorm';
 import type { Dossier } from './entities/dossier';
+import { AdministrativeLevel } from './entities/administrative-unit';
+import { Agency, AgencySector } from './entities/agency';
 
 /**
  * Who sees a dossier: the applicant (citizen), officers and systems of the receiving or handling agency, analysts
@@ -56,4 +58,10 @@ export function dossierScope(caller: Caller, where: FindOptionsWhere<Dossier>): 
 /** The officer's id for the timeline; agency systems and others act without one. */
 export function officerOf(caller: Caller): string | null {
   return caller.identity?.role === 'officer' ? caller.identity.subject.slice(0, 64) : null;
+}
+
+/** The province's service centers (Trung tâm Phục vụ hành chính công tỉnh): they publish the catalogue and oversee feedback. */
+export async function provincialServiceCenters(manager: EntityManager): Promise<string[]> {
+  const rows = await manager.getRepository(Agency).findBy({ sector: AgencySector.SERVICE_CENTER, level: AdministrativeLevel.PROVINCE });
+  return rows.map((agency) => agency.code);
 }

@@ -22,7 +22,7 @@ class CitizenFilterArgs extends PageArgs {
 
 @Resolver(() => Citizen)
 export class CitizenResolver {
-  @Authorized('citizen', 'staff', 'analyst')
+  @Authorized('citizen', 'staff')
   @Query(() => Citizen, { nullable: true, description: 'A citizen by personal number; null when not registered here' })
   async citizen(@Arg('personalNumber') personalNumber: string, @Ctx() ctx: RequestContext): Promise<Citizen | null> {
     const number = required(validatePersonalNumber(personalNumber), 'personalNumber');

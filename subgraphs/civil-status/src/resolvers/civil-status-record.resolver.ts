@@ -8,7 +8,7 @@ import { citizenByNumber, recordsByDossier } from '../loaders';
 
 @Resolver(() => CivilStatusRecord)
 export class CivilStatusRecordResolver {
-  @Authorized('citizen', 'staff:CIVIL_STATUS', 'analyst')
+  @Authorized('citizen', 'staff:CIVIL_STATUS')
   @Query(() => CivilStatusRecord, { nullable: true })
   async civilStatusRecord(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<CivilStatusRecord | null> {
     const numeric = Number(id);

@@ -75,6 +75,10 @@ export class LandTransaction {
   @Column({ type: 'datetime', nullable: true })
   taxPaidAt: Date | null;
 
+  /** The land office handling the dossier (single window's handling agency): its officers alone act on it. */
+  @Column({ type: 'varchar', length: 30, nullable: true })
+  handlingAgencyCode: string | null;
+
   @Field(() => String, { nullable: true, description: 'Why tax asked for more, or why the transaction was refused' })
   @Column({ type: 'varchar', length: 1000, nullable: true })
   note: string | null;

@@ -11,6 +11,7 @@ interface TransferRequested {
   transferorPersonalNumber: string;
   transfereePersonalNumber: string;
   contractValue: number;
+  handlingAgencyCode?: string;
 }
 
 export async function transactionOf(manager: EntityManager, dossierCode: string): Promise<LandTransaction | null> {
@@ -46,7 +47,7 @@ async function receiveTransfer({ envelope, manager, send }: HandoffContext<Trans
     transferorPersonalNumber: request.transferorPersonalNumber, transfereePersonalNumber: request.transfereePersonalNumber,
     contractValue: request.contractValue, status: refusal ? LandTransactionStatus.REJECTED : LandTransactionStatus.APPRAISING,
     submittedAt: new Date(), completedAt: refusal ? new Date() : null, note: refusal,
-    taxNoticeNumber: null, taxAmount: null, taxPaidAt: null,
+    taxNoticeNumber: null, taxAmount: null, taxPaidAt: null, handlingAgencyCode: request.handlingAgencyCode ?? null,
   });
   await send(statusReport(refusal
     ? { dossierCode: envelope.correlationId, statusCode: 8, status: 'STOPPED', unitCode: 'land', reason: `Dừng xử lý: ${refusal}` }

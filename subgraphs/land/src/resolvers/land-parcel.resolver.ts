@@ -6,6 +6,7 @@ import { LandTransaction } from '../entities/land-transaction';
 import { LandUseRight } from '../entities/land-use-right';
 import { landUsePurposeName } from '../land-use-purposes';
 import { parcelById, rightsBy, transactionsBy } from '../loaders';
+import { requireParcelRecords } from '../access';
 
 const LandParcelPage = PageOf(LandParcel, 'LandParcelPage');
 type LandParcelPage = InstanceType<typeof LandParcelPage>;
@@ -21,7 +22,7 @@ class LandParcelFilterArgs extends PageArgs {
 
 @Resolver(() => LandParcel)
 export class LandParcelResolver {
-  @Authorized('authenticated')
+  @Authorized('citizen', 'staff')
   @Query(() => LandParcel, { nullable: true, description: 'A parcel by id; null when not in the cadastre' })
   landParcel(@Arg('id') id: string, @Ctx() ctx: RequestContext): Promise<LandParcel | null> {
     required(parseLandParcelId(id), 'id');
@@ -54,17 +55,19 @@ export class LandParcelResolver {
     return parcel.useTermUntil === null;
   }
 
-  @FieldResolver(() => [LandUseRight])
-  rights(
+  @FieldResolver(() => [LandUseRight], { description: 'A citizen: of parcels they hold or are a party to' })
+  async rights(
     @Root() parcel: LandParcel,
     @Ctx() ctx: RequestContext,
     @Arg('activeOnly', () => Boolean, { defaultValue: true }) activeOnly: boolean,
   ): Promise<LandUseRight[]> {
+    await requireParcelRecords(ctx, parcel.id, 'land-use rights');
     return rightsBy(ctx, 'parcelId', activeOnly).load(parcel.id);
   }
 
-  @FieldResolver(() => [LandTransaction], { description: 'Newest first' })
-  transactions(@Root() parcel: LandParcel, @Ctx() ctx: RequestContext): Promise<LandTransaction[]> {
+  @FieldResolver(() => [LandTransaction], { description: 'Newest first; a citizen: of parcels they hold or are a party to' })
+  async transactions(@Root() parcel: LandParcel, @Ctx() ctx: RequestContext): Promise<LandTransaction[]> {
+    await requireParcelRecords(ctx, parcel.id, 'transactions');
     return transactionsBy(ctx, 'parcelId').load(parcel.id);
   }
 }

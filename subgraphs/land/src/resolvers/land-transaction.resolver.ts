@@ -1,5 +1,6 @@
 import { Authorized, Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import { RequestContext, required, validateDossierCode, ForbiddenError, PersonalData } from '@onestop/platform';
+import { RequestContext, required, validateDossierCode, PersonalData } from '@onestop/platform';
+import { guardTransaction } from '../access';
 import { LandParcel } from '../entities/land-parcel';
 import { LandTransaction } from '../entities/land-transaction';
 import { CitizenRef, DossierRef } from '../entities/references';
@@ -7,16 +8,11 @@ import { parcelById, transactionsBy } from '../loaders';
 
 @Resolver(() => LandTransaction)
 export class LandTransactionResolver {
-  @Authorized('citizen', 'staff:LAND', 'staff:TAX', 'staff:SERVICE_CENTER', 'analyst')
+  @Authorized('citizen', 'staff:LAND', 'staff:TAX', 'staff:SERVICE_CENTER')
   @Query(() => LandTransaction, { nullable: true, description: 'The land registration handled for a dossier' })
   async landTransaction(@Arg('dossierCode') dossierCode: string, @Ctx() ctx: RequestContext): Promise<LandTransaction | null> {
     const found = await transactionsBy(ctx, 'dossierCode').load(required(validateDossierCode(dossierCode), 'dossierCode'));
-    const transaction = found[0] ?? null;
-    const identity = ctx.identity;
-    if (transaction && identity?.role === 'citizen' && ![transaction.transferorPersonalNumber, transaction.transfereePersonalNumber].includes(identity.subject)) {
-      throw new ForbiddenError('A citizen may only read land transactions they are a party to', { role: 'citizen' });
-    }
-    return transaction;
+    return guardTransaction(ctx, found[0] ?? null);
   }
 
   @FieldResolver(() => LandParcel)
@@ -41,9 +37,10 @@ export class LandTransactionResolver {
 
 @Resolver(() => DossierRef)
 export class DossierLandTransactionResolver {
+  // Reached through single window's Dossier, or through _entities sent straight here: the same guard as the root field.
   @FieldResolver(() => LandTransaction, { nullable: true, description: 'The land office\'s view of this dossier' })
   async landTransaction(@Root() dossier: DossierRef, @Ctx() ctx: RequestContext): Promise<LandTransaction | null> {
     const found = await transactionsBy(ctx, 'dossierCode').load(dossier.code);
-    return found[0] ?? null;
+    return guardTransaction(ctx, found[0] ?? null);
   }
 }

@@ -1,7 +1,7 @@
 import { Authorized, Arg, Ctx, Field, Float, InputType, Mutation, Resolver } from 'type-graphql';
 import { MaxLength } from 'class-validator';
 import {
-  ConflictError, NotFoundError, RequestContext, required, sendFromInput, statusReport, validateDossierCode,
+  ConflictError, NotFoundError, RequestContext, required, requireAgencyScope, Scope, sendFromInput, statusReport, validateDossierCode,
 } from '@onestop/platform';
 import { LandParcel } from '../entities/land-parcel';
 import { LandTransaction, LandTransactionStatus } from '../entities/land-transaction';
@@ -38,6 +38,7 @@ class IssueLandCertificateInput {
 async function openTransaction(ctx: RequestContext, manager: Parameters<typeof transactionOf>[0], dossierCode: string, allowed: LandTransactionStatus[]) {
   const transaction = await transactionOf(manager, required(validateDossierCode(dossierCode), 'input.dossierCode'));
   if (!transaction) throw new NotFoundError('Land transaction of dossier', dossierCode);
+  requireAgencyScope(ctx, { agencies: [transaction.handlingAgencyCode] }, `Land transaction of ${transaction.dossierCode}`);
   if (!allowed.includes(transaction.status)) {
     throw new ConflictError(`land transaction of ${dossierCode} is ${transaction.status}; this step needs ${allowed.join(' or ')}`, { status: transaction.status });
   }
@@ -47,6 +48,7 @@ async function openTransaction(ctx: RequestContext, manager: Parameters<typeof t
 @Resolver(() => LandTransaction)
 export class LandTransferResolver {
   @Authorized('staff:LAND')
+  @Scope('the land transaction\'s handling agency')
   @Mutation(() => LandTransaction, { description: 'Appraise a transfer and send the cadastral information to tax; the land clock pauses (status 6)' })
   appraiseLandTransfer(@Arg('input') input: AppraiseLandTransferInput, @Ctx() ctx: RequestContext): Promise<LandTransaction> {
     return ctx.db.transaction(async (manager) => {
@@ -78,6 +80,7 @@ export class LandTransferResolver {
   }
 
   @Authorized('staff:LAND')
+  @Scope('the land transaction\'s handling agency')
   @Mutation(() => LandTransaction, { description: 'Register the change and issue the certificate once obligations are paid; the result goes back to the service center' })
   issueLandCertificate(@Arg('input') input: IssueLandCertificateInput, @Ctx() ctx: RequestContext): Promise<LandTransaction> {
     return ctx.db.transaction(async (manager) => {

@@ -123,8 +123,9 @@ export interface HandoffInputs {
 }
 
 /** The sector each kind of handoff input belongs to, and the message it becomes. */
-const KINDS: { field: keyof HandoffInputs; sector: AgencySector; messageType: string; recipient: string; carriesProcedure: boolean }[] = [
-  { field: 'landTransfer', sector: AgencySector.LAND, messageType: 'land.transfer-requested', recipient: 'land', carriesProcedure: true },
+const KINDS: { field: keyof HandoffInputs; sector: AgencySector; messageType: string; recipient: string; carriesProcedure: boolean; carriesHandlingAgency?: boolean }[] = [
+  // the land office keeps the handling agency: its officers act only on their own agency's transactions
+  { field: 'landTransfer', sector: AgencySector.LAND, messageType: 'land.transfer-requested', recipient: 'land', carriesProcedure: true, carriesHandlingAgency: true },
   {
     field: 'enterpriseRegistration', sector: AgencySector.BUSINESS_REGISTRATION, messageType: 'business.registration-requested',
     recipient: 'business-registration', carriesProcedure: true,
@@ -148,7 +149,7 @@ function compact<T extends object>(value: T): Record<string, unknown> {
  * The handoff a dossier starts, if its submission carries one: at most one kind, matching the procedure's sector.
  * Returns the request and the input field it came from (for error paths).
  */
-export function handoffForSubmission(procedure: Procedure, inputs: HandoffInputs, dossierCode: string, officerId?: string | null):
+export function handoffForSubmission(procedure: Procedure, inputs: HandoffInputs, dossier: { code: string; handlingAgencyCode: string }, officerId?: string | null):
   { request: SendRequest; field: string } | null {
   const given = KINDS.filter((kind) => inputs[kind.field]);
   if (given.length > 1) {
@@ -159,9 +160,13 @@ export function handoffForSubmission(procedure: Procedure, inputs: HandoffInputs
   if (kind.sector !== procedure.handlingSector) {
     throw new BadUserInputError(`input.${kind.field}`, `procedure ${procedure.code} is handled by ${procedure.handlingSector}, not ${kind.sector}`);
   }
-  const payload = { ...(kind.carriesProcedure ? { procedureCode: procedure.code } : {}), ...compact(inputs[kind.field]!) };
+  const payload = {
+    ...(kind.carriesProcedure ? { procedureCode: procedure.code } : {}),
+    ...(kind.carriesHandlingAgency ? { handlingAgencyCode: dossier.handlingAgencyCode } : {}),
+    ...compact(inputs[kind.field]!),
+  };
   return {
     field: `input.${kind.field}`,
-    request: { messageType: kind.messageType, recipient: kind.recipient, correlationId: dossierCode, officerId: officerId ?? null, payload },
+    request: { messageType: kind.messageType, recipient: kind.recipient, correlationId: dossier.code, officerId: officerId ?? null, payload },
   };
 }

@@ -2,8 +2,8 @@ import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, InputType, 
 import { Length, MaxLength } from 'class-validator';
 import { Between, EntityManager, FindOptionsWhere, In } from 'typeorm';
 import {
-  BadUserInputError, checkPayload, contractFor, ForbiddenError, isMaskedIdentifier, NotFoundError, PageArgs, PersonalData, PageOf, pageWindow, RequestContext,
-  required, requireSelfIfCitizen, rowLock, sendFromInput, SendRequest, validateDossierCode, validateProcedureCode,
+  BadUserInputError, checkPayload, contractFor, isMaskedIdentifier, NotFoundError, PageArgs, PersonalData, PageOf, pageWindow, RequestContext,
+  required, requireAgencyScope, requireSelfIfCitizen, rowLock, Scope, sendFromInput, SendRequest, validateDossierCode, validateProcedureCode,
 } from '@onestop/platform';
 import { dossierScope, guardDossier, mayReadDossier, officerOf } from '../access';
 import { statusNotification } from '../notifications';
@@ -144,7 +144,7 @@ export class DossierResolver {
     return dossier.apologyAppointmentAt ?? dossier.appointmentAt;
   }
 
-  @Authorized('citizen', 'staff', 'analyst')
+  @Authorized('citizen', 'staff')
   @Query(() => Dossier, { nullable: true, description: 'Tra cứu hồ sơ: a dossier by its code (the applicant\'s own, or one of the officer\'s agency)' })
   async dossier(@Arg('code') code: string, @Ctx() ctx: RequestContext): Promise<Dossier | null> {
     return guardDossier(ctx, await dossierByCode(ctx).load(required(validateDossierCode(code), 'code')));
@@ -177,6 +177,7 @@ export class DossierResolver {
     description: 'Receive a dossier: gives it a code and an appointment (form 01); with handoff details, transfers it to the handling agency in the same step',
   })
   @Authorized('citizen', 'staff:SERVICE_CENTER')
+  @Scope('the receiving unit named in the input is the caller\'s agency (a citizen: themself as applicant)')
   submitDossier(@Arg('input') input: SubmitDossierInput, @Ctx() ctx: RequestContext): Promise<Dossier> {
     requireSelfIfCitizen(ctx.identity, input.applicantPersonalNumber, 'dossiers: applicantPersonalNumber must be your own');
     const identity = ctx.identity;
@@ -185,7 +186,7 @@ export class DossierResolver {
     }
     return receiveDossier(ctx.db, input, new Date(), async (manager, dossier, procedure) => {
       if (dossier.applicantPersonalNumber) ctx.personalData.wrote(dossier.applicantPersonalNumber, 'Dossier.submitDossier');
-      const handoff = handoffForSubmission(procedure, input, dossier.code, input.officerId);
+      const handoff = handoffForSubmission(procedure, input, dossier, input.officerId);
       if (!handoff) {
         await ctx.handoffs.notify(manager, statusNotification(dossier, dossier.receivedAt, input.officerId));
         return;
@@ -202,11 +203,12 @@ export class DossierResolver {
     description: 'Register a dossier online (status 1): numbered at once; an officer of the receiving unit then receives it (form 01, acceptDossier) or refuses it (form 03, refuseIntake)',
   })
   @Authorized('citizen')
+  @Scope('the applicant is the caller (no agency)')
   registerDossierOnline(@Arg('input') input: SubmitDossierInput, @Ctx() ctx: RequestContext): Promise<Dossier> {
     requireSelfIfCitizen(ctx.identity, input.applicantPersonalNumber, 'dossiers: applicantPersonalNumber must be your own');
     return receiveDossier(ctx.db, { ...input, channel: Channel.ONLINE }, new Date(), async (manager, dossier, procedure) => {
       if (dossier.applicantPersonalNumber) ctx.personalData.wrote(dossier.applicantPersonalNumber, 'Dossier.registerDossierOnline');
-      const handoff = handoffForSubmission(procedure, input, dossier.code, null);
+      const handoff = handoffForSubmission(procedure, input, dossier, null);
       if (handoff) {
         // checked now, sent when received: a payload the contract refuses is the applicant's error today, not a dead letter later
         const check = checkPayload(handoff.request.messageType, contractFor(handoff.request.messageType, 1)?.schemaVersion ?? 1, handoff.request.payload);
@@ -220,6 +222,7 @@ export class DossierResolver {
 
   @Mutation(() => Dossier, { description: 'Form 01: the receiving unit receives an online registration; its appointment counts from now, and it goes to the handling agency' })
   @Authorized('staff')
+  @Scope("the dossier's receiving unit")
   acceptDossier(@Arg('code') code: string, @Ctx() ctx: RequestContext): Promise<Dossier> {
     return ctx.db.transaction(async (manager) => {
       const dossier = await receivingUnitDossier(manager, ctx, code);
@@ -240,6 +243,7 @@ export class DossierResolver {
 
   @Mutation(() => Dossier, { description: 'Form 03: the receiving unit refuses an online registration, with the reason' })
   @Authorized('staff')
+  @Scope("the dossier's receiving unit")
   refuseIntake(@Arg('code') code: string, @Arg('reason') reason: string, @Ctx() ctx: RequestContext): Promise<Dossier> {
     if (!reason.trim() || reason.length > 400) throw new BadUserInputError('reason', 'from 1 to 400 characters');
     return ctx.db.transaction(async (manager) => {
@@ -315,8 +319,6 @@ export class EnterpriseDossiersResolver {
 async function receivingUnitDossier(manager: EntityManager, ctx: RequestContext, code: string): Promise<Dossier> {
   const dossier = await manager.getRepository(Dossier).findOne({ where: { code: required(validateDossierCode(code), 'code') }, lock: rowLock(manager) });
   if (!dossier || !mayReadDossier(ctx, dossier)) throw new NotFoundError('Dossier', code);
-  if (!ctx.securityOff && ctx.identity?.role !== 'admin' && ctx.identity?.agency !== dossier.receivingAgencyCode) {
-    throw new ForbiddenError(`Dossier ${dossier.code} is received by ${dossier.receivingAgencyCode}, not by your unit`, { role: ctx.identity?.role });
-  }
+  requireAgencyScope(ctx, { agencies: [dossier.receivingAgencyCode] }, `Dossier ${dossier.code}`);
   return dossier;
 }

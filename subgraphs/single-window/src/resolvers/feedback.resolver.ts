@@ -2,9 +2,9 @@ import { Arg, Args, ArgsType, Authorized, Ctx, Field, InputType, Mutation, Query
 import { Length, MaxLength } from 'class-validator';
 import { FindOptionsWhere, LessThan } from 'typeorm';
 import {
-  BadUserInputError, ForbiddenError, NotFoundError, PageArgs, PageOf, pageWindow, RequestContext, required, validateDossierCode,
+  BadUserInputError, ForbiddenError, NotFoundError, PageArgs, PageOf, pageWindow, RequestContext, required, requireAgencyScope, Scope, validateDossierCode,
 } from '@onestop/platform';
-import { mayReadDossier } from '../access';
+import { mayReadDossier, provincialServiceCenters } from '../access';
 import { Dossier } from '../entities/dossier';
 import { Feedback, FeedbackKind, FeedbackStatus } from '../entities/feedback';
 import { answerFeedback, receiveFeedback } from '../feedback/feedback';
@@ -61,6 +61,7 @@ function mayReadFeedback(ctx: RequestContext, feedback: Feedback): boolean {
 @Resolver(() => Feedback)
 export class FeedbackResolver {
   @Authorized('citizen', 'staff:SERVICE_CENTER')
+  @Scope("a named dossier's receiving or handling agency (a citizen: their own dossier)")
   @Mutation(() => Feedback, { description: 'Send feedback (phản ánh, kiến nghị); the counter may record it for a citizen' })
   submitFeedback(@Arg('input') input: FeedbackInput, @Ctx() ctx: RequestContext): Promise<Feedback> {
     const dossierCode = input.dossierCode ? required(validateDossierCode(input.dossierCode), 'input.dossierCode') : null;
@@ -79,18 +80,20 @@ export class FeedbackResolver {
   }
 
   @Authorized('staff')
+  @Scope("the feedback's agency concerned, or the province's service center")
   @Mutation(() => Feedback, { description: 'Answer feedback (once): the agency concerned, or the service center' })
   answerFeedback(@Arg('code') code: string, @Arg('answer') answer: string, @Ctx() ctx: RequestContext): Promise<Feedback> {
     if (!answer.trim() || answer.length > 2000) throw new BadUserInputError('answer', 'from 1 to 2000 characters');
     return ctx.db.transaction(async (manager) => {
       const feedback = await manager.getRepository(Feedback).findOneBy({ code });
       if (feedback && !mayReadFeedback(ctx, feedback)) throw new NotFoundError('Feedback', code);
+      if (feedback) requireAgencyScope(ctx, { agencies: [feedback.agencyCode, ...await provincialServiceCenters(manager)] }, `Feedback ${code}`);
       return answerFeedback(manager, feedback, code, answer, ctx.identity?.subject.slice(0, 64) ?? null, new Date());
     });
   }
 
-  @Authorized('citizen', 'staff', 'analyst')
-  @Query(() => Feedback, { nullable: true, description: 'One feedback by its code: its submitter, the agency concerned, analysts' })
+  @Authorized('citizen', 'staff')
+  @Query(() => Feedback, { nullable: true, description: 'One feedback by its code: its submitter or the agency concerned' })
   async feedback(@Arg('code') code: string, @Ctx() ctx: RequestContext): Promise<Feedback | null> {
     const feedback = await ctx.db.getRepository(Feedback).findOneBy({ code });
     return feedback && mayReadFeedback(ctx, feedback) ? feedback : null;

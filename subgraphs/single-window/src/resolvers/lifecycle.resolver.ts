@@ -2,7 +2,7 @@ import { Arg, Authorized, Ctx, Field, FieldResolver, Float, InputType, Mutation,
 import { ArrayMaxSize, Length, MaxLength, Min } from 'class-validator';
 import { EntityManager } from 'typeorm';
 import {
-  BadUserInputError, ConflictError, ForbiddenError, NotFoundError, NotificationDelivery, RequestContext, required, rowLock, validateDossierCode,
+  BadUserInputError, ConflictError, ForbiddenError, inAgencyScope, NotFoundError, NotificationDelivery, RequestContext, required, rowLock, Scope, validateDossierCode,
 } from '@onestop/platform';
 import { mayReadDossier, officerOf } from '../access';
 import { Dossier, Rating, ReturnChannel } from '../entities/dossier';
@@ -80,7 +80,8 @@ async function lockedDossier(manager: EntityManager, ctx: RequestContext, code: 
   if (!dossier || !mayReadDossier(ctx, dossier)) throw new NotFoundError('Dossier', code);
   const identity = ctx.identity;
   if (ctx.securityOff || identity?.role === 'admin') return dossier;
-  const isStaff = (identity?.role === 'officer' || identity?.role === 'agency-system') && (identity.agency === dossier.receivingAgencyCode || identity.agency === dossier.handlingAgencyCode);
+  const isStaff = (identity?.role === 'officer' || identity?.role === 'agency-system')
+    && inAgencyScope(identity, { agencies: [dossier.receivingAgencyCode, dossier.handlingAgencyCode] });
   const isApplicant = identity?.role === 'citizen' && identity.subject === dossier.applicantPersonalNumber;
   if ((who.includes('staff') && isStaff) || (who.includes('applicant') && isApplicant)) return dossier;
   throw new ForbiddenError(`Dossier ${dossier.code}: only ${who.map((w) => (w === 'staff' ? 'its receiving or handling agency' : 'its applicant')).join(' or ')} may do this`, { role: identity?.role });
@@ -102,6 +103,7 @@ export class LifecycleResolver {
   }
 
   @Authorized('staff')
+  @Scope("the dossier's receiving or handling agency")
   @Mutation(() => Dossier, { description: 'Form 02: ask the applicant to supplement the dossier; its clock stops until they do' })
   requestSupplement(@Arg('input') input: SupplementRequestInput, @Ctx() ctx: RequestContext): Promise<Dossier> {
     const missing = input.missingItems?.length ? `; còn thiếu: ${input.missingItems.join(', ')}` : '';
@@ -111,6 +113,7 @@ export class LifecycleResolver {
   }
 
   @Authorized('staff', 'citizen')
+  @Scope("the dossier's receiving or handling agency; its applicant")
   @Mutation(() => Dossier, { description: 'The supplement came back (at the counter or online): appraisal and the clock resume' })
   receiveSupplement(@Arg('code') code: string, @Ctx() ctx: RequestContext): Promise<Dossier> {
     return this.step(ctx, code, ['staff', 'applicant'], (d) => {
@@ -120,18 +123,21 @@ export class LifecycleResolver {
   }
 
   @Authorized('staff')
+  @Scope("the dossier's receiving or handling agency")
   @Mutation(() => Dossier, { description: 'Form 05: stop processing, with the reason' })
   stopProcessing(@Arg('input') input: DossierReasonInput, @Ctx() ctx: RequestContext): Promise<Dossier> {
     return this.step(ctx, input.code, ['staff'], () => ({ to: S.STOPPED, action: 'PROCESSING_STOPPED', note: `Phiếu đề nghị dừng giải quyết hồ sơ (mẫu 05): ${input.reason}` }));
   }
 
   @Authorized('staff', 'citizen')
+  @Scope("the dossier's receiving or handling agency; its applicant")
   @Mutation(() => Dossier, { description: 'The applicant withdraws the dossier (rút hồ sơ)' })
   withdrawDossier(@Arg('input') input: DossierReasonInput, @Ctx() ctx: RequestContext): Promise<Dossier> {
     return this.step(ctx, input.code, ['staff', 'applicant'], () => ({ to: S.WITHDRAWN, action: 'WITHDRAWN', note: `Rút hồ sơ: ${input.reason}` }));
   }
 
   @Authorized('staff')
+  @Scope("the dossier's receiving or handling agency")
   @Mutation(() => Dossier, { description: 'The handling agency resolved the dossier (for procedures no agency system reports on)' })
   resolveDossier(@Arg('code') code: string, @Arg('note', () => String, { nullable: true }) note: string | null, @Ctx() ctx: RequestContext): Promise<Dossier> {
     if (note && note.length > 400) throw new BadUserInputError('note', 'at most 400 characters');
@@ -139,6 +145,7 @@ export class LifecycleResolver {
   }
 
   @Authorized('staff')
+  @Scope("the dossier's receiving or handling agency")
   @Mutation(() => Dossier, { description: 'The result handed back at the counter, sent by public postal service or electronically; fees collected recorded' })
   returnResult(@Arg('input') input: ReturnResultInput, @Ctx() ctx: RequestContext): Promise<Dossier> {
     return this.step(ctx, input.code, ['staff'], () => ({
@@ -148,6 +155,7 @@ export class LifecycleResolver {
   }
 
   @Authorized('staff')
+  @Scope("the dossier's receiving or handling agency")
   @Mutation(() => Dossier, { description: 'Form 04: apologise for the delay and give a new appointment (once per dossier unless configured)' })
   issueApology(@Arg('input') input: ApologyInput, @Ctx() ctx: RequestContext): Promise<Dossier> {
     return ctx.db.transaction(async (manager) => issueApology(manager, await lockedDossier(manager, ctx, input.code, ['staff']), {
@@ -163,6 +171,7 @@ export class LifecycleResolver {
   }
 
   @Authorized('citizen')
+  @Scope("its applicant only (no agency)")
   @Mutation(() => Dossier, { description: 'Đánh giá mức độ hài lòng: the applicant rates the handling once the result is out' })
   rateDossier(@Arg('input') input: RatingInput, @Ctx() ctx: RequestContext): Promise<Dossier> {
     return ctx.db.transaction(async (manager) =>

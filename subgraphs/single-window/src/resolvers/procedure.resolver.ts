@@ -1,11 +1,11 @@
 import { Authorized, Arg, Args, ArgsType, Ctx, Field, Float, InputType, Mutation, Query, Resolver } from 'type-graphql';
 import { Like } from 'typeorm';
-import { BadUserInputError, NotFoundError, PageArgs, PageOf, pageWindow, RequestContext, required, validateProcedureCode } from '@onestop/platform';
+import { BadUserInputError, NotFoundError, PageArgs, PageOf, pageWindow, RequestContext, required, requireAgencyScope, Scope, validateProcedureCode } from '@onestop/platform';
 import { AdministrativeLevel } from '../entities/administrative-unit';
 import { AgencySector } from '../entities/agency';
 import { OnlineService, Procedure, ResultForm } from '../entities/procedure';
 import { catalogueNotification } from '../notifications';
-import { officerOf } from '../access';
+import { officerOf, provincialServiceCenters } from '../access';
 import { procedureByCode } from '../loaders';
 
 const ProcedurePage = PageOf(Procedure, 'ProcedurePage');
@@ -94,6 +94,7 @@ export class ProcedureResolver {
   }
 
   @Authorized('officer:SERVICE_CENTER')
+  @Scope("the province's service center (it publishes the catalogue)")
   @Mutation(() => Procedure, {
     description: 'Công bố danh mục TTHC: changes one catalogue entry (new dossiers use it); portals see it at once, the gateway drops its cached catalogue answers',
   })
@@ -101,6 +102,7 @@ export class ProcedureResolver {
     const procedureCode = required(validateProcedureCode(code), 'code');
     const update = catalogueChange(change);
     return ctx.db.manager.transaction(async (manager) => {
+      requireAgencyScope(ctx, { agencies: await provincialServiceCenters(manager) }, 'The procedure catalogue');
       const procedure = await manager.getRepository(Procedure).findOneBy({ code: procedureCode });
       if (!procedure) throw new NotFoundError('Procedure', procedureCode);
       Object.assign(procedure, update);

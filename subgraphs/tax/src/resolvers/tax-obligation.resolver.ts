@@ -27,7 +27,7 @@ class TaxObligationFilterArgs extends PageArgs {
 
 @Resolver(() => TaxObligation)
 export class TaxObligationResolver {
-  @Authorized('citizen', 'staff:TAX', 'analyst')
+  @Authorized('citizen', 'staff:TAX')
   @Query(() => TaxObligationPage, { description: 'One taxpayer\'s obligations, latest due first' })
   async taxObligations(@Args() args: TaxObligationFilterArgs, @Ctx() ctx: RequestContext): Promise<TaxObligationPage> {
     const { skip, take } = pageWindow(args);

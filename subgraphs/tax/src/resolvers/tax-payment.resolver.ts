@@ -1,7 +1,8 @@
 import { Authorized, Arg, Ctx, Field, InputType, Mutation, Resolver } from 'type-graphql';
 import { Length } from 'class-validator';
 import { In } from 'typeorm';
-import { ConflictError, NotFoundError, RequestContext, rowLock } from '@onestop/platform';
+import { ConflictError, NotFoundError, RequestContext, requireAgencyScope, rowLock, Scope } from '@onestop/platform';
+import { agencyOfTaxOffice } from '../tax-offices';
 import { TaxNotice } from '../entities/tax-notice';
 import { TaxObligation, TaxObligationStatus } from '../entities/tax-obligation';
 import { TaxPayment, TaxPaymentChannel } from '../entities/tax-payment';
@@ -27,11 +28,13 @@ class ConfirmTaxPaymentInput {
 @Resolver(() => TaxNotice)
 export class TaxPaymentResolver {
   @Authorized('staff:TAX')
+  @Scope('the notice\'s tax office (TAX_OFFICE_AGENCIES)')
   @Mutation(() => TaxNotice, { description: 'Record the payment of a notice; for a land dossier, the land office is told it may issue the certificate' })
   confirmTaxPayment(@Arg('input') input: ConfirmTaxPaymentInput, @Ctx() ctx: RequestContext): Promise<TaxNotice> {
     return ctx.db.transaction(async (manager) => {
       const notice = await manager.getRepository(TaxNotice).findOne({ where: { noticeNumber: input.noticeNumber }, lock: rowLock(manager) });
       if (!notice) throw new NotFoundError('Tax notice', input.noticeNumber);
+      requireAgencyScope(ctx, { agencies: [agencyOfTaxOffice(notice.taxOfficeCode)] }, `Tax notice ${notice.noticeNumber}`);
       const open = await manager.getRepository(TaxObligation).findBy({ noticeId: notice.id, status: TaxObligationStatus.UNPAID });
       if (!open.length) throw new ConflictError(`notice ${notice.noticeNumber} has nothing left to pay`);
       if (await manager.getRepository(TaxPayment).existsBy({ receiptNumber: input.receiptNumber })) {
