@@ -49,6 +49,19 @@ const enterpriseRegistration = object({
   businessLines: { type: 'array', minItems: 1, maxItems: 100, items: object({ vsicCode: { type: 'string', pattern: '^[0-9]{4}$' }, main: { type: 'boolean' } }) },
 });
 
+/** Who filed the dossier, set by the single window from the verified identity: the receiving agency decides standing with it. */
+const filing = object({
+  applicantPersonalNumber: nullable(personalNumber),
+  applicantEnterpriseCode: nullable(enterpriseCode),
+  channel: { enum: ['COUNTER', 'ONLINE', 'POSTAL'] },
+  actor: nullable(object({ role: { enum: ['officer', 'agency-system', 'admin'] }, id: text(120), agency: nullable(text(40)) })),
+});
+const withFiling = (schema: JsonSchema): JsonSchema => ({
+  ...schema,
+  properties: { ...(schema.properties as Record<string, JsonSchema>), filing },
+  required: [...(schema.required as string[]), 'filing'],
+});
+
 export const CONTRACTS: readonly Contract[] = [
   {
     messageType: 'dossier.status-changed', schemaVersion: 1,
@@ -74,6 +87,7 @@ export const CONTRACTS: readonly Contract[] = [
       transfereePersonalNumber: personalNumber,
       contractValue: money,
       handlingAgencyCode: text(30),
+      filing,
     }, ['handlingAgencyCode']),
   },
   {
@@ -126,7 +140,7 @@ export const CONTRACTS: readonly Contract[] = [
     messageType: 'business.registration-requested', schemaVersion: 1,
     summary: 'Single window hands an enterprise registration dossier to the business registration office',
     senders: ['single-window'], recipients: ['business-registration'],
-    payload: enterpriseRegistration,
+    payload: withFiling(enterpriseRegistration),
   },
   {
     messageType: 'business.enterprise-registration', schemaVersion: 1,
@@ -152,14 +166,14 @@ export const CONTRACTS: readonly Contract[] = [
     senders: ['single-window'], recipients: ['civil-status'],
     payload: object({
       childName: text(120), birthDate: date, sex: { enum: ['MALE', 'FEMALE'] }, birthProvinceCode: { type: 'string', pattern: '^[0-9]{3}$' },
-      communeCode, motherPersonalNumber: personalNumber, fatherPersonalNumber: nullable(personalNumber),
+      communeCode, motherPersonalNumber: personalNumber, fatherPersonalNumber: nullable(personalNumber), filing,
     }, ['fatherPersonalNumber']),
   },
   {
     messageType: 'civil-status.death-registration-requested', schemaVersion: 1,
     summary: 'Single window hands a death registration dossier to the commune civil-status officer',
     senders: ['single-window'], recipients: ['civil-status'],
-    payload: object({ personalNumber, deathDate: date, communeCode, declarantPersonalNumber: personalNumber }),
+    payload: object({ personalNumber, deathDate: date, communeCode, declarantPersonalNumber: personalNumber, filing }),
   },
   {
     messageType: 'civil-status.birth-registered', schemaVersion: 1,

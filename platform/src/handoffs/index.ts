@@ -13,3 +13,4 @@ export * from './status';
 export * from './transport';
 export * from './verify';
 export * from './payload-validation';
+export * from './standing';

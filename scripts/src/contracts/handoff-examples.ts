@@ -35,12 +35,19 @@ const enterprise = {
   businessLines: [{ vsicCode: '4711', main: true }, { vsicCode: '5610', main: false }],
 };
 
+/** Who filed the dossier: an online registration by the applicant (no actor), or a counter officer's filing. */
+const online = (applicant: string) => ({ applicantPersonalNumber: applicant, applicantEnterpriseCode: null, channel: 'ONLINE', actor: null });
+const atCounter = (applicant: string) => ({
+  applicantPersonalNumber: applicant, applicantEnterpriseCode: null, channel: 'COUNTER',
+  actor: { role: 'officer', id: 'motcua.nguyenthilan', agency: '000.00.31.H99' },
+});
+
 export const EXAMPLES: Readonly<Record<string, HandoffExample>> = {
   'land.transfer-requested': {
     correlationId: LAND, issuedAt: '2025-10-15T02:10:00.000Z', officerId: 'motcua.nguyenthilan',
     payload: {
       procedureCode: '1.004227.000.00.00.H99', parcelId: PARCEL, transactionType: 'TRANSFER',
-      transferorPersonalNumber: TRANSFEROR, transfereePersonalNumber: TRANSFEREE, contractValue: 2_500_000_000,
+      transferorPersonalNumber: TRANSFEROR, transfereePersonalNumber: TRANSFEREE, contractValue: 2_500_000_000, filing: atCounter(TRANSFEREE),
     },
   },
   'dossier.status-changed': {
@@ -80,7 +87,8 @@ export const EXAMPLES: Readonly<Record<string, HandoffExample>> = {
     payload: { parcelId: PARCEL, certificateSerial: 'DA 123456', registerNumber: 'CS01234', holderPersonalNumber: TRANSFEREE },
   },
   'business.registration-requested': {
-    correlationId: BUSINESS, issuedAt: '2025-10-16T02:00:00.000Z', officerId: 'motcua.nguyenthilan', payload: enterprise,
+    correlationId: BUSINESS, issuedAt: '2025-10-16T02:00:00.000Z', officerId: 'motcua.nguyenthilan',
+    payload: { ...enterprise, filing: online(enterprise.legalRepresentativePersonalNumber) },
   },
   'business.enterprise-registration': {
     correlationId: BUSINESS, issuedAt: '2025-10-16T02:00:02.000Z', officerId: null, payload: enterprise,
@@ -97,12 +105,12 @@ export const EXAMPLES: Readonly<Record<string, HandoffExample>> = {
     correlationId: BIRTH, issuedAt: '2025-10-17T01:00:00.000Z', officerId: 'motcua.nguyenthilan',
     payload: {
       childName: 'Nguyễn Minh An', birthDate: '2025-10-10', sex: 'MALE', birthProvinceCode: '038', communeCode: COMMUNE,
-      motherPersonalNumber: MOTHER, fatherPersonalNumber: FATHER,
+      motherPersonalNumber: MOTHER, fatherPersonalNumber: FATHER, filing: online(MOTHER),
     },
   },
   'civil-status.death-registration-requested': {
     correlationId: DEATH, issuedAt: '2025-10-17T01:20:00.000Z', officerId: 'motcua.nguyenthilan',
-    payload: { personalNumber: DECEASED, deathDate: '2025-10-12', communeCode: COMMUNE, declarantPersonalNumber: DECLARANT },
+    payload: { personalNumber: DECEASED, deathDate: '2025-10-12', communeCode: COMMUNE, declarantPersonalNumber: DECLARANT, filing: online(DECLARANT) },
   },
   'civil-status.birth-registered': {
     correlationId: BIRTH, issuedAt: '2025-10-17T01:00:03.000Z', officerId: 'hotich.phamthuha',

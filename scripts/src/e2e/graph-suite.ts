@@ -277,10 +277,13 @@ export function graphSuite(
       const procedure = catalogue.data!.procedures.items.find((p: any) => p.handlingSector === 'LAND' && p.onlineService !== 'NONE');
       const desk = catalogue.data!.agencies.find((a: any) => a.level === 'PROVINCE' && a.sector === 'SERVICE_CENTER');
       const citizen = await stack.as({ role: 'citizen', subject: fullCitizen });
-      const register = () => gql(`mutation($input: SubmitDossierInput!) { registerDossierOnline(input: $input) {
+      const register = (channel = 'ONLINE') => gql(`mutation($input: SubmitDossierInput!) { registerDossierOnline(input: $input) {
         code status statusCode appointmentAt channel handlingAgency { code } timeline { action } } }`, {
-        input: { procedureCode: procedure.code, receivingAgencyCode: desk.code, channel: 'COUNTER', applicantName: 'Lê Thị Hoa', applicantPersonalNumber: fullCitizen },
+        input: { procedureCode: procedure.code, receivingAgencyCode: desk.code, channel, applicantName: 'Lê Thị Hoa', applicantPersonalNumber: fullCitizen },
       }, citizen);
+      // The channel is the server's fact: a citizen claiming a counter visit is refused, not silently corrected.
+      const counterClaim = await register('COUNTER');
+      assert.equal(counterClaim.errors?.[0]?.extensions?.field, 'input.channel', JSON.stringify(counterClaim.errors));
       const first = await register();
       assert.equal(first.errors, undefined, JSON.stringify(first.errors));
       const draft = first.data!.registerDossierOnline;

@@ -8,7 +8,10 @@ export interface FlowParticipants {
   founder: string;
   /** Owes overdue tax (a past-due unpaid obligation is added for them). */
   debtor: string;
-  deceased: string[];
+  /** Elderly citizens, each with a living relative on record (a child) who may declare their death. */
+  deceased: { personalNumber: string; relative: string }[];
+  /** A living citizen related on record to none of the deceased: the attacker of the standing tests. */
+  stranger: string;
 }
 
 export async function pickParticipants(env: NodeJS.ProcessEnv, counts = { transfers: 4, deceased: 2 }): Promise<FlowParticipants> {
@@ -17,8 +20,12 @@ export async function pickParticipants(env: NodeJS.ProcessEnv, counts = { transf
     const land = databases.get('land')!.dataSource;
     const tax = databases.get('tax')!.dataSource;
     const living = (await civil.query(
-      `SELECT personal_number AS n, sex AS s, birth_date AS b, residence_commune_code AS c FROM citizen WHERE death_date IS NULL ORDER BY personal_number`,
-    )) as { n: string; s: string; b: string | Date; c: string }[];
+      `SELECT personal_number AS n, sex AS s, birth_date AS b, residence_commune_code AS c, father_personal_number AS f, mother_personal_number AS m
+       FROM citizen WHERE death_date IS NULL ORDER BY personal_number`,
+    )) as { n: string; s: string; b: string | Date; c: string; f: string | null; m: string | null }[];
+    const married = (await civil.query(
+      `SELECT subject_personal_number AS a, second_personal_number AS b FROM civil_status_record WHERE type = 'MARRIAGE' AND second_personal_number IS NOT NULL`,
+    )) as { a: string; b: string }[];
     const year = (b: string | Date) => Number(String(b instanceof Date ? b.toISOString() : b).slice(0, 4));
     const used = new Set<string>();
     const take = (candidates: string[]) => {
@@ -56,7 +63,22 @@ export async function pickParticipants(env: NodeJS.ProcessEnv, counts = { transf
       `INSERT INTO tax_obligation (taxpayer_personal_number, kind, period, amount, due_date, status) VALUES (?, 'NON_AGRICULTURAL_LAND_TAX', '2025', 350000, '2025-10-31', 'UNPAID')`,
       [debtor],
     );
-    const deceased = Array.from({ length: counts.deceased }, () => take(living.filter((c) => year(c.b) <= 1960).map((c) => c.n)));
-    return { transfers, mothers, founder, debtor, deceased };
+    // The deceased come with a living child on record, who declares the death (standing: a relative).
+    const children = new Map<string, string[]>();
+    for (const c of living) for (const parent of [c.f, c.m]) if (parent) children.set(parent, [...(children.get(parent) ?? []), c.n]);
+    const deceased = Array.from({ length: counts.deceased }, () => {
+      const person = take(living.filter((c) => year(c.b) <= 1960 && (children.get(c.n) ?? []).some((child) => !used.has(child))).map((c) => c.n));
+      return { personalNumber: person, relative: take(children.get(person)!) };
+    });
+    const byNumber = new Map(living.map((c) => [c.n, c]));
+    const relatedTo = (a: string, b: string) => {
+      const x = byNumber.get(a)!;
+      const y = byNumber.get(b)!;
+      const shared = (p: string | null, q: string | null) => p !== null && p === q;
+      return x.f === b || x.m === b || y.f === a || y.m === a || shared(x.f, y.f) || shared(x.m, y.m)
+        || married.some((r) => (r.a === a && r.b === b) || (r.a === b && r.b === a));
+    };
+    const stranger = take(living.filter((c) => deceased.every((d) => !relatedTo(c.n, d.personalNumber))).map((c) => c.n));
+    return { transfers, mothers, founder, debtor, deceased, stranger };
   });
 }

@@ -90,6 +90,8 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
     let bus: Transport;
     let gateway = '';
     let admin: Record<string, string> = {};
+    /** The service center's counter officer: files dossiers directly and receives online registrations (form 01). */
+    let counter: Record<string, string> = {};
     /** Through the gateway as an admin unless other headers (another caller) are given. */
     const gql = <T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) =>
       graphql<T>(gateway, query, variables, headers ?? admin);
@@ -111,7 +113,7 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
         return check(d) ? d : undefined;
       }, timeoutMs);
     const submit = async (input: Record<string, unknown>) => {
-      const { data, errors } = await gql(SUBMIT, { input: { receivingAgencyCode: CENTER, channel: 'COUNTER', officerId: 'mc.nguyenvana', ...input } });
+      const { data, errors } = await gql(SUBMIT, { input: { receivingAgencyCode: CENTER, channel: 'COUNTER', ...input } }, counter);
       assert.equal(errors, undefined, JSON.stringify(errors));
       return data!.submitDossier as { code: string; status: string; appointmentAt: string };
     };
@@ -137,6 +139,7 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
       stack = await startStack({ env: config.env, basePort: config.basePort, output: process.env.STACK_OUTPUT ? 'prefixed' : 'quiet' });
       gateway = stack.gatewayUrl;
       admin = await stack.as(ADMIN);
+      counter = await stack.as({ role: 'officer', subject: 'mc.nguyenvana', agency: CENTER, sector: 'SERVICE_CENTER' });
       bus = transportFromEnv('test-client', config.env);
       partners = await startPartners({
         env: config.env,
@@ -331,18 +334,100 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
 
     test('death registration: residence deregistered and funeral allowance decided; the citizen is recorded dead', async () => {
       if (!stack) throw new Error('the stack did not start');
-      const person = people.deceased[0];
+      const { personalNumber: person, relative } = people.deceased[0];
       const received = await submit({
-        procedureCode: procedureCode('1.000656'), applicantName: 'Người đi khai tử', applicantPersonalNumber: people.founder,
-        deathRegistration: { personalNumber: person, deathDate: '2026-11-10', communeCode: '99001', declarantPersonalNumber: people.founder },
+        procedureCode: procedureCode('1.000656'), applicantName: 'Người đi khai tử', applicantPersonalNumber: relative,
+        deathRegistration: { personalNumber: person, deathDate: '2026-11-10', communeCode: '99001', declarantPersonalNumber: relative },
       });
       const resolved = await until(received.code, 'resolved', (d) => d.status === 'RESOLVED');
       const record = resolved.civilStatusRecords[0];
       assert.equal(record.type, 'DEATH');
       const allowance = record.followUps.find((f: { agency: string }) => f.agency === 'social-insurance');
       assert.match(allowance.reference, /^QĐ-MT-/);
-      const { data } = await gql(`query($n: String!) { citizen(personalNumber: $n) { deathDate } }`, { n: person });
+      const { data } = await gql(`query($n: String!) { citizen(personalNumber: $n) { deathDate civilStatusPersonalDataAccessLog { action accessorRole accessorAgency fields requestId } } }`, { n: person });
       assert.equal(data!.citizen.deathDate, '2026-11-10');
+      // The writes are on the person's record: by civil status from the single window's message, then by the partners' answers.
+      const log = data!.citizen.civilStatusPersonalDataAccessLog as { action: string; accessorRole: string; accessorAgency: string; fields: string; requestId: string }[];
+      const request = resolved.civilStatusHandoffLog.find((l) => l.messageType === 'civil-status.death-registration-requested' && l.outcome === 'APPLIED')!;
+      assert.ok(log.some((e) => e.action === 'write' && e.accessorAgency === 'single-window' && e.fields === 'Citizen.deathDate' && e.requestId === request.messageId), JSON.stringify(log));
+      assert.ok(log.some((e) => e.action === 'write' && e.accessorAgency === 'police' && /residence-deregistered/.test(e.fields)), 'the deregistration is on the record too');
+    });
+
+    /** Registers online as the citizen, then the counter officer receives it (form 01): the path every citizen's request now takes. */
+    const registerAndReceive = async (citizen: string, input: Record<string, unknown>) => {
+      const as = await stack!.as({ role: 'citizen', subject: citizen });
+      const registered = await gql(`mutation($input: SubmitDossierInput!) { registerDossierOnline(input: $input) { code status } }`,
+        { input: { receivingAgencyCode: CENTER, channel: 'ONLINE', applicantName: 'Người nộp trực tuyến', applicantPersonalNumber: citizen, ...input } }, as);
+      assert.equal(registered.errors, undefined, JSON.stringify(registered.errors));
+      const { code, status } = registered.data!.registerDossierOnline as { code: string; status: string };
+      assert.equal(status, 'DRAFT', 'a citizen\'s registration waits for the desk');
+      const accepted = await gql('mutation($code: String!) { acceptDossier(code: $code) { status } }', { code }, counter);
+      assert.equal(accepted.errors, undefined, JSON.stringify(accepted.errors));
+      assert.equal(accepted.data!.acceptDossier.status, 'TRANSFERRED');
+      return { code, as };
+    };
+
+    test('a citizen can no longer send a dossier to an agency by themself, nor set what the server records', async () => {
+      if (!stack) throw new Error('the stack did not start');
+      const as = await stack.as({ role: 'citizen', subject: people.stranger });
+      const death = { personalNumber: people.deceased[1].personalNumber, deathDate: '2026-11-12', communeCode: '99001', declarantPersonalNumber: people.stranger };
+      const input = { procedureCode: procedureCode('1.000656'), receivingAgencyCode: CENTER, channel: 'ONLINE', applicantName: 'Kẻ mạo danh', applicantPersonalNumber: people.stranger, deathRegistration: death };
+      const direct = await gql(SUBMIT, { input }, as);
+      assert.equal(direct.errors?.[0].extensions?.code, 'FORBIDDEN', JSON.stringify(direct.errors));
+      const REGISTER = `mutation($input: SubmitDossierInput!) { registerDossierOnline(input: $input) { code } }`;
+      for (const [extra, field] of [
+        [{ officerId: 'mc.nguyenvana' }, 'input.officerId'], [{ paidOnline: true }, 'input.paidOnline'], [{ digitised: true }, 'input.digitised'],
+        [{ reusedData: true }, 'input.reusedData'], [{ channel: 'COUNTER' }, 'input.channel'],
+        [{ deathRegistration: { ...death, declarantPersonalNumber: people.deceased[1].relative } }, 'input.deathRegistration.declarantPersonalNumber'],
+      ] as const) {
+        const refused = await gql(REGISTER, { input: { ...input, ...extra } }, as);
+        assert.equal(refused.errors?.[0].extensions?.code, 'BAD_USER_INPUT', JSON.stringify(refused.errors));
+        assert.equal(refused.errors?.[0].extensions?.field, field);
+      }
+      // An officer cannot name another officer either: the timeline carries the signed-in one.
+      const named = await gql(SUBMIT, { input: { ...input, channel: 'COUNTER', officerId: 'mc.someoneelse' } }, counter);
+      assert.equal(named.errors?.[0].extensions?.field, 'input.officerId');
+    });
+
+    test('a citizen declaring the death of someone not related on record: civil status refuses, nothing happens anywhere; a child may', async () => {
+      if (!stack) throw new Error('the stack did not start');
+      const { personalNumber: person, relative } = people.deceased[1];
+      const death = (declarant: string) => ({
+        procedureCode: procedureCode('1.000656'), deathRegistration: { personalNumber: person, deathDate: '2026-11-12', communeCode: '99001', declarantPersonalNumber: declarant },
+      });
+      const attack = await registerAndReceive(people.stranger, death(people.stranger));
+      const stopped = await until(attack.code, 'refused by civil status', (d) => d.status === 'STOPPED');
+      assert.match(stopped.timeline.at(-1)!.note ?? '', /^NO_STANDING: /);
+      assert.deepEqual(stopped.civilStatusRecords, []);
+      assert.deepEqual(stopped.civilStatusHandoffLog.filter((l) => l.messageType === 'civil-status.death-registered'), [], 'police and social insurance were told nothing');
+      assert.equal(allLogs(stopped).filter((l) => l.outcome === 'DEAD_LETTERED').length, 0, 'a refusal, not a dead letter');
+      // The applicant sees the refusal and its reason on their own dossier.
+      const seen = await gql(`query($code: String!) { dossier(code: $code) { status timeline { note } } }`, { code: attack.code }, attack.as);
+      assert.equal(seen.data!.dossier.status, 'STOPPED');
+      assert.match(seen.data!.dossier.timeline.at(-1).note, /NO_STANDING/);
+      const alive = await gql(`query($n: String!) { citizen(personalNumber: $n) { deathDate } }`, { n: person });
+      assert.equal(alive.data!.citizen.deathDate, null, 'the person is not recorded dead');
+
+      const genuine = await registerAndReceive(relative, death(relative));
+      const resolved = await until(genuine.code, 'resolved for the child', (d) => d.status === 'RESOLVED');
+      assert.equal(resolved.civilStatusRecords[0].type, 'DEATH');
+      const dead = await gql(`query($n: String!) { citizen(personalNumber: $n) { deathDate } }`, { n: person });
+      assert.equal(dead.data!.citizen.deathDate, '2026-11-12');
+    });
+
+    test('a citizen giving away someone else\'s parcel: land refuses before any transaction, the right stays with its holder', async () => {
+      if (!stack) throw new Error('the stack did not start');
+      const { parcelId, transferor } = people.transfers[2];
+      const attack = await registerAndReceive(people.stranger, {
+        procedureCode: procedureCode('1.004227'),
+        landTransfer: { parcelId, transactionType: 'GIFT', transferorPersonalNumber: transferor, transfereePersonalNumber: people.stranger, contractValue: 0 },
+      });
+      const stopped = await until(attack.code, 'refused by land', (d) => d.status === 'STOPPED');
+      assert.match(stopped.timeline.at(-1)!.note ?? '', /NO_STANDING/);
+      assert.equal(stopped.landTransaction, null, 'no land transaction was opened');
+      assert.deepEqual(stopped.landHandoffLog.filter((l) => l.messageType === 'land.cadastral-information'), [], 'nothing went to tax');
+      const { data } = await gql(`query($n: String!) { citizen(personalNumber: $n) { landRights { parcel { id } } } }`, { n: transferor });
+      assert.ok(data!.citizen.landRights.some((r: { parcel: { id: string } }) => r.parcel.id === parcelId), 'the holder keeps the right');
     });
 
     test('bad handoff input is a typed error on the field, and nothing is received or sent', async () => {

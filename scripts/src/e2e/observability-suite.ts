@@ -169,7 +169,7 @@ export function observabilitySuite(label: string, setup: () => { env: NodeJS.Pro
       const mother = people.mothers[0];
       const birthDate = new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10);
       const submitted = await graphql(stack.gatewayUrl, SUBMIT, { input: {
-        receivingAgencyCode: CENTER, channel: 'COUNTER', officerId: 'mc.nguyenvana', procedureCode: procedureCode('1.001193'),
+        receivingAgencyCode: CENTER, channel: 'COUNTER', procedureCode: procedureCode('1.001193'),
         applicantName: 'Người đi khai sinh', applicantPersonalNumber: mother.personalNumber,
         birthRegistration: {
           childName: 'Nguyễn Quan Sát', birthDate, sex: 'FEMALE', birthProvinceCode: '099', communeCode: mother.communeCode, motherPersonalNumber: mother.personalNumber,

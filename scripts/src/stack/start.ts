@@ -38,8 +38,9 @@ async function main() {
   const mother = await findMother(stack.gatewayUrl, admin);
   const citizenToken = personalNumber ? await mintDevToken({ role: 'citizen', subject: personalNumber }) : null;
   const motherToken = mother ? await mintDevToken({ role: 'citizen', subject: mother.personalNumber }) : null;
+  const counterToken = await mintDevToken({ role: 'officer', subject: 'mc.nguyenvana', agency: CENTER, sector: 'SERVICE_CENTER' });
   const birth = mother && {
-    query: 'mutation Birth($input: SubmitDossierInput!) { submitDossier(input: $input) { code status appointmentAt } }',
+    query: 'mutation Birth($input: SubmitDossierInput!) { registerDossierOnline(input: $input) { code status } }',
     variables: { input: {
       procedureCode: procedureCode('1.001193'), receivingAgencyCode: CENTER, channel: 'ONLINE', applicantName: 'Người đi khai sinh',
       applicantPersonalNumber: mother.personalNumber,
@@ -77,6 +78,9 @@ Handoffs between agencies
 ${birth ? `  A birth registration the mother files online, that travels single window → civil status → police + social insurance → back:
   curl -s ${stack.gatewayUrl} -H 'content-type: application/json' -H 'authorization: Bearer ${motherToken}' \\
     -d '${shellQuote(birth)}'
+  it waits at status 1 until the counter receives it (form 01), then travels:
+  curl -s ${stack.gatewayUrl} -H 'content-type: application/json' -H 'authorization: Bearer ${counterToken}' \\
+    -d '{"query":"mutation { acceptDossier(code: \\"…\\") { status } }"}'
   then ask for { dossier(code: "…") { status timeline { action status note } civilStatusHandoffLog { sender recipient messageType outcome } } }
 ` : ''}  Dead letters:       npm run handoffs -- dead-letters list civil-status
 

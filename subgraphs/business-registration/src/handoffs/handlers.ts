@@ -1,5 +1,7 @@
 import { EntityManager } from 'typeorm';
-import { HandoffContext, HandoffHandlers, HandoffRejection, rowLock, statusReport } from '@onestop/platform';
+import {
+  enterpriseRegistrationStanding, Filing, HandoffContext, HandoffHandlers, HandoffRejection, recordHandoffWrite, refusalReason, rowLock, statusReport,
+} from '@onestop/platform';
 import { BusinessLine } from '../entities/business-line';
 import { Enterprise, EnterpriseStatus, EnterpriseType } from '../entities/enterprise';
 import { EnterpriseRegistration, EnterpriseRegistrationStatus } from '../entities/enterprise-registration';
@@ -13,6 +15,7 @@ interface RegistrationRequested {
   legalRepresentativePersonalNumber: string;
   charterCapital: number;
   businessLines: { vsicCode: string; main: boolean }[];
+  filing: Filing;
 }
 
 async function pendingRegistration(manager: EntityManager, dossierCode: string): Promise<EnterpriseRegistration> {
@@ -26,7 +29,13 @@ async function pendingRegistration(manager: EntityManager, dossierCode: string):
 
 /** Checks the application (one main line, a name not already taken), then asks tax for the enterprise code. */
 async function receiveApplication({ envelope, manager, send }: HandoffContext<RegistrationRequested>): Promise<void> {
-  const application = envelope.payload;
+  const { filing, ...application } = envelope.payload;
+  const standing = enterpriseRegistrationStanding(filing, application.legalRepresentativePersonalNumber);
+  // No standing: refused before any effect, the reason back on the dossier; nothing is registered or sent to tax.
+  if (!standing.ok) {
+    await send(statusReport({ dossierCode: envelope.correlationId, statusCode: 8, status: 'STOPPED', unitCode: 'business-registration', reason: refusalReason(standing) }));
+    return;
+  }
   const registrations = manager.getRepository(EnterpriseRegistration);
   if (await registrations.existsBy({ dossierCode: envelope.correlationId })) {
     throw new HandoffRejection(`dossier ${envelope.correlationId} already has an enterprise registration`);
@@ -76,6 +85,7 @@ async function registerWithCode({ envelope, manager, send }: HandoffContext<{ en
   await manager.getRepository(BusinessLine).insert(lines.map((line) => ({
     enterpriseCode: code, vsicCode: line.vsicCode, description: known.get(line.vsicCode) ?? `Ngành VSIC ${line.vsicCode}`, isMain: line.main,
   })));
+  await recordHandoffWrite(manager, 'business-registration', envelope, [{ subject: registration.legalRepresentativePersonalNumber, fields: ['Enterprise.legalRepresentative'] }]);
   registration.status = EnterpriseRegistrationStatus.REGISTERED;
   registration.enterpriseCode = code;
   registration.decidedAt = new Date();

@@ -1,6 +1,9 @@
 import { randomInt } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { HandoffContext, HandoffHandlers, HandoffRejection, SendRequest, statusReport } from '@onestop/platform';
+import {
+  birthStanding, deathStanding, Filing, HandoffContext, HandoffHandlers, HandoffRejection, recordHandoffWrite, refusalReason, relationOnRecord,
+  SendRequest, Standing, statusReport,
+} from '@onestop/platform';
 import { Citizen, Sex } from '../entities/citizen';
 import { CivilStatusEventType, CivilStatusRecord } from '../entities/civil-status-record';
 import { CivilStatusFollowUp } from '../entities/follow-up';
@@ -16,6 +19,7 @@ interface BirthRequested {
   communeCode: string;
   motherPersonalNumber: string;
   fatherPersonalNumber?: string;
+  filing: Filing;
 }
 
 interface DeathRequested {
@@ -23,6 +27,22 @@ interface DeathRequested {
   deathDate: string;
   communeCode: string;
   declarantPersonalNumber: string;
+  filing: Filing;
+}
+
+/** Whether a marriage between the two is in the register. */
+async function marriedOnRecord(manager: EntityManager, a: string, b: string): Promise<boolean> {
+  const records = manager.getRepository(CivilStatusRecord);
+  return (await records.existsBy({ type: CivilStatusEventType.MARRIAGE, subjectPersonalNumber: a, secondPersonalNumber: b }))
+    || records.existsBy({ type: CivilStatusEventType.MARRIAGE, subjectPersonalNumber: b, secondPersonalNumber: a });
+}
+
+/** The death declarant's standing, from the register: the applicant's relation to the deceased, unless staff filed it. */
+async function deathStandingOf(manager: EntityManager, filing: Filing, deceased: Citizen): Promise<Standing> {
+  if (filing.actor || !filing.applicantPersonalNumber) return deathStanding(filing, null);
+  const applicant = await manager.getRepository(Citizen).findOneBy({ personalNumber: filing.applicantPersonalNumber });
+  if (!applicant) return deathStanding(filing, null);
+  return deathStanding(filing, relationOnRecord(deceased, applicant, await marriedOnRecord(manager, deceased.personalNumber, applicant.personalNumber)));
 }
 
 /** 3 digits province of birth registration, 1 century+sex, 2 year, 6 random (shared/domain.md). */
@@ -48,6 +68,8 @@ async function addRecord(manager: EntityManager, fields: Pick<CivilStatusRecord,
 
 const stopped = (dossierCode: string, reason: string) =>
   statusReport({ dossierCode, statusCode: 8, status: 'STOPPED', unitCode: 'civil-status', reason });
+const noStanding = (dossierCode: string, standing: Extract<Standing, { ok: false }>) =>
+  statusReport({ dossierCode, statusCode: 8, status: 'STOPPED', unitCode: 'civil-status', reason: refusalReason(standing) });
 const awaitingPartners = (dossierCode: string, what: string) =>
   statusReport({ dossierCode, statusCode: 4, status: 'AWAITING_PARTNER', unitCode: 'civil-status', reason: what });
 
@@ -61,6 +83,12 @@ async function registerBirth({ envelope, manager, send }: HandoffContext<BirthRe
   const citizens = manager.getRepository(Citizen);
   const mother = await citizens.findOneBy({ personalNumber: request.motherPersonalNumber });
   if (!mother) return send(stopped(envelope.correlationId, `không tìm thấy người mẹ ${request.motherPersonalNumber} trong cơ sở dữ liệu hộ tịch`));
+  const father = request.fatherPersonalNumber ?? null;
+  const standing = birthStanding(request.filing, {
+    mother: mother.personalNumber, father,
+    fatherMarriedToMother: !!father && !request.filing.actor && await marriedOnRecord(manager, father, mother.personalNumber),
+  });
+  if (!standing.ok) return send(noStanding(envelope.correlationId, standing));
   if (request.birthDate > new Date().toISOString().slice(0, 10)) return send(stopped(envelope.correlationId, 'ngày sinh ở tương lai'));
   const personalNumber = await newPersonalNumber(manager, request.birthProvinceCode, request.sex, request.birthDate);
   await citizens.insert({
@@ -72,6 +100,11 @@ async function registerBirth({ envelope, manager, send }: HandoffContext<BirthRe
     type: CivilStatusEventType.BIRTH, registeringUnitCode: request.communeCode, subjectPersonalNumber: personalNumber,
     dossierCode: envelope.correlationId, note: null,
   });
+  await recordHandoffWrite(manager, 'civil-status', envelope, [
+    { subject: personalNumber, fields: ['Citizen.birth'] },
+    { subject: mother.personalNumber, fields: ['Citizen.child'] },
+    { subject: father, fields: ['Citizen.child'] },
+  ]);
   for (const message of toPartners('civil-status.birth-registered', envelope.correlationId, {
     personalNumber, fullName: request.childName, birthDate: request.birthDate, sex: request.sex,
     motherPersonalNumber: mother.personalNumber, fatherPersonalNumber: request.fatherPersonalNumber ?? null,
@@ -86,6 +119,9 @@ async function registerDeath({ envelope, manager, send }: HandoffContext<DeathRe
   const citizens = manager.getRepository(Citizen);
   const deceased = await citizens.findOneBy({ personalNumber: request.personalNumber });
   if (!deceased) return send(stopped(envelope.correlationId, `không tìm thấy công dân ${request.personalNumber}`));
+  // Standing first: a stranger learns nothing about the person from the refusal.
+  const standing = await deathStandingOf(manager, request.filing, deceased);
+  if (!standing.ok) return send(noStanding(envelope.correlationId, standing));
   if (deceased.deathDate) return send(stopped(envelope.correlationId, `công dân ${request.personalNumber} đã được đăng ký khai tử`));
   if (request.deathDate < deceased.birthDate) return send(stopped(envelope.correlationId, 'ngày mất trước ngày sinh'));
   await citizens.update({ personalNumber: deceased.personalNumber }, { deathDate: request.deathDate });
@@ -93,6 +129,7 @@ async function registerDeath({ envelope, manager, send }: HandoffContext<DeathRe
     type: CivilStatusEventType.DEATH, registeringUnitCode: request.communeCode, subjectPersonalNumber: deceased.personalNumber,
     dossierCode: envelope.correlationId, note: `Người đi khai tử: ${request.declarantPersonalNumber}`,
   });
+  await recordHandoffWrite(manager, 'civil-status', envelope, [{ subject: deceased.personalNumber, fields: ['Citizen.deathDate'] }]);
   for (const message of toPartners('civil-status.death-registered', envelope.correlationId, {
     personalNumber: deceased.personalNumber, deathDate: request.deathDate, extractNumber,
   }, envelope.officerId)) await send(message);
@@ -112,6 +149,7 @@ function recordAnswer(type: CivilStatusEventType, reference: (payload: Record<st
       throw new HandoffRejection(`${envelope.sender} already answered for dossier ${envelope.correlationId}`);
     }
     await followUps.insert({ recordId: record.id, agency: envelope.sender, result: envelope.messageType, reference: reference(envelope.payload), at: new Date() });
+    await recordHandoffWrite(manager, 'civil-status', envelope, [{ subject: record.subjectPersonalNumber, fields: [`CivilStatusFollowUp.${envelope.messageType}`] }]);
     const answered = await followUps.countBy({ recordId: record.id });
     if (answered >= PARTNERS.length) {
       await send(statusReport({ dossierCode: envelope.correlationId, statusCode: 9, status: 'RESOLVED', unitCode: 'civil-status', reason: 'Các cơ quan liên thông đã trả kết quả' }));

@@ -1,5 +1,7 @@
 import { EntityManager } from 'typeorm';
-import { HandoffContext, HandoffHandlers, HandoffRejection, rowLock, statusReport } from '@onestop/platform';
+import {
+  Filing, HandoffContext, HandoffHandlers, HandoffRejection, landTransferStanding, recordHandoffWrite, refusalReason, rowLock, statusReport,
+} from '@onestop/platform';
 import { LandParcel } from '../entities/land-parcel';
 import { LandTransaction, LandTransactionStatus, LandTransactionType } from '../entities/land-transaction';
 import { LandUseRight, LandUseRightStatus } from '../entities/land-use-right';
@@ -12,6 +14,7 @@ interface TransferRequested {
   transfereePersonalNumber: string;
   contractValue: number;
   handlingAgencyCode?: string;
+  filing: Filing;
 }
 
 export async function transactionOf(manager: EntityManager, dossierCode: string): Promise<LandTransaction | null> {
@@ -33,6 +36,12 @@ async function receiveTransfer({ envelope, manager, send }: HandoffContext<Trans
   if (await transactionOf(manager, envelope.correlationId)) {
     throw new HandoffRejection(`dossier ${envelope.correlationId} already has a land transaction`);
   }
+  // Standing before any effect: no transaction is opened for someone who may not give the parcel away.
+  const standing = landTransferStanding(request.filing, request.transferorPersonalNumber);
+  if (!standing.ok) {
+    await send(statusReport({ dossierCode: envelope.correlationId, statusCode: 8, status: 'STOPPED', unitCode: 'land', reason: refusalReason(standing) }));
+    return;
+  }
   const parcel = await manager.getRepository(LandParcel).findOneBy({ id: request.parcelId });
   const rights = parcel
     ? await manager.getRepository(LandUseRight).findBy({ parcelId: parcel.id, status: LandUseRightStatus.ACTIVE })
@@ -49,6 +58,8 @@ async function receiveTransfer({ envelope, manager, send }: HandoffContext<Trans
     submittedAt: new Date(), completedAt: refusal ? new Date() : null, note: refusal,
     taxNoticeNumber: null, taxAmount: null, taxPaidAt: null, handlingAgencyCode: request.handlingAgencyCode ?? null,
   });
+  await recordHandoffWrite(manager, 'land', envelope, [request.transferorPersonalNumber, request.transfereePersonalNumber]
+    .map((subject) => ({ subject, fields: ['LandTransaction.transferor', 'LandTransaction.transferee'] })));
   await send(statusReport(refusal
     ? { dossierCode: envelope.correlationId, statusCode: 8, status: 'STOPPED', unitCode: 'land', reason: `Dừng xử lý: ${refusal}` }
     : { dossierCode: envelope.correlationId, statusCode: 4, status: 'IN_APPRAISAL', unitCode: 'land' }));

@@ -97,6 +97,8 @@ export class LandTransferResolver {
         sharePercent: Math.min(100, share), certificateSerial: 'pending', certificateRegisterNumber: 'pending', issuedOn: today,
         endedOn: null, status: LandUseRightStatus.ACTIVE,
       });
+      ctx.personalData.wrote(transaction.transfereePersonalNumber!, 'LandUseRight.holder');
+      if (transaction.transferorPersonalNumber) ctx.personalData.wrote(transaction.transferorPersonalNumber, 'LandUseRight.endedOn');
       const id = Number(inserted.identifiers[0].id);
       const serial = `DK ${String(id).padStart(6, '0')}`;
       const registerNumber = `CS${String(id).padStart(5, '0')}`;

@@ -1,5 +1,5 @@
 import { Field, Float, InputType, registerEnumType } from 'type-graphql';
-import { BadUserInputError, SendRequest } from '@onestop/platform';
+import { BadUserInputError, Filing, SendRequest } from '@onestop/platform';
 import { AgencySector } from '../entities/agency';
 import { Procedure } from '../entities/procedure';
 
@@ -147,9 +147,10 @@ function compact<T extends object>(value: T): Record<string, unknown> {
 
 /**
  * The handoff a dossier starts, if its submission carries one: at most one kind, matching the procedure's sector.
- * Returns the request and the input field it came from (for error paths).
+ * Returns the request and the input field it came from (for error paths). `filing` says who filed it, for the
+ * receiving agency's standing check.
  */
-export function handoffForSubmission(procedure: Procedure, inputs: HandoffInputs, dossier: { code: string; handlingAgencyCode: string }, officerId?: string | null):
+export function handoffForSubmission(procedure: Procedure, inputs: HandoffInputs, dossier: { code: string; handlingAgencyCode: string }, officerId: string | null, filing: Filing):
   { request: SendRequest; field: string } | null {
   const given = KINDS.filter((kind) => inputs[kind.field]);
   if (given.length > 1) {
@@ -160,10 +161,12 @@ export function handoffForSubmission(procedure: Procedure, inputs: HandoffInputs
   if (kind.sector !== procedure.handlingSector) {
     throw new BadUserInputError(`input.${kind.field}`, `procedure ${procedure.code} is handled by ${procedure.handlingSector}, not ${kind.sector}`);
   }
+  // `filing` last: set by the server from the verified caller, it cannot be supplied through the input.
   const payload = {
     ...(kind.carriesProcedure ? { procedureCode: procedure.code } : {}),
     ...(kind.carriesHandlingAgency ? { handlingAgencyCode: dossier.handlingAgencyCode } : {}),
     ...compact(inputs[kind.field]!),
+    filing,
   };
   return {
     field: `input.${kind.field}`,

@@ -6,6 +6,7 @@ import {
   required, requireAgencyScope, requireSelfIfCitizen, rowLock, Scope, sendFromInput, SendRequest, validateDossierCode, validateProcedureCode,
 } from '@onestop/platform';
 import { dossierScope, guardDossier, mayReadDossier, officerOf } from '../access';
+import { checkCitizenSubmission, checkStaffSubmission, filingOf } from '../filing';
 import { statusNotification } from '../notifications';
 import { Agency } from '../entities/agency';
 import { Dossier } from '../entities/dossier';
@@ -174,41 +175,44 @@ export class DossierResolver {
   }
 
   @Mutation(() => Dossier, {
-    description: 'Receive a dossier: gives it a code and an appointment (form 01); with handoff details, transfers it to the handling agency in the same step',
+    description: 'Receive a dossier at a counter or as an agency system: gives it a code and an appointment (form 01); with handoff details, transfers it to the handling agency in the same step. Citizens register online instead (registerDossierOnline)',
   })
-  @Authorized('citizen', 'staff:SERVICE_CENTER')
-  @Scope('the receiving unit named in the input is the caller\'s agency (a citizen: themself as applicant)')
+  @Authorized('staff:SERVICE_CENTER')
+  @Scope('the receiving unit named in the input is the caller\'s agency')
   submitDossier(@Arg('input') input: SubmitDossierInput, @Ctx() ctx: RequestContext): Promise<Dossier> {
-    requireSelfIfCitizen(ctx.identity, input.applicantPersonalNumber, 'dossiers: applicantPersonalNumber must be your own');
     const identity = ctx.identity;
     if ((identity?.role === 'officer' || identity?.role === 'agency-system') && input.receivingAgencyCode !== identity.agency) {
       throw new BadUserInputError('input.receivingAgencyCode', `must be your own agency (${identity.agency})`);
     }
-    return receiveDossier(ctx.db, input, new Date(), async (manager, dossier, procedure) => {
+    const officerId = checkStaffSubmission(ctx, input);
+    return receiveDossier(ctx.db, { ...input, officerId }, new Date(), async (manager, dossier, procedure) => {
       if (dossier.applicantPersonalNumber) ctx.personalData.wrote(dossier.applicantPersonalNumber, 'Dossier.submitDossier');
-      const handoff = handoffForSubmission(procedure, input, dossier, input.officerId);
+      const handoff = handoffForSubmission(procedure, input, dossier, officerId, filingOf(ctx, dossier, true));
       if (!handoff) {
-        await ctx.handoffs.notify(manager, statusNotification(dossier, dossier.receivedAt, input.officerId));
+        await ctx.handoffs.notify(manager, statusNotification(dossier, dossier.receivedAt, officerId));
         return;
       }
       await sendFromInput(ctx.handoffs, manager, handoff.request, handoff.field);
       await moveDossier(manager, dossier, {
-        to: Status.TRANSFERRED, at: new Date(), action: 'TRANSFERRED', agencyCode: dossier.handlingAgencyCode, officerId: input.officerId ?? null,
+        to: Status.TRANSFERRED, at: new Date(), action: 'TRANSFERRED', agencyCode: dossier.handlingAgencyCode, officerId,
         note: `${handoff.request.messageType} → ${handoff.request.recipient}`,
       }, (n) => ctx.handoffs.notify(manager, n));
     });
   }
 
   @Mutation(() => Dossier, {
-    description: 'Register a dossier online (status 1): numbered at once; an officer of the receiving unit then receives it (form 01, acceptDossier) or refuses it (form 03, refuseIntake)',
+    description: 'Register a dossier online (status 1): numbered at once; an officer of the receiving unit then receives it (form 01, acceptDossier) or refuses it (form 03, refuseIntake). Nothing reaches an agency before that',
   })
   @Authorized('citizen')
   @Scope('the applicant is the caller (no agency)')
   registerDossierOnline(@Arg('input') input: SubmitDossierInput, @Ctx() ctx: RequestContext): Promise<Dossier> {
     requireSelfIfCitizen(ctx.identity, input.applicantPersonalNumber, 'dossiers: applicantPersonalNumber must be your own');
-    return receiveDossier(ctx.db, { ...input, channel: Channel.ONLINE }, new Date(), async (manager, dossier, procedure) => {
+    if (ctx.identity?.role === 'citizen') checkCitizenSubmission(ctx.identity, input);
+    const request = { ...input, channel: Channel.ONLINE, officerId: null };
+    return receiveDossier(ctx.db, request, new Date(), async (manager, dossier, procedure) => {
       if (dossier.applicantPersonalNumber) ctx.personalData.wrote(dossier.applicantPersonalNumber, 'Dossier.registerDossierOnline');
-      const handoff = handoffForSubmission(procedure, input, dossier, null);
+      // No actor in the filing: the officer who later receives it (form 01) does not vouch for the applicant's standing.
+      const handoff = handoffForSubmission(procedure, input, dossier, null, filingOf(ctx, dossier, false));
       if (handoff) {
         // checked now, sent when received: a payload the contract refuses is the applicant's error today, not a dead letter later
         const check = checkPayload(handoff.request.messageType, contractFor(handoff.request.messageType, 1)?.schemaVersion ?? 1, handoff.request.payload);
