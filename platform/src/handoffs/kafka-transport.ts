@@ -12,6 +12,8 @@ export interface KafkaTransportOptions {
   replicationFactor?: number;
   /** How long dead letters are kept (HANDOFF_DEAD_LETTER_RETENTION_DAYS); default for ever: they are the only copy. */
   deadLetterRetentionMs?: number;
+  /** A consumer that has not fetched for this long, outside a batch, is replaced (HANDOFF_CONSUMER_STALL_MS; 45 s). */
+  consumerStallMs?: number;
 }
 
 /**
@@ -121,6 +123,35 @@ export class KafkaTransport implements Transport {
     let stopped = false;
     let current: Consumer | undefined;
     let restartTimer: NodeJS.Timeout | undefined;
+    // Liveness: kafkajs starts a fetch at least every maxWaitTime (5 s) while it runs; after a broker of a cluster is
+    // killed its loop can stop for good without a crash, e.g. in an offset commit that never returns (seen with
+    // kafkajs 2.2.4 and Kafka 3.9). A member that has not fetched or committed for `stallMs`, while not applying a
+    // batch of ours, is replaced like a crashed one.
+    const stallMs = this.options.consumerStallMs ?? 45_000;
+    let lastSign = Date.now();
+    let inBatch = false;
+    /** Drops the current member and has a new one join in its place (after 1 s, then every 2 s until it joins). */
+    const replace = (consumer: Consumer) => {
+      if (stopped || current !== consumer) return;
+      current = undefined;
+      this.consumers.delete(consumer);
+      void consumer.disconnect().catch(() => undefined);
+      const again = () => {
+        if (stopped) return;
+        begin().catch((error) => {
+          this.log({ level: 'error', msg: 'handoff consumer could not rejoin; retrying', group: options.groupId, error: String(error) });
+          restartTimer = setTimeout(again, 2000);
+        });
+      };
+      restartTimer = setTimeout(again, 1000);
+    };
+    const watchdog = setInterval(() => {
+      if (stopped || !current || inBatch || Date.now() - lastSign < stallMs) return;
+      this.log({ level: 'warn', msg: 'handoff consumer stalled: no fetch for a while; a new member replaces it', group: options.groupId, seconds: Math.round((Date.now() - lastSign) / 1000) });
+      lastSign = Date.now();
+      replace(current);
+    }, Math.min(5000, stallMs));
+    watchdog.unref();
     const begin = async (): Promise<void> => {
       const consumer = this.kafka.consumer({
         groupId: options.groupId,
@@ -129,21 +160,16 @@ export class KafkaTransport implements Transport {
         retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000 },
       });
       current = consumer;
+      lastSign = Date.now();
       this.consumers.add(consumer);
+      for (const event of [consumer.events.FETCH_START, consumer.events.GROUP_JOIN, consumer.events.REBALANCING]) {
+        consumer.on(event, () => void (lastSign = Date.now()));
+      }
       consumer.on(consumer.events.CRASH, (event) => {
         const restart = event.payload.restart;
         this.log({ level: 'error', msg: 'handoff consumer crashed', group: options.groupId, error: String(event.payload.error), restart: restart ? 'by kafkajs' : 'new member' });
         if (restart || stopped) return;
-        this.consumers.delete(consumer);
-        void consumer.disconnect().catch(() => undefined);
-        const again = () => {
-          if (stopped) return;
-          begin().catch((error) => {
-            this.log({ level: 'error', msg: 'handoff consumer could not rejoin; retrying', group: options.groupId, error: String(error) });
-            restartTimer = setTimeout(again, 2000);
-          });
-        };
-        restartTimer = setTimeout(again, 1000);
+        replace(consumer);
       });
       await consumer.connect();
       await consumer.subscribe({ topics: options.topics, fromBeginning: !options.fromLatest });
@@ -157,12 +183,19 @@ export class KafkaTransport implements Transport {
             topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key?.toString() ?? null, value: m.value,
             headers: headersToStrings(m.headers),
           }));
-          await options.handleBatch(messages);
+          inBatch = true;
+          try {
+            await options.handleBatch(messages);
+          } finally {
+            inBatch = false;
+            lastSign = Date.now();
+          }
           const last = batch.messages[batch.messages.length - 1].offset;
           // Both, only now: the fetch position moves on (resolve) and the group's offset is stored (commit).
           resolveOffset(last);
           await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
           await heartbeat();
+          lastSign = Date.now();
         },
       });
     };
@@ -173,11 +206,15 @@ export class KafkaTransport implements Transport {
         break;
       } catch (error) {
         const failed = current;
+        current = undefined;
         if (failed) {
           this.consumers.delete(failed);
           await failed.disconnect().catch(() => undefined);
         }
-        if (!(error as { retriable?: boolean }).retriable || attempt >= 30) throw error;
+        if (!(error as { retriable?: boolean }).retriable || attempt >= 30) {
+          clearInterval(watchdog);
+          throw error;
+        }
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
     }
@@ -185,6 +222,7 @@ export class KafkaTransport implements Transport {
       stop: async () => {
         stopped = true;
         clearTimeout(restartTimer);
+        clearInterval(watchdog);
         if (current) {
           this.consumers.delete(current);
           await current.disconnect();

@@ -24,7 +24,9 @@ export function transportFromEnv(member: string, env: NodeJS.ProcessEnv = proces
     const days = env.HANDOFF_DEAD_LETTER_RETENTION_DAYS;
     if (days && !(Number(days) > 0)) throw new Error(`HANDOFF_DEAD_LETTER_RETENTION_DAYS must be a positive number of days, got "${days}"`);
     const deadLetterRetentionMs = days ? Math.round(Number(days) * 86_400_000) : -1;
-    return new KafkaTransport({ brokers, clientId: `onestop-${member}`, partitions, concurrency, replicationFactor, deadLetterRetentionMs });
+    const consumerStallMs = env.HANDOFF_CONSUMER_STALL_MS ? Number(env.HANDOFF_CONSUMER_STALL_MS) : undefined;
+    if (consumerStallMs !== undefined && !(consumerStallMs >= 1000)) throw new Error(`HANDOFF_CONSUMER_STALL_MS must be at least 1000, got "${env.HANDOFF_CONSUMER_STALL_MS}"`);
+    return new KafkaTransport({ brokers, clientId: `onestop-${member}`, partitions, concurrency, replicationFactor, deadLetterRetentionMs, consumerStallMs });
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { EmbeddedTransport } = require('./embedded-transport') as typeof import('./embedded-transport');
