@@ -1,5 +1,5 @@
-import { BadUserInputError, Filing, Identity } from '@onestop/platform';
-import { Caller, officerOf } from './access';
+import { actingOfficer, BadUserInputError, Filing, Identity } from '@onestop/platform';
+import { Caller } from './access';
 import { Channel } from './entities/dossier-status';
 import type { Dossier } from './entities/dossier';
 
@@ -32,11 +32,7 @@ export function checkCitizenSubmission(identity: Identity, input: SubmissionFact
 
 /** Staff filing directly: the officer on the timeline and in the handoff is the signed-in one, never an input. */
 export function checkStaffSubmission(caller: Caller, input: SubmissionFacts): string | null {
-  const officer = officerOf(caller);
-  if (input.officerId !== null && input.officerId !== undefined && input.officerId !== officer) {
-    throw new BadUserInputError('input.officerId', 'the officer is whoever is signed in; leave it out');
-  }
-  return officer;
+  return actingOfficer(caller, input.officerId, 'input.officerId');
 }
 
 /** Who filed the dossier, for the signed handoff: the staff member who filed it directly, or nobody (an online registration). */
