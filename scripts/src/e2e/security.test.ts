@@ -9,7 +9,7 @@ import { ROOT, SUPERGRAPH_PATH } from '../stack/subgraphs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { seedDemoData } from '../demo-data';
-import { JUSTICE_DEPARTMENT, TAX_OFFICE } from '../demo-data/reference';
+import { CENTER, JUSTICE_DEPARTMENT, procedureCode, TAX_OFFICE } from '../demo-data/reference';
 import { findRichCitizen } from '../stack/examples';
 import { ADMIN, startStack, Stack } from '../stack/stack';
 import { graphql, GraphQLResponse, tempDir, waitForOutput } from '../testing/helpers';
@@ -166,6 +166,38 @@ describe('security: who may read what, through the gateway only', () => {
     }
     const good = await graphql(gateway, '{ dossiers(receivedFrom: "2025-01-01T00:00:00Z", receivedTo: "2027-01-01T00:00:00+07:00") { totalCount } }', undefined, as('admin'));
     assert.equal(good.errors, undefined, JSON.stringify(good.errors));
+  });
+
+  test('dates in a submission are checked when it is filed: a day that does not exist, a future one, a death before the birth', async () => {
+    const counter = await stack.as({ role: 'officer', subject: 'mc.nguyenvana', agency: CENTER, sector: 'SERVICE_CENTER' });
+    const localDay = (offsetDays: number) => new Date(Date.now() + 7 * 3_600_000 + offsetDays * 86_400_000).toISOString().slice(0, 10);
+    const SUBMIT = 'mutation($input: SubmitDossierInput!) { submitDossier(input: $input) { code } }';
+    const ONLINE = 'mutation($input: SubmitDossierInput!) { registerDossierOnline(input: $input) { code } }';
+    const birth = (birthDate: string) => ({
+      procedureCode: procedureCode('1.001193'), receivingAgencyCode: CENTER, channel: 'COUNTER', applicantName: 'Người đi khai sinh', applicantPersonalNumber: citizenA,
+      birthRegistration: { childName: 'Nguyễn Văn Thử', birthDate, sex: 'MALE', birthProvinceCode: '099', communeCode: '99001', motherPersonalNumber: citizenA },
+    });
+    const death = (deathDate: string) => ({
+      procedureCode: procedureCode('1.000656'), receivingAgencyCode: CENTER, channel: 'COUNTER', applicantName: 'Người đi khai tử', applicantPersonalNumber: citizenA,
+      deathRegistration: { personalNumber: citizenB, deathDate, communeCode: '99001', declarantPersonalNumber: citizenA },
+    });
+    const before = (await graphql(gateway, '{ dossiers { totalCount } }', undefined, as('admin'))).data!.dossiers.totalCount;
+    const cases: [string, Record<string, unknown>, Record<string, string>, string][] = [
+      [SUBMIT, birth('2026-02-30'), counter, 'input.birthRegistration.birthDate'],
+      [SUBMIT, birth('not-a-date'), counter, 'input.birthRegistration.birthDate'],
+      [SUBMIT, birth(localDay(2)), counter, 'input.birthRegistration.birthDate'],
+      [SUBMIT, death('2025-02-29'), counter, 'input.deathRegistration.deathDate'],
+      [SUBMIT, death(localDay(2)), counter, 'input.deathRegistration.deathDate'],
+      [SUBMIT, death('1899-12-31'), counter, 'input.deathRegistration.deathDate'],
+      [ONLINE, { ...birth(localDay(2)), channel: 'ONLINE' }, as('citizenA'), 'input.birthRegistration.birthDate'],
+    ];
+    for (const [mutation, input, headers, field] of cases) {
+      const response = await graphql(gateway, mutation, { input }, headers);
+      assert.deepEqual(response.errors?.map((e) => [e.extensions?.code, e.extensions?.field]), [['BAD_USER_INPUT', field]], `${JSON.stringify(input)}: ${JSON.stringify(response.errors)}`);
+      assert.equal(response.data ?? null, null);
+    }
+    const after = (await graphql(gateway, '{ dossiers { totalCount } }', undefined, as('admin'))).data!.dossiers.totalCount;
+    assert.equal(after, before, 'no refused submission left a dossier');
   });
 
   test('an analyst sees keyed pseudonyms, never a digit of a personal number nor a name', async () => {
