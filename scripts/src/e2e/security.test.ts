@@ -13,6 +13,7 @@ import { CENTER, JUSTICE_DEPARTMENT, procedureCode, TAX_OFFICE } from '../demo-d
 import { findRichCitizen } from '../stack/examples';
 import { ADMIN, startStack, Stack } from '../stack/stack';
 import { graphql, GraphQLResponse, tempDir, waitForOutput } from '../testing/helpers';
+import { waitFor } from './handoffs-suite';
 
 /**
  * The security probes of the graph on the embedded default: each is refused with a clear error and goes on record,
@@ -322,6 +323,52 @@ describe('security: who may read what, through the gateway only', () => {
       assertDenied(response, 'FORBIDDEN', `_entities ${selection} as citizen A`);
       assert.equal(/certificateSerial|contractValue|noticeNumber/.test(JSON.stringify(response.data ?? {})), false, `${selection}: data leaked`);
     }
+  });
+
+  test('a dossier\'s civil-status entries and enterprise application, _entities included: only its applicant among citizens', async () => {
+    const direct = (subgraph: string, caller: Identity, selection: string, code: string) => {
+      const url = stack.subgraphs.find((s) => s.name === subgraph)!.url;
+      return graphql(url, `query($r: [_Any!]!) { _entities(representations: $r) { ... on Dossier { ${selection} } } }`,
+        { r: [{ __typename: 'Dossier', code }] }, { [IDENTITY_HEADER]: identitySignerFromEnv(env).tokenFor(caller, subgraph) });
+    };
+    // civil status: a registration through another applicant's dossier (demo data)
+    const admin = await graphql(gateway, '{ dossiers(limit: 100, statuses: [RETURNED]) { items { code applicant { personalNumber } civilStatusRecords { id } } } }', undefined, as('admin'));
+    assert.equal(admin.errors, undefined, JSON.stringify(admin.errors));
+    const civil = admin.data!.dossiers.items.find((d: any) => d.civilStatusRecords?.length && d.applicant && d.applicant.personalNumber !== citizenA);
+    assert.ok(civil, 'demo data lacks a civil-status dossier');
+    const applicant: Identity = { role: 'citizen', subject: civil.applicant.personalNumber };
+    const stranger = await direct('civil-status', { role: 'citizen', subject: citizenA }, 'civilStatusRecords { id type registeredOn }', civil.code);
+    assertDenied(stranger, 'FORBIDDEN', '_entities Dossier.civilStatusRecords of another applicant as citizen A');
+    assert.equal(JSON.stringify(stranger.data ?? {}).includes('registeredOn'), false, 'entries leaked');
+    const counterElsewhere = await direct('civil-status', { role: 'officer', subject: 'mc.x', agency: CENTER, sector: 'SERVICE_CENTER' }, 'civilStatusRecords { id }', civil.code);
+    assertDenied(counterElsewhere, 'FORBIDDEN', '_entities Dossier.civilStatusRecords as a service-center officer');
+    const own = await direct('civil-status', applicant, 'civilStatusRecords { id type }', civil.code);
+    assert.equal(own.errors, undefined, JSON.stringify(own.errors));
+    assert.equal(own.data!._entities[0].civilStatusRecords.length, civil.civilStatusRecords.length);
+    const sector = await direct('civil-status', CIVIL_STATUS_OFFICER, 'civilStatusRecords { id }', civil.code);
+    assert.equal(sector.errors, undefined, JSON.stringify(sector.errors));
+
+    // business registration: an application filed at the counter for citizen B
+    const counter = await stack.as({ role: 'officer', subject: 'mc.nguyenvana', agency: CENTER, sector: 'SERVICE_CENTER' });
+    const filed = await graphql(gateway, 'mutation($input: SubmitDossierInput!) { submitDossier(input: $input) { code } }', { input: {
+      procedureCode: procedureCode('2.001610'), receivingAgencyCode: CENTER, channel: 'COUNTER', applicantName: 'Người thành lập', applicantPersonalNumber: citizenB,
+      enterpriseRegistration: {
+        name: `CÔNG TY TNHH KIỂM THỬ ${Date.now()}`, type: 'SINGLE_MEMBER_LLC', address: 'Số 9, đường Lê Lợi', communeCode: '99001',
+        legalRepresentativePersonalNumber: citizenB, charterCapital: 1_000_000_000, businessLines: [{ vsicCode: '4690', main: true }],
+      },
+    } }, counter);
+    assert.equal(filed.errors, undefined, JSON.stringify(filed.errors));
+    const code = filed.data!.submitDossier.code;
+    await waitFor('the application reached business registration', async () =>
+      (await graphql(gateway, 'query($c: String!) { dossier(code: $c) { enterpriseRegistration { status } } }', { c: code }, as('admin'))).data?.dossier?.enterpriseRegistration);
+    const other = await direct('business-registration', { role: 'citizen', subject: citizenA }, 'enterpriseRegistration { name charterCapital }', code);
+    assertDenied(other, 'FORBIDDEN', '_entities Dossier.enterpriseRegistration of citizen B as citizen A');
+    assert.equal(JSON.stringify(other.data ?? {}).includes('charterCapital'), false, 'the application leaked');
+    const taxOfficer = await direct('business-registration', TAX_OFFICER, 'enterpriseRegistration { name }', code);
+    assertDenied(taxOfficer, 'FORBIDDEN', '_entities Dossier.enterpriseRegistration as a tax officer');
+    const mine = await direct('business-registration', { role: 'citizen', subject: citizenB }, 'enterpriseRegistration { name charterCapital }', code);
+    assert.equal(mine.errors, undefined, JSON.stringify(mine.errors));
+    assert.equal(mine.data!._entities[0].enterpriseRegistration.charterCapital, 1_000_000_000);
   });
 
   test('every read of personal data is on record, and the citizen can see who read it', async () => {
