@@ -228,6 +228,35 @@ describe('security: who may read what, through the gateway only', () => {
     assertDenied(byName, 'FORBIDDEN', 'analyst name search');
   });
 
+  test('an analyst counts parcels by commune, area and land use; nothing ties a holder\'s pseudonym to a place', async () => {
+    const PSEUDONYM = /^\*[MF]-[a-s]{16}$/;
+    const commune = parcelOfB.split('-')[0];
+    const query = `query($c: String!) { landParcels(communeCode: $c, limit: 50) { totalCount items {
+      id communeCode mapSheetNumber parcelNumber address area usePurpose usePurposeName
+      rights { sharePercent certificateSerial certificateRegisterNumber holderCitizen { personalNumber } } } } }`;
+    const analyst = await graphql(gateway, query, { c: commune }, as('analyst'));
+    assert.equal(analyst.errors, undefined, JSON.stringify(analyst.errors));
+    const parcels = analyst.data!.landParcels.items;
+    assert.ok(parcels.length && parcels.some((p: any) => p.rights.some((r: any) => r.holderCitizen)), 'demo data lacks held parcels');
+    for (const parcel of parcels) {
+      assert.deepEqual([parcel.id, parcel.mapSheetNumber, parcel.parcelNumber, parcel.address], ['***', null, null, '***'], JSON.stringify(parcel));
+      assert.equal(parcel.communeCode, commune);
+      assert.ok(parcel.area > 0 && parcel.usePurpose && parcel.usePurposeName, 'the statistics stay');
+      for (const right of parcel.rights) {
+        assert.deepEqual([right.certificateSerial, right.certificateRegisterNumber], ['***', '***']);
+        if (right.holderCitizen) assert.match(right.holderCitizen.personalNumber, PSEUDONYM);
+      }
+    }
+    assert.equal(JSON.stringify(analyst.data).includes(parcelOfB), false, 'a parcel id reached the analyst');
+    const bySheet = await graphql(gateway, 'query($c: String!) { landParcels(communeCode: $c, mapSheetNumber: 1) { totalCount } }', { c: commune }, as('analyst'));
+    assertDenied(bySheet, 'FORBIDDEN', 'analyst landParcels by map sheet');
+    // staff of the sector still see the cadastre as it is
+    const landOfficer = await stack.as({ role: 'officer', subject: 'vpdk.tranthib', agency: 'H99.DD.00', sector: 'LAND' });
+    const staff = await graphql(gateway, query, { c: commune }, landOfficer);
+    assert.equal(staff.errors, undefined, JSON.stringify(staff.errors));
+    assert.ok(staff.data!.landParcels.items.every((p: any) => p.id === `${commune}-${p.mapSheetNumber}-${p.parcelNumber}` && p.address !== '***'));
+  });
+
   test('an analyst cannot look anything up by an identifier', async () => {
     const lookups: [string, Record<string, unknown>][] = [
       ['query($v: String!) { citizen(personalNumber: $v) { birthDate } }', { v: citizenB }],
