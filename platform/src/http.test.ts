@@ -2,7 +2,7 @@ import { afterAll, beforeAll, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import type http from 'node:http';
 import { ApolloServer } from '@apollo/server';
-import { close, createHttpServer, listen } from './http';
+import { close, createHttpServer, listen, readyRoute } from './http';
 import { formatError } from './errors';
 
 let apollo: ApolloServer;
@@ -51,4 +51,31 @@ test('a chunked body (no content-length) that grows past maxBodyBytes still gets
   assert.equal(response.status, 413);
   const body = (await response.json()) as { errors: { extensions: { code: string } }[] };
   assert.equal(body.errors[0].extensions.code, 'BAD_REQUEST');
+});
+
+test('a subgraph\'s GET /ready in production says ready or not, without addresses or process ids', async () => {
+  const details = () => ({ database: 'mysql://onestop@10.0.0.7:3306/onestop_land', bus: 'kafka 10.0.0.9:9092', pid: 4242 });
+  const serve = async (probe: () => Promise<unknown>, env: NodeJS.ProcessEnv) => {
+    const apolloReady = new ApolloServer({ typeDefs: 'type Query { hello: String }' });
+    await apolloReady.start();
+    const ready = createHttpServer({ apollo: apolloReady, context: async () => ({}), routes: { 'GET /ready': readyRoute('land', probe, details, env) } });
+    const port = await listen(ready, 0, '127.0.0.1');
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/ready`);
+      return { status: response.status, text: await response.text() };
+    } finally {
+      await close(ready);
+      await apolloReady.stop();
+    }
+  };
+  const up = await serve(async () => 1, { NODE_ENV: 'production' });
+  assert.equal(up.status, 200);
+  assert.deepEqual(JSON.parse(up.text), { status: 'ready', subgraph: 'land' });
+  const down = await serve(async () => { throw new Error('connect ECONNREFUSED 10.0.0.7:3306'); }, { NODE_ENV: 'production' });
+  assert.equal(down.status, 503);
+  assert.deepEqual(JSON.parse(down.text), { status: 'unavailable', subgraph: 'land', reason: 'database unreachable' });
+  for (const text of [up.text, down.text]) assert.equal(/10\.0\.0\.|mysql:|kafka|pid|4242/.test(text), false, `leaked: ${text}`);
+  // elsewhere the details help whoever runs it
+  const dev = await serve(async () => 1, { NODE_ENV: 'development' });
+  assert.equal(JSON.parse(dev.text).pid, 4242);
 });

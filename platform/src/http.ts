@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { ApolloServer, BaseContext, HeaderMap } from '@apollo/server';
 import type { RequestObserver } from './observability/http-observer';
 import { attachRequestScope, RequestScope } from './observability/request-scope';
+import { isProduction } from './errors';
 
 export type RouteHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>;
 
@@ -18,6 +19,21 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   guard?: (req: http.IncomingMessage) => { status: number; code: string; message: string } | null;
   /** Told of each request as it arrives (access log line, HTTP metrics: see observability/). */
   observe?: RequestObserver;
+}
+
+/**
+ * A subgraph's `GET /ready`: 200 when `probe` (its database) answers, else 503. Outside production the answer adds
+ * `details()` (database, bus, pid); in production it says ready or not and nothing else.
+ */
+export function readyRoute(subgraph: string, probe: () => Promise<unknown>, details: () => Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): RouteHandler {
+  return async (_req, res) => {
+    try {
+      await probe();
+      sendJson(res, 200, isProduction(env) ? { status: 'ready', subgraph } : { status: 'ready', subgraph, ...details() });
+    } catch {
+      sendJson(res, 503, { status: 'unavailable', subgraph, reason: 'database unreachable' });
+    }
+  };
 }
 
 export function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -2,7 +2,7 @@ import { test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import {
   enterpriseCheckDigit, formatDossierCode, makeEnterpriseCode, makePersonalNumber, parseLandParcelId,
-  parsePersonalNumber, validateDossierCode, validateEnterpriseCode, validatePersonalNumber, validateProcedureCode,
+  parsePersonalNumber, validateDossierCode, validateEnterpriseCode, validatePersonalNumber, validateProcedureCode, validateIsoDate,
 } from './identifiers';
 
 test('personal number: structure is read back', () => {
@@ -71,4 +71,13 @@ test('dossier and procedure codes', () => {
 test('land parcel ids', () => {
   assert.deepEqual(parseLandParcelId('26734-12-345'), { ok: true, value: { communeCode: '26734', mapSheetNumber: 12, parcelNumber: 345 } });
   assert.equal(parseLandParcelId('abc').ok, false);
+});
+
+test('validateIsoDate: a real day, not after a bound', () => {
+  assert.deepEqual(validateIsoDate('2024-02-29'), { ok: true, value: '2024-02-29' });
+  for (const bad of ['2026-02-30', '2025-02-29', '2026-13-01', '2026-00-10', 'not-a-date', '2026-1-5', '', 20260101]) {
+    assert.equal(validateIsoDate(bad).ok, false, String(bad));
+  }
+  assert.equal(validateIsoDate('2026-12-07', '2026-12-06').ok, false);
+  assert.equal(validateIsoDate('2026-12-06', '2026-12-06').ok, true);
 });

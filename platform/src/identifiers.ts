@@ -141,6 +141,18 @@ export function validateProcedureCode(input: unknown): Validation<string> {
   return { ok: true, value: code };
 }
 
+/** A calendar date YYYY-MM-DD that exists (2026-02-30 does not); `notAfter` (YYYY-MM-DD) refuses a later one. */
+export function validateIsoDate(input: unknown, notAfter?: string): Validation<string> {
+  if (typeof input !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(input)) return { ok: false, reason: 'must be a date YYYY-MM-DD' };
+  const [year, month, day] = input.split('-').map(Number);
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (year < 1800 || date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
+    return { ok: false, reason: `${input} is not a day of the calendar` };
+  }
+  if (notAfter !== undefined && input > notAfter) return { ok: false, reason: `${input} is in the future (today is ${notAfter})` };
+  return { ok: true, value: input };
+}
+
 /** Land parcel identity: commune code + map sheet number (số tờ) + parcel number (số thửa). */
 export function landParcelId(communeCode: string, mapSheetNumber: number, parcelNumber: number): string {
   return `${communeCode}-${mapSheetNumber}-${parcelNumber}`;

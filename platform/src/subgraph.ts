@@ -8,9 +8,9 @@ import type { NonEmptyArray } from 'type-graphql';
 import { DatabaseConfig, databaseConfig, intFromEnv } from './config';
 import { Database, openDatabase } from './database';
 import { RequestContext } from './context';
-import { formatError, isDevelopment, isProduction } from './errors';
+import { formatError, isDevelopment } from './errors';
 import { buildFederatedSchema, printSubgraphSchema, ReferenceResolvers } from './federation';
-import { close, createHttpServer, exitWithParent, listen, sendJson } from './http';
+import { close, createHttpServer, exitWithParent, listen, readyRoute, sendJson } from './http';
 import { HANDOFF_ENTITIES } from './handoffs/entities';
 import { HANDOFF_MIGRATIONS } from './handoffs/migration';
 import { HandoffHandlers, HandoffNode } from './handoffs/node';
@@ -170,16 +170,8 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sta
     routes: {
       ...observability.routes,
       'GET /health': (_req, res) => sendJson(res, 200, { status: 'ok', subgraph: definition.name }),
-      'GET /ready': async (_req, res) => {
-        try {
-          await database.dataSource.query('SELECT 1');
-          // in production, ready or not: no database or bus address, no process id
-          sendJson(res, 200, isProduction() ? { status: 'ready', subgraph: definition.name }
-            : { status: 'ready', subgraph: definition.name, database: database.description, bus: describeTransport(transport), pid: process.pid });
-        } catch (error) {
-          sendJson(res, 503, { status: 'unavailable', subgraph: definition.name, reason: 'database unreachable' });
-        }
-      },
+      'GET /ready': readyRoute(definition.name, () => database.dataSource.query('SELECT 1'),
+        () => ({ database: database.description, bus: describeTransport(transport), pid: process.pid })),
     },
   });
   const boundPort = await listen(server, port, host);

@@ -7,3 +7,5 @@ export * from './personal-data';
 export * from './use-access-denial-log';
 export * from './pseudonym';
 export * from './scope';
+export * from './officer';
+export * from './agency-tree';

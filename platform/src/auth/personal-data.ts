@@ -144,6 +144,18 @@ function masked(value: unknown, kind: MaskKind, info: GraphQLResolveInfo): unkno
   return null;
 }
 
+/**
+ * A field that says where a person's property is (a parcel's id, map sheet, number, street address, a certificate
+ * number): not personal data by itself, but next to a holder's pseudonym it ties the pseudonym to a place. Analysts
+ * get it masked (`text` as ***, `hidden` as null); everyone else by the field's other rules.
+ */
+export function LocatesProperty(kind: 'text' | 'hidden' = 'text'): MethodDecorator & PropertyDecorator {
+  return UseMiddleware(async ({ context, info }: ResolverData<PersonalDataContext>, next: NextFn) => {
+    const value = await next();
+    return !context.securityOff && context.identity?.role === 'analyst' ? masked(value, kind, info) : value;
+  });
+}
+
 /** A masked identifier (an analyst's pseudonym) never matches a record. */
 export function isMaskedIdentifier(value: string | null | undefined): boolean {
   return typeof value === 'string' && (value.startsWith(PSEUDONYM_PREFIX) || value.includes('*'));

@@ -1,5 +1,6 @@
 import type { Identity } from './identity';
 import { ForbiddenError } from './access';
+import { AgencyTree, agencyTree } from './agency-tree';
 
 /**
  * Agency scope of mutations. Every mutation declares, with `@Scope('…')`, which record's agency bounds it; the rule
@@ -26,15 +27,17 @@ export interface RecordOwner {
 }
 
 /**
- * Whether an officer or agency system acts within its agency: the record belongs to its agency, or lies in the unit it
- * serves. Admins pass; other roles are outside this rule (their own rules apply: a citizen's records are their own).
- * A record with no known owner is in nobody's scope.
+ * Whether an officer or agency system acts within its agency: the record belongs to its agency or to an agency below
+ * it in the agency tree (platform/data/agency-tree.json), or lies in the unit it serves. Admins pass; other roles are
+ * outside this rule (their own rules apply: a citizen's records are their own). A record with no known owner is in
+ * nobody's scope.
  */
-export function inAgencyScope(identity: Identity | null | undefined, owner: RecordOwner): boolean {
+export function inAgencyScope(identity: Identity | null | undefined, owner: RecordOwner, tree: AgencyTree = agencyTree()): boolean {
   if (!identity) return false;
   if (identity.role === 'admin') return true;
   if (identity.role !== 'officer' && identity.role !== 'agency-system') return true;
-  if (identity.agency && (owner.agencies ?? []).includes(identity.agency)) return true;
+  const actor = identity.agency;
+  if (actor && (owner.agencies ?? []).some((agency) => !!agency && tree.actsFor(actor, agency))) return true;
   return !!identity.unit && (owner.units ?? []).includes(identity.unit);
 }
 

@@ -183,7 +183,7 @@ export function generateDataset(options: GenerateOptions): Dataset {
     entryCounter.set(key, entry);
     const row: Row<CivilStatusRecord> = {
       id: records.length + 1, type: type as never, bookNumber: book, entryNumber: entry, registeredOn: on, registeringUnitCode: unit,
-      subjectPersonalNumber: subject, secondPersonalNumber: second, dossierCode: null, note,
+      subjectPersonalNumber: subject, secondPersonalNumber: second, dossierCode: null, applicantPersonalNumber: null, note,
     };
     records.push(row);
     return row;
@@ -193,6 +193,7 @@ export function generateDataset(options: GenerateOptions): Dataset {
     if (!inWindow(on)) return;
     const receivedAt = new Date(`${on}T0${rng.int(1, 7)}:${String(rng.int(0, 59)).padStart(2, '0')}:00Z`);
     const d = draft(procedureByShort(short), { citizen: applicant }, receivedAt, 'RETURNED');
+    row.applicantPersonalNumber = applicant.personalNumber;
     d.linked.push(row);
   };
   for (const citizen of citizens) {

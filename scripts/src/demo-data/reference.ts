@@ -42,6 +42,7 @@ export const oldDistrictDesk = (district: string) => `000.${district.slice(1)}.0
 export const oldCommuneDesk = (code: string) => `000.${code.slice(1, 3)}.${code.slice(3)}.${PROVINCE.suffix}`;
 export const civilStatusSection = (communeCode: string) => `H99.HT.${communeCode}`;
 export const districtLandBranch = (district: string) => `H99.DD.${district}`;
+export const districtTaxOffice = (district: string) => `H99.THUE.${district}`;
 
 export function buildReference(): Reference {
   const units: Partial<AdministrativeUnit>[] = [
@@ -83,6 +84,7 @@ export function buildReference(): Reference {
   for (const [district, name] of DISTRICTS) {
     agencies.push(agency(oldDistrictDesk(district), `Bộ phận một cửa ${name}`, 'SERVICE_CENTER', 'DISTRICT', district, true));
     agencies.push(agency(districtLandBranch(district), `Chi nhánh Văn phòng Đăng ký đất đai ${name}`, 'LAND', 'DISTRICT', district));
+    agencies.push(agency(districtTaxOffice(district), `Thuế cơ sở ${name}`, 'TAX', 'DISTRICT', district));
   }
   for (const commune of oldCommunes) {
     agencies.push(agency(oldCommuneDesk(commune.code), `Bộ phận một cửa ${commune.name}`, 'SERVICE_CENTER', 'COMMUNE', commune.code, true));

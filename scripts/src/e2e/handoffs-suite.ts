@@ -185,7 +185,13 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
       };
       const APPRAISE = `mutation($input: AppraiseLandTransferInput!) { appraiseLandTransfer(input: $input) { status } }`;
       await refusedOutOfScope(APPRAISE, { dossierCode: received.code }, otherDistrict);
-      assert.equal((await dossier(received.code)).landTransaction.status, 'APPRAISING', 'the refused appraisal changed nothing');
+      // The officer on record is the signed-in one: naming a colleague is refused, naming oneself is accepted.
+      const refusedOfficer = async (query: string, input: Record<string, unknown>, headers: Record<string, string>) => {
+        const { errors } = await gql(query, { input: { ...input, officerId: 'someone.else' } }, headers);
+        assert.deepEqual(errors?.map((e) => [e.extensions?.code, e.extensions?.field]), [['BAD_USER_INPUT', 'input.officerId']], JSON.stringify(errors));
+      };
+      await refusedOfficer(APPRAISE, { dossierCode: received.code }, landOffice);
+      assert.equal((await dossier(received.code)).landTransaction.status, 'APPRAISING', 'the refused appraisals changed nothing');
       const appraised = await gql(APPRAISE, { input: { dossierCode: received.code, officerId: 'vpdk.tranthib' } }, landOffice);
       assert.equal(appraised.errors, undefined, JSON.stringify(appraised.errors));
       const assessed = await until(received.code, 'tax notice back at land', (d) => Boolean(d.landTransaction?.taxNoticeNumber));
@@ -199,6 +205,7 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
       const CONFIRM = `mutation($input: ConfirmTaxPaymentInput!) { confirmTaxPayment(input: $input) { noticeNumber } }`;
       const payment = { noticeNumber: assessed.taxAssessment.noticeNumber, receiptNumber: `KB-${received.code.slice(-11)}`, channel: 'BANK_TRANSFER' };
       await refusedOutOfScope(CONFIRM, payment, otherTaxOffice);
+      await refusedOfficer(CONFIRM, payment, taxOffice);
       const unpaid = await dossier(received.code);
       assert.deepEqual(unpaid.taxAssessment.lines.map((l: { status: string }) => l.status), ['UNPAID', 'UNPAID'], 'the refused confirmation paid nothing');
       assert.equal(unpaid.landTransaction.status, 'AWAITING_FINANCIAL_OBLIGATION');
@@ -210,6 +217,7 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
 
       const ISSUE = `mutation($input: IssueLandCertificateInput!) { issueLandCertificate(input: $input) { status } }`;
       await refusedOutOfScope(ISSUE, { dossierCode: received.code }, otherDistrict);
+      await refusedOfficer(ISSUE, { dossierCode: received.code }, landOffice);
       assert.equal((await dossier(received.code)).landTransaction.status, 'OBLIGATION_PAID', 'the refused approval changed nothing');
       const issued = await gql(ISSUE, { input: { dossierCode: received.code } }, landOffice);
       assert.equal(issued.errors, undefined, JSON.stringify(issued.errors));

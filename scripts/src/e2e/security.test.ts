@@ -9,10 +9,11 @@ import { ROOT, SUPERGRAPH_PATH } from '../stack/subgraphs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { seedDemoData } from '../demo-data';
-import { JUSTICE_DEPARTMENT, TAX_OFFICE } from '../demo-data/reference';
+import { CENTER, JUSTICE_DEPARTMENT, procedureCode, TAX_OFFICE } from '../demo-data/reference';
 import { findRichCitizen } from '../stack/examples';
 import { ADMIN, startStack, Stack } from '../stack/stack';
 import { graphql, GraphQLResponse, tempDir, waitForOutput } from '../testing/helpers';
+import { waitFor } from './handoffs-suite';
 
 /**
  * The security probes of the graph on the embedded default: each is refused with a clear error and goes on record,
@@ -168,6 +169,38 @@ describe('security: who may read what, through the gateway only', () => {
     assert.equal(good.errors, undefined, JSON.stringify(good.errors));
   });
 
+  test('dates in a submission are checked when it is filed: a day that does not exist, a future one, a death before the birth', async () => {
+    const counter = await stack.as({ role: 'officer', subject: 'mc.nguyenvana', agency: CENTER, sector: 'SERVICE_CENTER' });
+    const localDay = (offsetDays: number) => new Date(Date.now() + 7 * 3_600_000 + offsetDays * 86_400_000).toISOString().slice(0, 10);
+    const SUBMIT = 'mutation($input: SubmitDossierInput!) { submitDossier(input: $input) { code } }';
+    const ONLINE = 'mutation($input: SubmitDossierInput!) { registerDossierOnline(input: $input) { code } }';
+    const birth = (birthDate: string) => ({
+      procedureCode: procedureCode('1.001193'), receivingAgencyCode: CENTER, channel: 'COUNTER', applicantName: 'Người đi khai sinh', applicantPersonalNumber: citizenA,
+      birthRegistration: { childName: 'Nguyễn Văn Thử', birthDate, sex: 'MALE', birthProvinceCode: '099', communeCode: '99001', motherPersonalNumber: citizenA },
+    });
+    const death = (deathDate: string) => ({
+      procedureCode: procedureCode('1.000656'), receivingAgencyCode: CENTER, channel: 'COUNTER', applicantName: 'Người đi khai tử', applicantPersonalNumber: citizenA,
+      deathRegistration: { personalNumber: citizenB, deathDate, communeCode: '99001', declarantPersonalNumber: citizenA },
+    });
+    const before = (await graphql(gateway, '{ dossiers { totalCount } }', undefined, as('admin'))).data!.dossiers.totalCount;
+    const cases: [string, Record<string, unknown>, Record<string, string>, string][] = [
+      [SUBMIT, birth('2026-02-30'), counter, 'input.birthRegistration.birthDate'],
+      [SUBMIT, birth('not-a-date'), counter, 'input.birthRegistration.birthDate'],
+      [SUBMIT, birth(localDay(2)), counter, 'input.birthRegistration.birthDate'],
+      [SUBMIT, death('2025-02-29'), counter, 'input.deathRegistration.deathDate'],
+      [SUBMIT, death(localDay(2)), counter, 'input.deathRegistration.deathDate'],
+      [SUBMIT, death('1899-12-31'), counter, 'input.deathRegistration.deathDate'],
+      [ONLINE, { ...birth(localDay(2)), channel: 'ONLINE' }, as('citizenA'), 'input.birthRegistration.birthDate'],
+    ];
+    for (const [mutation, input, headers, field] of cases) {
+      const response = await graphql(gateway, mutation, { input }, headers);
+      assert.deepEqual(response.errors?.map((e) => [e.extensions?.code, e.extensions?.field]), [['BAD_USER_INPUT', field]], `${JSON.stringify(input)}: ${JSON.stringify(response.errors)}`);
+      assert.equal(response.data ?? null, null);
+    }
+    const after = (await graphql(gateway, '{ dossiers { totalCount } }', undefined, as('admin'))).data!.dossiers.totalCount;
+    assert.equal(after, before, 'no refused submission left a dossier');
+  });
+
   test('an analyst sees keyed pseudonyms, never a digit of a personal number nor a name', async () => {
     const PSEUDONYM = /^\*[MF]-[a-s]{16}$/;
     const response = await graphql(gateway, `{ citizens(limit: 20) { items { personalNumber fullName birthDate sex } }
@@ -193,6 +226,35 @@ describe('security: who may read what, through the gateway only', () => {
     }
     const byName = await graphql(gateway, '{ citizens(nameStartsWith: "Nguyễn") { totalCount } }', undefined, as('analyst'));
     assertDenied(byName, 'FORBIDDEN', 'analyst name search');
+  });
+
+  test('an analyst counts parcels by commune, area and land use; nothing ties a holder\'s pseudonym to a place', async () => {
+    const PSEUDONYM = /^\*[MF]-[a-s]{16}$/;
+    const commune = parcelOfB.split('-')[0];
+    const query = `query($c: String!) { landParcels(communeCode: $c, limit: 50) { totalCount items {
+      id communeCode mapSheetNumber parcelNumber address area usePurpose usePurposeName
+      rights { sharePercent certificateSerial certificateRegisterNumber holderCitizen { personalNumber } } } } }`;
+    const analyst = await graphql(gateway, query, { c: commune }, as('analyst'));
+    assert.equal(analyst.errors, undefined, JSON.stringify(analyst.errors));
+    const parcels = analyst.data!.landParcels.items;
+    assert.ok(parcels.length && parcels.some((p: any) => p.rights.some((r: any) => r.holderCitizen)), 'demo data lacks held parcels');
+    for (const parcel of parcels) {
+      assert.deepEqual([parcel.id, parcel.mapSheetNumber, parcel.parcelNumber, parcel.address], ['***', null, null, '***'], JSON.stringify(parcel));
+      assert.equal(parcel.communeCode, commune);
+      assert.ok(parcel.area > 0 && parcel.usePurpose && parcel.usePurposeName, 'the statistics stay');
+      for (const right of parcel.rights) {
+        assert.deepEqual([right.certificateSerial, right.certificateRegisterNumber], ['***', '***']);
+        if (right.holderCitizen) assert.match(right.holderCitizen.personalNumber, PSEUDONYM);
+      }
+    }
+    assert.equal(JSON.stringify(analyst.data).includes(parcelOfB), false, 'a parcel id reached the analyst');
+    const bySheet = await graphql(gateway, 'query($c: String!) { landParcels(communeCode: $c, mapSheetNumber: 1) { totalCount } }', { c: commune }, as('analyst'));
+    assertDenied(bySheet, 'FORBIDDEN', 'analyst landParcels by map sheet');
+    // staff of the sector still see the cadastre as it is
+    const landOfficer = await stack.as({ role: 'officer', subject: 'vpdk.tranthib', agency: 'H99.DD.00', sector: 'LAND' });
+    const staff = await graphql(gateway, query, { c: commune }, landOfficer);
+    assert.equal(staff.errors, undefined, JSON.stringify(staff.errors));
+    assert.ok(staff.data!.landParcels.items.every((p: any) => p.id === `${commune}-${p.mapSheetNumber}-${p.parcelNumber}` && p.address !== '***'));
   });
 
   test('an analyst cannot look anything up by an identifier', async () => {
@@ -290,6 +352,52 @@ describe('security: who may read what, through the gateway only', () => {
       assertDenied(response, 'FORBIDDEN', `_entities ${selection} as citizen A`);
       assert.equal(/certificateSerial|contractValue|noticeNumber/.test(JSON.stringify(response.data ?? {})), false, `${selection}: data leaked`);
     }
+  });
+
+  test('a dossier\'s civil-status entries and enterprise application, _entities included: only its applicant among citizens', async () => {
+    const direct = (subgraph: string, caller: Identity, selection: string, code: string) => {
+      const url = stack.subgraphs.find((s) => s.name === subgraph)!.url;
+      return graphql(url, `query($r: [_Any!]!) { _entities(representations: $r) { ... on Dossier { ${selection} } } }`,
+        { r: [{ __typename: 'Dossier', code }] }, { [IDENTITY_HEADER]: identitySignerFromEnv(env).tokenFor(caller, subgraph) });
+    };
+    // civil status: a registration through another applicant's dossier (demo data)
+    const admin = await graphql(gateway, '{ dossiers(limit: 100, statuses: [RETURNED]) { items { code applicant { personalNumber } civilStatusRecords { id } } } }', undefined, as('admin'));
+    assert.equal(admin.errors, undefined, JSON.stringify(admin.errors));
+    const civil = admin.data!.dossiers.items.find((d: any) => d.civilStatusRecords?.length && d.applicant && d.applicant.personalNumber !== citizenA);
+    assert.ok(civil, 'demo data lacks a civil-status dossier');
+    const applicant: Identity = { role: 'citizen', subject: civil.applicant.personalNumber };
+    const stranger = await direct('civil-status', { role: 'citizen', subject: citizenA }, 'civilStatusRecords { id type registeredOn }', civil.code);
+    assertDenied(stranger, 'FORBIDDEN', '_entities Dossier.civilStatusRecords of another applicant as citizen A');
+    assert.equal(JSON.stringify(stranger.data ?? {}).includes('registeredOn'), false, 'entries leaked');
+    const counterElsewhere = await direct('civil-status', { role: 'officer', subject: 'mc.x', agency: CENTER, sector: 'SERVICE_CENTER' }, 'civilStatusRecords { id }', civil.code);
+    assertDenied(counterElsewhere, 'FORBIDDEN', '_entities Dossier.civilStatusRecords as a service-center officer');
+    const own = await direct('civil-status', applicant, 'civilStatusRecords { id type }', civil.code);
+    assert.equal(own.errors, undefined, JSON.stringify(own.errors));
+    assert.equal(own.data!._entities[0].civilStatusRecords.length, civil.civilStatusRecords.length);
+    const sector = await direct('civil-status', CIVIL_STATUS_OFFICER, 'civilStatusRecords { id }', civil.code);
+    assert.equal(sector.errors, undefined, JSON.stringify(sector.errors));
+
+    // business registration: an application filed at the counter for citizen B
+    const counter = await stack.as({ role: 'officer', subject: 'mc.nguyenvana', agency: CENTER, sector: 'SERVICE_CENTER' });
+    const filed = await graphql(gateway, 'mutation($input: SubmitDossierInput!) { submitDossier(input: $input) { code } }', { input: {
+      procedureCode: procedureCode('2.001610'), receivingAgencyCode: CENTER, channel: 'COUNTER', applicantName: 'Người thành lập', applicantPersonalNumber: citizenB,
+      enterpriseRegistration: {
+        name: `CÔNG TY TNHH KIỂM THỬ ${Date.now()}`, type: 'SINGLE_MEMBER_LLC', address: 'Số 9, đường Lê Lợi', communeCode: '99001',
+        legalRepresentativePersonalNumber: citizenB, charterCapital: 1_000_000_000, businessLines: [{ vsicCode: '4690', main: true }],
+      },
+    } }, counter);
+    assert.equal(filed.errors, undefined, JSON.stringify(filed.errors));
+    const code = filed.data!.submitDossier.code;
+    await waitFor('the application reached business registration', async () =>
+      (await graphql(gateway, 'query($c: String!) { dossier(code: $c) { enterpriseRegistration { status } } }', { c: code }, as('admin'))).data?.dossier?.enterpriseRegistration);
+    const other = await direct('business-registration', { role: 'citizen', subject: citizenA }, 'enterpriseRegistration { name charterCapital }', code);
+    assertDenied(other, 'FORBIDDEN', '_entities Dossier.enterpriseRegistration of citizen B as citizen A');
+    assert.equal(JSON.stringify(other.data ?? {}).includes('charterCapital'), false, 'the application leaked');
+    const taxOfficer = await direct('business-registration', TAX_OFFICER, 'enterpriseRegistration { name }', code);
+    assertDenied(taxOfficer, 'FORBIDDEN', '_entities Dossier.enterpriseRegistration as a tax officer');
+    const mine = await direct('business-registration', { role: 'citizen', subject: citizenB }, 'enterpriseRegistration { name charterCapital }', code);
+    assert.equal(mine.errors, undefined, JSON.stringify(mine.errors));
+    assert.equal(mine.data!._entities[0].enterpriseRegistration.charterCapital, 1_000_000_000);
   });
 
   test('every read of personal data is on record, and the citizen can see who read it', async () => {

@@ -8,6 +8,7 @@ import { CivilStatusRecordResolver, DossierCivilStatusResolver } from './resolve
 import { CivilStatusFollowUp } from './entities/follow-up';
 import { Initial1763800000000 } from './migrations/1763800000000-initial';
 import { FollowUps1763900000001 } from './migrations/1763900000001-follow-ups';
+import { RecordApplicant1766100000000 } from './migrations/1766100000000-record-applicant';
 import { civilStatusHandoffs } from './handoffs/handlers';
 import { citizenByNumber } from './loaders';
 import { maskedCitizen } from './masked-citizen';
@@ -17,7 +18,7 @@ export const civilStatus = defineSubgraph({
   name: 'civil-status',
   defaultPort: 4002,
   entities: [Citizen, CivilStatusRecord, CivilStatusFollowUp],
-  migrations: [Initial1763800000000, FollowUps1763900000001],
+  migrations: [Initial1763800000000, FollowUps1763900000001, RecordApplicant1766100000000],
   resolvers: [CitizenResolver, CivilStatusRecordResolver, DossierCivilStatusResolver, handoffLogResolver(DossierRef, 'civil-status'), personalDataLogResolver(Citizen, 'civil-status')],
   handoffs: civilStatusHandoffs,
   orphanedTypes: [DossierRef],

@@ -55,10 +55,7 @@ export function dossierScope(caller: Caller, where: FindOptionsWhere<Dossier>): 
   return [where];
 }
 
-/** The officer's id for the timeline; agency systems and others act without one. */
-export function officerOf(caller: Caller): string | null {
-  return caller.identity?.role === 'officer' ? caller.identity.subject.slice(0, 64) : null;
-}
+export { officerOf } from '@onestop/platform';
 
 /** The province's service centers (Trung tâm Phục vụ hành chính công tỉnh): they publish the catalogue and oversee feedback. */
 export async function provincialServiceCenters(manager: EntityManager): Promise<string[]> {

@@ -1,5 +1,5 @@
-import { BadUserInputError, Filing, Identity } from '@onestop/platform';
-import { Caller, officerOf } from './access';
+import { actingOfficer, BadUserInputError, Filing, Identity, parsePersonalNumber, validateIsoDate } from '@onestop/platform';
+import { Caller } from './access';
 import { Channel } from './entities/dossier-status';
 import type { Dossier } from './entities/dossier';
 
@@ -32,11 +32,7 @@ export function checkCitizenSubmission(identity: Identity, input: SubmissionFact
 
 /** Staff filing directly: the officer on the timeline and in the handoff is the signed-in one, never an input. */
 export function checkStaffSubmission(caller: Caller, input: SubmissionFacts): string | null {
-  const officer = officerOf(caller);
-  if (input.officerId !== null && input.officerId !== undefined && input.officerId !== officer) {
-    throw new BadUserInputError('input.officerId', 'the officer is whoever is signed in; leave it out');
-  }
-  return officer;
+  return actingOfficer(caller, input.officerId, 'input.officerId');
 }
 
 /** Who filed the dossier, for the signed handoff: the staff member who filed it directly, or nobody (an online registration). */
@@ -49,4 +45,31 @@ export function filingOf(caller: Caller, dossier: Pick<Dossier, 'applicantPerson
     applicantPersonalNumber: dossier.applicantPersonalNumber, applicantEnterpriseCode: dossier.applicantEnterpriseCode,
     channel: dossier.channel as Filing['channel'], actor,
   };
+}
+
+/** The dates of a submission's handoff parts, as plain strings in the input. */
+export interface SubmissionDates {
+  birthRegistration?: { birthDate: string } | null;
+  deathRegistration?: { deathDate: string; personalNumber: string } | null;
+}
+
+/**
+ * Dates are checked at submission, not left to the agency: a day that does not exist, a birth or death after today
+ * (local date `today`), or a death before the year of birth the deceased's personal number carries is BAD_USER_INPUT
+ * naming the field.
+ */
+export function checkSubmissionDates(input: SubmissionDates, today: string): void {
+  const check = (value: string, field: string) => {
+    const result = validateIsoDate(value, today);
+    if (!result.ok) throw new BadUserInputError(field, result.reason);
+  };
+  if (input.birthRegistration) check(input.birthRegistration.birthDate, 'input.birthRegistration.birthDate');
+  const death = input.deathRegistration;
+  if (death) {
+    check(death.deathDate, 'input.deathRegistration.deathDate');
+    const deceased = parsePersonalNumber(death.personalNumber);
+    if (deceased.ok && Number(death.deathDate.slice(0, 4)) < deceased.value.birthYear) {
+      throw new BadUserInputError('input.deathRegistration.deathDate', `is before the birth of the deceased (born ${deceased.value.birthYear})`);
+    }
+  }
 }

@@ -34,6 +34,10 @@ export class EnterpriseRegistration {
   @Column({ type: 'varchar', length: 12 })
   legalRepresentativePersonalNumber: string;
 
+  /** The dossier's applicant (from the handoff's signed filing): a citizen reads the application only as this applicant. */
+  @Column({ type: 'varchar', length: 12, nullable: true })
+  applicantPersonalNumber: string | null;
+
   @Field(() => Float)
   @Column({ type: 'decimal', precision: 18, scale: 0, transformer: decimalToNumber })
   charterCapital: number;

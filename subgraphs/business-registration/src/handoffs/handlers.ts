@@ -46,7 +46,7 @@ async function receiveApplication({ envelope, manager, send }: HandoffContext<Re
   await registrations.insert({
     dossierCode: envelope.correlationId, name: application.name, type: application.type, address: application.address,
     communeCode: application.communeCode, legalRepresentativePersonalNumber: application.legalRepresentativePersonalNumber,
-    charterCapital: application.charterCapital, businessLines: JSON.stringify(application.businessLines),
+    applicantPersonalNumber: filing.applicantPersonalNumber, charterCapital: application.charterCapital, businessLines: JSON.stringify(application.businessLines),
     status: refusal ? EnterpriseRegistrationStatus.REJECTED : EnterpriseRegistrationStatus.AWAITING_TAX_CODE,
     enterpriseCode: null, reason: refusal, receivedAt: new Date(), decidedAt: refusal ? new Date() : null,
   });

@@ -1,7 +1,7 @@
 import { Authorized, Arg, Args, ArgsType, Ctx, Field, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { FindOptionsWhere, In, Like } from 'typeorm';
 import {
-  BadUserInputError, byKey, PageArgs, PageOf, pageWindow, RequestContext, required, validateEnterpriseCode, PersonalData, mayFollowCitizen, rowsByKeys,
+  BadUserInputError, byKey, ForbiddenError, PageArgs, PageOf, pageWindow, RequestContext, required, validateEnterpriseCode, PersonalData, mayFollowCitizen, rowsByKeys,
 } from '@onestop/platform';
 import { EnterpriseRegistration } from '../entities/enterprise-registration';
 import { BusinessLine } from '../entities/business-line';
@@ -108,10 +108,18 @@ export class DossierEnterpriseResolver {
 
 @Resolver(() => DossierRef)
 export class DossierEnterpriseRegistrationResolver {
+  // Guarded here, not only by single-window's dossier: `_entities` may name any dossier code. Staff of the sector; a
+  // citizen only as the dossier's applicant.
+  @Authorized('citizen', 'staff:BUSINESS_REGISTRATION', 'analyst')
   @FieldResolver(() => EnterpriseRegistration, { nullable: true, description: 'The enterprise founding application of this dossier' })
-  enterpriseRegistration(@Root() dossier: DossierRef, @Ctx() ctx: RequestContext): Promise<EnterpriseRegistration | null> {
-    return ctx.loader<string, EnterpriseRegistration | null>('registrationByDossier', async (codes) =>
+  async enterpriseRegistration(@Root() dossier: DossierRef, @Ctx() ctx: RequestContext): Promise<EnterpriseRegistration | null> {
+    const registration = await ctx.loader<string, EnterpriseRegistration | null>('registrationByDossier', async (codes) =>
       byKey(codes, await rowsByKeys(ctx.db, EnterpriseRegistration, { key: 'dossierCode', keys: codes }), (r) => r.dossierCode),
     ).load(dossier.code);
+    const identity = ctx.identity;
+    if (registration && !ctx.securityOff && identity?.role === 'citizen' && registration.applicantPersonalNumber !== identity.subject) {
+      throw new ForbiddenError('A citizen may only read the enterprise registration of their own dossiers', { role: 'citizen' });
+    }
+    return registration;
   }
 }

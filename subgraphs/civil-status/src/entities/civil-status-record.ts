@@ -52,6 +52,10 @@ export class CivilStatusRecord {
   @Column({ type: 'varchar', length: 40, nullable: true })
   dossierCode: string | null;
 
+  /** Who asked for the entry (the dossier's applicant, from the handoff's signed filing): a citizen reads the dossier's entries only as this applicant. */
+  @Column({ type: 'varchar', length: 12, nullable: true })
+  applicantPersonalNumber: string | null;
+
   @PersonalData<CivilStatusRecord>({ subject: (r) => r.subjectPersonalNumber, mask: 'hidden', readers: ['staff:CIVIL_STATUS', 'staff:SERVICE_CENTER'] })
   @Field(() => String, { nullable: true })
   @Column({ type: 'varchar', length: 500, nullable: true })

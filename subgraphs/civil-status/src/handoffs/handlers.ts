@@ -55,7 +55,7 @@ async function newPersonalNumber(manager: EntityManager, provinceCode: string, s
   }
 }
 
-async function addRecord(manager: EntityManager, fields: Pick<CivilStatusRecord, 'type' | 'registeringUnitCode' | 'subjectPersonalNumber' | 'dossierCode' | 'note'>) {
+async function addRecord(manager: EntityManager, fields: Pick<CivilStatusRecord, 'type' | 'registeringUnitCode' | 'subjectPersonalNumber' | 'dossierCode' | 'applicantPersonalNumber' | 'note'>) {
   const registeredOn = new Date().toISOString().slice(0, 10);
   const bookNumber = `01/${registeredOn.slice(0, 4)}`;
   const last = await manager.getRepository(CivilStatusRecord).findOne({
@@ -98,7 +98,7 @@ async function registerBirth({ envelope, manager, send }: HandoffContext<BirthRe
   });
   const { extractNumber } = await addRecord(manager, {
     type: CivilStatusEventType.BIRTH, registeringUnitCode: request.communeCode, subjectPersonalNumber: personalNumber,
-    dossierCode: envelope.correlationId, note: null,
+    dossierCode: envelope.correlationId, applicantPersonalNumber: request.filing.applicantPersonalNumber, note: null,
   });
   await recordHandoffWrite(manager, 'civil-status', envelope, [
     { subject: personalNumber, fields: ['Citizen.birth'] },
@@ -127,7 +127,7 @@ async function registerDeath({ envelope, manager, send }: HandoffContext<DeathRe
   await citizens.update({ personalNumber: deceased.personalNumber }, { deathDate: request.deathDate });
   const { extractNumber } = await addRecord(manager, {
     type: CivilStatusEventType.DEATH, registeringUnitCode: request.communeCode, subjectPersonalNumber: deceased.personalNumber,
-    dossierCode: envelope.correlationId, note: `Người đi khai tử: ${request.declarantPersonalNumber}`,
+    dossierCode: envelope.correlationId, applicantPersonalNumber: request.filing.applicantPersonalNumber, note: `Người đi khai tử: ${request.declarantPersonalNumber}`,
   });
   await recordHandoffWrite(manager, 'civil-status', envelope, [{ subject: deceased.personalNumber, fields: ['Citizen.deathDate'] }]);
   for (const message of toPartners('civil-status.death-registered', envelope.correlationId, {

@@ -43,10 +43,16 @@ export class CivilStatusRecordResolver {
 
 @Resolver(() => DossierRef)
 export class DossierCivilStatusResolver {
-  // Reached only through a dossier single-window let the caller see (the applicant's own, or their agency's).
-  @Authorized('citizen', 'staff:CIVIL_STATUS', 'staff:SERVICE_CENTER', 'analyst')
-  @FieldResolver(() => [CivilStatusRecord], { description: 'Civil-status entries registered through this dossier' })
-  civilStatusRecords(@Root() dossier: DossierRef, @Ctx() ctx: RequestContext): Promise<CivilStatusRecord[]> {
-    return recordsByDossier(ctx).load(dossier.code);
+  // Guarded here, not only by single-window's dossier: `_entities` may name any dossier code. Staff by sector, as the
+  // root field; a citizen only as the applicant of the dossier the entries were registered through.
+  @Authorized('citizen', 'staff:CIVIL_STATUS', 'analyst')
+  @FieldResolver(() => [CivilStatusRecord], { nullable: true, description: 'Civil-status entries registered through this dossier' })
+  async civilStatusRecords(@Root() dossier: DossierRef, @Ctx() ctx: RequestContext): Promise<CivilStatusRecord[]> {
+    const records = await recordsByDossier(ctx).load(dossier.code);
+    const identity = ctx.identity;
+    if (!ctx.securityOff && identity?.role === 'citizen' && records.some((r) => r.applicantPersonalNumber !== identity.subject)) {
+      throw new ForbiddenError('A citizen may only read the civil-status entries of their own dossiers', { role: 'citizen' });
+    }
+    return records;
   }
 }

@@ -1,6 +1,6 @@
 import { Directive, Field, Float, Int, ObjectType } from 'type-graphql';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { decimalToNumber } from '@onestop/platform';
+import { decimalToNumber, LocatesProperty } from '@onestop/platform';
 
 @ObjectType({ description: 'A land parcel (thửa đất): commune + map sheet (tờ bản đồ) + parcel number (số thửa)' })
 @Directive('@key(fields: "id")')
@@ -8,7 +8,8 @@ import { decimalToNumber } from '@onestop/platform';
 @Index('UQ_land_parcel_sheet_parcel', ['communeCode', 'mapSheetNumber', 'parcelNumber'], { unique: true })
 @Index('IDX_land_parcel_commune_code', ['communeCode'])
 export class LandParcel {
-  @Field({ description: '{commune code}-{map sheet}-{parcel}, e.g. 26734-12-345' })
+  @Field({ description: '{commune code}-{map sheet}-{parcel}, e.g. 26734-12-345; *** for analysts' })
+  @LocatesProperty()
   @PrimaryColumn({ type: 'varchar', length: 24 })
   id: string;
 
@@ -16,11 +17,13 @@ export class LandParcel {
   @Column({ type: 'varchar', length: 5 })
   communeCode: string;
 
-  @Field(() => Int, { description: 'Số tờ bản đồ' })
+  @Field(() => Int, { nullable: true, description: 'Số tờ bản đồ; null for analysts' })
+  @LocatesProperty('hidden')
   @Column({ type: 'integer' })
   mapSheetNumber: number;
 
-  @Field(() => Int, { description: 'Số thửa' })
+  @Field(() => Int, { nullable: true, description: 'Số thửa; null for analysts' })
+  @LocatesProperty('hidden')
   @Column({ type: 'integer' })
   parcelNumber: number;
 
@@ -40,7 +43,8 @@ export class LandParcel {
   @Column({ type: 'varchar', length: 255 })
   origin: string;
 
-  @Field()
+  @Field({ description: '*** for analysts' })
+  @LocatesProperty()
   @Column({ type: 'varchar', length: 255 })
   address: string;
 }

@@ -1,6 +1,6 @@
 import { Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { decimalToNumber } from '@onestop/platform';
+import { decimalToNumber, LocatesProperty } from '@onestop/platform';
 
 export enum LandUseRightStatus {
   ACTIVE = 'ACTIVE',
@@ -31,11 +31,13 @@ export class LandUseRight {
   @Column({ type: 'decimal', precision: 5, scale: 2, transformer: decimalToNumber })
   sharePercent: number;
 
-  @Field({ description: 'Số phát hành Giấy chứng nhận, e.g. DĐ 123456' })
+  @Field({ description: 'Số phát hành Giấy chứng nhận, e.g. DĐ 123456; *** for analysts' })
+  @LocatesProperty()
   @Column({ type: 'varchar', length: 20 })
   certificateSerial: string;
 
-  @Field({ description: 'Số vào sổ cấp Giấy chứng nhận, e.g. CS 01234' })
+  @Field({ description: 'Số vào sổ cấp Giấy chứng nhận, e.g. CS 01234; *** for analysts' })
+  @LocatesProperty()
   @Column({ type: 'varchar', length: 20 })
   certificateRegisterNumber: string;
 

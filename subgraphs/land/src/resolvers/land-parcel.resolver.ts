@@ -1,6 +1,6 @@
 import { Authorized, Arg, Args, ArgsType, Ctx, Field, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { FindOptionsWhere } from 'typeorm';
-import { BadUserInputError, PageArgs, PageOf, pageWindow, parseLandParcelId, RequestContext, required } from '@onestop/platform';
+import { BadUserInputError, ForbiddenError, PageArgs, PageOf, pageWindow, parseLandParcelId, RequestContext, required } from '@onestop/platform';
 import { LandParcel } from '../entities/land-parcel';
 import { LandTransaction } from '../entities/land-transaction';
 import { LandUseRight } from '../entities/land-use-right';
@@ -36,6 +36,8 @@ export class LandParcelResolver {
     if (!/^\d{5}$/.test(args.communeCode)) throw new BadUserInputError('communeCode', 'must be 5 digits');
     const where: FindOptionsWhere<LandParcel> = { communeCode: args.communeCode };
     if (args.mapSheetNumber !== undefined && args.mapSheetNumber !== null) {
+      // a map sheet is a place: analysts count by commune
+      if (ctx.identity?.role === 'analyst') throw new ForbiddenError('Analysts list parcels by commune, not by map sheet', { role: 'analyst' });
       if (args.mapSheetNumber < 1) throw new BadUserInputError('mapSheetNumber', 'must be 1 or more');
       where.mapSheetNumber = args.mapSheetNumber;
     }

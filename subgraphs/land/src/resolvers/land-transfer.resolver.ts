@@ -1,7 +1,7 @@
 import { Authorized, Arg, Ctx, Field, Float, InputType, Mutation, Resolver } from 'type-graphql';
 import { MaxLength } from 'class-validator';
 import {
-  ConflictError, NotFoundError, RequestContext, required, requireAgencyScope, Scope, sendFromInput, statusReport, validateDossierCode,
+  actingOfficer, ConflictError, NotFoundError, RequestContext, required, requireAgencyScope, Scope, sendFromInput, statusReport, validateDossierCode,
 } from '@onestop/platform';
 import { LandParcel } from '../entities/land-parcel';
 import { LandTransaction, LandTransactionStatus } from '../entities/land-transaction';
@@ -13,7 +13,7 @@ class AppraiseLandTransferInput {
   @Field()
   dossierCode: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The signed-in officer is recorded; anyone else is refused' })
   @MaxLength(64)
   officerId?: string | null;
 
@@ -30,7 +30,7 @@ class IssueLandCertificateInput {
   @Field()
   dossierCode: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The signed-in officer is recorded; anyone else is refused' })
   @MaxLength(64)
   officerId?: string | null;
 }
@@ -48,16 +48,17 @@ async function openTransaction(ctx: RequestContext, manager: Parameters<typeof t
 @Resolver(() => LandTransaction)
 export class LandTransferResolver {
   @Authorized('staff:LAND')
-  @Scope('the land transaction\'s handling agency')
+  @Scope('the land transaction\'s handling agency, or the land office above it')
   @Mutation(() => LandTransaction, { description: 'Appraise a transfer and send the cadastral information to tax; the land clock pauses (status 6)' })
   appraiseLandTransfer(@Arg('input') input: AppraiseLandTransferInput, @Ctx() ctx: RequestContext): Promise<LandTransaction> {
+    const officerId = actingOfficer(ctx, input.officerId, 'input.officerId');
     return ctx.db.transaction(async (manager) => {
       const transaction = await openTransaction(ctx, manager, input.dossierCode,
         [LandTransactionStatus.APPRAISING, LandTransactionStatus.TAX_SUPPLEMENT_REQUESTED]);
       const parcel = await manager.getRepository(LandParcel).findOneByOrFail({ id: transaction.parcelId });
       if (input.contractValue !== null && input.contractValue !== undefined) transaction.contractValue = input.contractValue;
       await sendFromInput(ctx.handoffs, manager, {
-        messageType: 'land.cadastral-information', recipient: 'tax', correlationId: transaction.dossierCode, officerId: input.officerId,
+        messageType: 'land.cadastral-information', recipient: 'tax', correlationId: transaction.dossierCode, officerId,
         payload: {
           transferorPersonalNumber: transaction.transferorPersonalNumber,
           transfereePersonalNumber: transaction.transfereePersonalNumber,
@@ -70,7 +71,7 @@ export class LandTransferResolver {
         },
       }, 'input');
       await ctx.handoffs.send(manager, statusReport({
-        dossierCode: transaction.dossierCode, statusCode: 6, status: 'FINANCIAL_OBLIGATION', unitCode: 'land', officerId: input.officerId,
+        dossierCode: transaction.dossierCode, statusCode: 6, status: 'FINANCIAL_OBLIGATION', unitCode: 'land', officerId,
         reason: 'Chuyển thông tin địa chính sang cơ quan thuế để xác định nghĩa vụ tài chính',
       }));
       transaction.status = LandTransactionStatus.AWAITING_FINANCIAL_OBLIGATION;
@@ -80,9 +81,10 @@ export class LandTransferResolver {
   }
 
   @Authorized('staff:LAND')
-  @Scope('the land transaction\'s handling agency')
+  @Scope('the land transaction\'s handling agency, or the land office above it')
   @Mutation(() => LandTransaction, { description: 'Register the change and issue the certificate once obligations are paid; the result goes back to the service center' })
   issueLandCertificate(@Arg('input') input: IssueLandCertificateInput, @Ctx() ctx: RequestContext): Promise<LandTransaction> {
+    const officerId = actingOfficer(ctx, input.officerId, 'input.officerId');
     return ctx.db.transaction(async (manager) => {
       const transaction = await openTransaction(ctx, manager, input.dossierCode, [LandTransactionStatus.OBLIGATION_PAID]);
       const rights = manager.getRepository(LandUseRight);
@@ -104,11 +106,11 @@ export class LandTransferResolver {
       const registerNumber = `CS${String(id).padStart(5, '0')}`;
       await rights.update({ id }, { certificateSerial: serial, certificateRegisterNumber: registerNumber });
       await ctx.handoffs.send(manager, {
-        messageType: 'land.certificate-issued', recipient: 'single-window', correlationId: transaction.dossierCode, officerId: input.officerId,
+        messageType: 'land.certificate-issued', recipient: 'single-window', correlationId: transaction.dossierCode, officerId,
         payload: { parcelId: transaction.parcelId, certificateSerial: serial, registerNumber, holderPersonalNumber: transaction.transfereePersonalNumber! },
       });
       await ctx.handoffs.send(manager, statusReport({
-        dossierCode: transaction.dossierCode, statusCode: 9, status: 'RESOLVED', unitCode: 'land', officerId: input.officerId,
+        dossierCode: transaction.dossierCode, statusCode: 9, status: 'RESOLVED', unitCode: 'land', officerId,
       }));
       transaction.status = LandTransactionStatus.CERTIFICATE_ISSUED;
       transaction.completedAt = new Date();

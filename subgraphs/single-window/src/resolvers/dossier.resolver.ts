@@ -6,7 +6,7 @@ import {
   required, requireAgencyScope, requireSelfIfCitizen, rowLock, Scope, sendFromInput, SendRequest, validateDossierCode, validateProcedureCode,
 } from '@onestop/platform';
 import { dossierScope, guardDossier, mayReadDossier, officerOf } from '../access';
-import { checkCitizenSubmission, checkStaffSubmission, filingOf } from '../filing';
+import { checkCitizenSubmission, checkStaffSubmission, checkSubmissionDates, filingOf } from '../filing';
 import { statusNotification } from '../notifications';
 import { Agency } from '../entities/agency';
 import { Dossier } from '../entities/dossier';
@@ -14,7 +14,7 @@ import { DossierEvent } from '../entities/dossier-event';
 import { Channel, DossierStatus, FINISHED_STATUSES } from '../entities/dossier-status';
 import { Procedure } from '../entities/procedure';
 import { CitizenRef, EnterpriseRef } from '../entities/references';
-import { acceptDraft, receiveDossier } from '../intake';
+import { acceptDraft, receiveDossier, workingCalendar } from '../intake';
 import { moveDossier } from '../lifecycle/move';
 import {
   BirthRegistrationInput, DeathRegistrationInput, EnterpriseRegistrationInput, handoffForSubmission, LandTransferInput,
@@ -185,6 +185,7 @@ export class DossierResolver {
       throw new BadUserInputError('input.receivingAgencyCode', `must be your own agency (${identity.agency})`);
     }
     const officerId = checkStaffSubmission(ctx, input);
+    checkSubmissionDates(input, workingCalendar().localDate(new Date()));
     return receiveDossier(ctx.db, { ...input, officerId }, new Date(), async (manager, dossier, procedure) => {
       if (dossier.applicantPersonalNumber) ctx.personalData.wrote(dossier.applicantPersonalNumber, 'Dossier.submitDossier');
       const handoff = handoffForSubmission(procedure, input, dossier, officerId, filingOf(ctx, dossier, true));
@@ -208,6 +209,7 @@ export class DossierResolver {
   registerDossierOnline(@Arg('input') input: SubmitDossierInput, @Ctx() ctx: RequestContext): Promise<Dossier> {
     requireSelfIfCitizen(ctx.identity, input.applicantPersonalNumber, 'dossiers: applicantPersonalNumber must be your own');
     if (ctx.identity?.role === 'citizen') checkCitizenSubmission(ctx.identity, input);
+    checkSubmissionDates(input, workingCalendar().localDate(new Date()));
     const request = { ...input, channel: Channel.ONLINE, officerId: null };
     return receiveDossier(ctx.db, request, new Date(), async (manager, dossier, procedure) => {
       if (dossier.applicantPersonalNumber) ctx.personalData.wrote(dossier.applicantPersonalNumber, 'Dossier.registerDossierOnline');

@@ -1,4 +1,5 @@
 import { Directive, Field, ObjectType } from 'type-graphql';
+import { LocatesProperty } from '@onestop/platform';
 
 /** Key-only stubs of entities owned by other subgraphs. */
 @ObjectType('Citizen')
@@ -19,6 +20,7 @@ export class EnterpriseRef {
 @Directive('@key(fields: "id")')
 export class LandParcelRef {
   @Field()
+  @LocatesProperty()
   id: string;
 }
 

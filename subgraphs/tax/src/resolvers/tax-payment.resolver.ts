@@ -1,7 +1,7 @@
 import { Authorized, Arg, Ctx, Field, InputType, Mutation, Resolver } from 'type-graphql';
 import { Length } from 'class-validator';
 import { In } from 'typeorm';
-import { ConflictError, NotFoundError, RequestContext, requireAgencyScope, rowLock, Scope } from '@onestop/platform';
+import { actingOfficer, ConflictError, NotFoundError, RequestContext, requireAgencyScope, rowLock, Scope } from '@onestop/platform';
 import { agencyOfTaxOffice } from '../tax-offices';
 import { TaxNotice } from '../entities/tax-notice';
 import { TaxObligation, TaxObligationStatus } from '../entities/tax-obligation';
@@ -20,7 +20,7 @@ class ConfirmTaxPaymentInput {
   @Field(() => TaxPaymentChannel)
   channel: TaxPaymentChannel;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The signed-in officer is recorded; anyone else is refused' })
   @Length(1, 64)
   officerId?: string | null;
 }
@@ -28,9 +28,10 @@ class ConfirmTaxPaymentInput {
 @Resolver(() => TaxNotice)
 export class TaxPaymentResolver {
   @Authorized('staff:TAX')
-  @Scope('the notice\'s tax office (TAX_OFFICE_AGENCIES)')
+  @Scope('the notice\'s tax office (TAX_OFFICE_AGENCIES), or the tax office above it')
   @Mutation(() => TaxNotice, { description: 'Record the payment of a notice; for a land dossier, the land office is told it may issue the certificate' })
   confirmTaxPayment(@Arg('input') input: ConfirmTaxPaymentInput, @Ctx() ctx: RequestContext): Promise<TaxNotice> {
+    const officerId = actingOfficer(ctx, input.officerId, 'input.officerId');
     return ctx.db.transaction(async (manager) => {
       const notice = await manager.getRepository(TaxNotice).findOne({ where: { noticeNumber: input.noticeNumber }, lock: rowLock(manager) });
       if (!notice) throw new NotFoundError('Tax notice', input.noticeNumber);
@@ -48,7 +49,7 @@ export class TaxPaymentResolver {
       await manager.getRepository(TaxObligation).update({ id: In(open.map((o) => o.id)) }, { status: TaxObligationStatus.PAID });
       if (notice.dossierCode) {
         await ctx.handoffs.send(manager, {
-          messageType: 'tax.payment-confirmed', recipient: 'land', correlationId: notice.dossierCode, officerId: input.officerId ?? null,
+          messageType: 'tax.payment-confirmed', recipient: 'land', correlationId: notice.dossierCode, officerId,
           payload: {
             noticeNumber: notice.noticeNumber, receiptNumber: input.receiptNumber,
             amount: open.reduce((sum, o) => sum + Number(o.amount), 0), paidAt: paidAt.toISOString(),
