@@ -238,6 +238,7 @@ client_env() {
   if [ "$(security)" = sasl_ssl ]; then
     echo "export KAFKA_SECURITY=sasl_ssl"
     echo "export KAFKA_CA_FILE=$secrets/ca.pem"
+    echo "export KAFKA_TLS_SERVERNAME=localhost"
     echo "export KAFKA_CREDENTIALS_DIR=$secrets"
   else
     echo "export KAFKA_SECURITY=plaintext"

@@ -1,5 +1,6 @@
 import { Admin, Consumer, Kafka, logLevel, Producer } from 'kafkajs';
 import { entryLog, logger } from '../observability/logger';
+import { KafkaSecurity } from './kafka-security';
 import { ConsumeOptions, ConsumerLag, headersToStrings, IncomingMessage, OutgoingMessage, Subscription, Transport } from './transport';
 
 export interface KafkaTransportOptions {
@@ -12,6 +13,8 @@ export interface KafkaTransportOptions {
   replicationFactor?: number;
   /** How long dead letters are kept (HANDOFF_DEAD_LETTER_RETENTION_DAYS); default for ever: they are the only copy. */
   deadLetterRetentionMs?: number;
+  /** TLS and SASL (kafkaSecurityFromEnv); none: plaintext. */
+  security?: KafkaSecurity;
 }
 
 /**
@@ -43,6 +46,7 @@ export class KafkaTransport implements Transport {
       logLevel: process.env.KAFKA_LOG_LEVEL === 'debug' ? logLevel.DEBUG : logLevel.NOTHING,
       retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5000 },
       connectionTimeout: 3000,
+      ...options.security,
     });
   }
 
@@ -94,6 +98,9 @@ export class KafkaTransport implements Transport {
             })),
           });
         } catch (error) {
+          if (isAuthorizationFailure(error)) {
+            throw new Error(`Kafka topic(s) ${toCreate.join(', ')} missing, and ${this.options.clientId} may not create topics: create them with \`npm run kafka:acls\` (as admin)`);
+          }
           if (!isTopicRace(error)) throw error;
         }
       }
@@ -245,7 +252,8 @@ export class KafkaTransport implements Transport {
     const pending = new Set([...ends].filter(([, high]) => high > 0n).map(([p]) => p));
     const messages: IncomingMessage[] = [];
     if (!pending.size) return messages;
-    const consumer = this.kafka.consumer({ groupId: `onestop-reader-${process.pid}-${Date.now()}` });
+    // under the client's own name: on a secured bus a member may only use groups named after it (onestop-<member>…)
+    const consumer = this.kafka.consumer({ groupId: `${this.options.clientId}-reader-${process.pid}-${Date.now()}` });
     await consumer.connect();
     try {
       await consumer.subscribe({ topics: [topic], fromBeginning: true });
@@ -278,6 +286,11 @@ export class KafkaTransport implements Transport {
     if (this.lagAdmin) await (await this.lagAdmin.catch(() => undefined))?.disconnect().catch(() => undefined);
     this.lagAdmin = undefined;
   }
+}
+
+function isAuthorizationFailure(error: unknown): boolean {
+  const described = JSON.stringify(error, Object.getOwnPropertyNames(error ?? {})) + String(error);
+  return /AUTHORIZATION_FAILED|not authorized/i.test(described);
 }
 
 function isTopicRace(error: unknown): boolean {
