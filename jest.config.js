@@ -50,9 +50,11 @@ module.exports = {
     ...SUBGRAPHS.map((name) => project(name, [`subgraphs/${name}/src`])),
     project('scripts', ['scripts/src'], { testPathIgnorePatterns: [`/${E2E}/`] }),
     // The federated stack started from dist/ (SQLite and MariaDB), the handoff flows on the embedded bus, security.
-    project('e2e', [E2E], { testPathIgnorePatterns: ['\\.kafka\\.test\\.ts$', '\\.browser\\.test\\.ts$'] }),
+    project('e2e', [E2E], { testPathIgnorePatterns: ['\\.kafka\\.test\\.ts$', '\\.secure\\.test\\.ts$', '\\.browser\\.test\\.ts$'] }),
     // Apache Kafka and MariaDB (and kcat against them).
     project('kafka', [E2E], { testMatch: ['**/*.kafka.test.ts'] }),
+    // The secured Kafka cluster (SASL_SSL, SCRAM, the contracts' ACLs).
+    project('kafka-secure', [E2E], { testMatch: ['**/*.secure.test.ts'] }),
     // The explorer in headless Chromium.
     project('browser', [E2E], { testMatch: ['**/*.browser.test.ts'] }),
   ],

@@ -17,4 +17,5 @@ export * from './auth/use-access-denial-log';
 export * from './observability';
 export * from './handoffs/transport';
 export { transportFromEnv, describeTransport } from './handoffs/setup';
+export { kafkaSecurityFromEnv } from './handoffs/kafka-security';
 export { notificationTopic, topicFor } from './handoffs/contracts';

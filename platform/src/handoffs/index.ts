@@ -4,6 +4,7 @@ export * from './embedded-transport';
 export * from './entities';
 export * from './envelope';
 export * from './kafka-transport';
+export * from './kafka-security';
 export * from './keys';
 export * from './log-resolver';
 export * from './migration';

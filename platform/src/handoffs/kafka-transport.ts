@@ -1,5 +1,6 @@
 import { Admin, Consumer, Kafka, logLevel, Producer } from 'kafkajs';
 import { entryLog, logger } from '../observability/logger';
+import { KafkaSecurity } from './kafka-security';
 import { ConsumeOptions, ConsumerLag, headersToStrings, IncomingMessage, OutgoingMessage, Subscription, Transport } from './transport';
 
 export interface KafkaTransportOptions {
@@ -14,6 +15,8 @@ export interface KafkaTransportOptions {
   deadLetterRetentionMs?: number;
   /** A consumer that has not fetched for this long, outside a batch, is replaced (HANDOFF_CONSUMER_STALL_MS; 45 s). */
   consumerStallMs?: number;
+  /** TLS and SASL (kafkaSecurityFromEnv); none: plaintext. */
+  security?: KafkaSecurity;
 }
 
 /**
@@ -45,6 +48,7 @@ export class KafkaTransport implements Transport {
       logLevel: process.env.KAFKA_LOG_LEVEL === 'debug' ? logLevel.DEBUG : logLevel.NOTHING,
       retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5000 },
       connectionTimeout: 3000,
+      ...options.security,
     });
   }
 
@@ -96,6 +100,9 @@ export class KafkaTransport implements Transport {
             })),
           });
         } catch (error) {
+          if (isAuthorizationFailure(error)) {
+            throw new Error(`Kafka topic(s) ${toCreate.join(', ')} missing, and ${this.options.clientId} may not create topics: create them with \`npm run kafka:acls\` (as admin)`);
+          }
           if (!isTopicRace(error)) throw error;
         }
       }
@@ -283,7 +290,8 @@ export class KafkaTransport implements Transport {
     const pending = new Set([...ends].filter(([, high]) => high > 0n).map(([p]) => p));
     const messages: IncomingMessage[] = [];
     if (!pending.size) return messages;
-    const consumer = this.kafka.consumer({ groupId: `onestop-reader-${process.pid}-${Date.now()}` });
+    // under the client's own name: on a secured bus a member may only use groups named after it (onestop-<member>…)
+    const consumer = this.kafka.consumer({ groupId: `${this.options.clientId}-reader-${process.pid}-${Date.now()}` });
     await consumer.connect();
     try {
       await consumer.subscribe({ topics: [topic], fromBeginning: true });
@@ -316,6 +324,11 @@ export class KafkaTransport implements Transport {
     if (this.lagAdmin) await (await this.lagAdmin.catch(() => undefined))?.disconnect().catch(() => undefined);
     this.lagAdmin = undefined;
   }
+}
+
+function isAuthorizationFailure(error: unknown): boolean {
+  const described = JSON.stringify(error, Object.getOwnPropertyNames(error ?? {})) + String(error);
+  return /AUTHORIZATION_FAILED|not authorized/i.test(described);
 }
 
 function isTopicRace(error: unknown): boolean {

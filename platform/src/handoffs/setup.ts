@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { isProduction } from '../errors';
 import { MEMBERS } from './contracts';
+import { kafkaSecurityFromEnv } from './kafka-security';
 import { ensureDevKeys, KeyRing } from './keys';
 import { Transport } from './transport';
 
@@ -8,7 +9,10 @@ function dataDir(env: NodeJS.ProcessEnv): string {
   return path.resolve(env.DATA_DIR || '.data');
 }
 
-/** Kafka when KAFKA_BROKERS is set; otherwise the embedded bus file every local process shares. */
+/**
+ * Kafka when KAFKA_BROKERS is set (secured by KAFKA_SECURITY and its variables: kafkaSecurityFromEnv, the Kafka user
+ * being `member` unless KAFKA_USERNAME says otherwise); otherwise the embedded bus file every local process shares.
+ */
 export function transportFromEnv(member: string, env: NodeJS.ProcessEnv = process.env): Transport {
   const brokers = (env.KAFKA_BROKERS ?? '').split(',').map((b) => b.trim()).filter(Boolean);
   // loaded when chosen: a process on the embedded bus never loads kafkajs, nor one on Kafka better-sqlite3
@@ -26,7 +30,8 @@ export function transportFromEnv(member: string, env: NodeJS.ProcessEnv = proces
     const deadLetterRetentionMs = days ? Math.round(Number(days) * 86_400_000) : -1;
     const consumerStallMs = env.HANDOFF_CONSUMER_STALL_MS ? Number(env.HANDOFF_CONSUMER_STALL_MS) : undefined;
     if (consumerStallMs !== undefined && !(consumerStallMs >= 1000)) throw new Error(`HANDOFF_CONSUMER_STALL_MS must be at least 1000, got "${env.HANDOFF_CONSUMER_STALL_MS}"`);
-    return new KafkaTransport({ brokers, clientId: `onestop-${member}`, partitions, concurrency, replicationFactor, deadLetterRetentionMs, consumerStallMs });
+    const security = kafkaSecurityFromEnv(member, env);
+    return new KafkaTransport({ brokers, clientId: `onestop-${member}`, partitions, concurrency, replicationFactor, deadLetterRetentionMs, consumerStallMs, security });
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { EmbeddedTransport } = require('./embedded-transport') as typeof import('./embedded-transport');
@@ -41,7 +46,7 @@ export function keysFromEnv(member: string, env: NodeJS.ProcessEnv = process.env
 }
 
 export function describeTransport(transport: Transport, env: NodeJS.ProcessEnv = process.env): string {
-  return transport.kind === 'kafka' ? `kafka://${env.KAFKA_BROKERS}` : `embedded:${env.HANDOFF_BUS_FILE || path.join(dataDir(env), 'handoff-bus.sqlite')}`;
+  return transport.kind === 'kafka' ? `kafka${env.KAFKA_SECURITY === 'sasl_ssl' ? '+sasl_ssl' : ''}://${env.KAFKA_BROKERS}` : `embedded:${env.HANDOFF_BUS_FILE || path.join(dataDir(env), 'handoff-bus.sqlite')}`;
 }
 
 /**

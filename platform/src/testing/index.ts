@@ -16,6 +16,7 @@ import { entitiesOf, migrationsOf, SubgraphDefinition } from '../subgraph';
 const SERVICES = {
   mysql: { variable: 'TEST_MYSQL_URL', what: 'MariaDB/MySQL (TEST_MYSQL_URL)' },
   kafka: { variable: 'TEST_KAFKA_BROKERS', what: 'a Kafka broker (TEST_KAFKA_BROKERS; npm run kafka -- start)' },
+  kafkaSecure: { variable: 'TEST_KAFKA_SECURE_BROKERS', what: 'a secured Kafka cluster (TEST_KAFKA_SECURE_BROKERS, TEST_KAFKA_SECURE_SECRETS; npm run kafka -- start --secure)' },
   redis: { variable: 'TEST_REDIS_URL', what: 'Redis (TEST_REDIS_URL; redis-server)' },
   kcat: { variable: 'TEST_KCAT', what: 'kcat (TEST_KCAT; apt-get install kcat)' },
   chromium: { variable: 'TEST_CHROMIUM', what: 'chromium (TEST_CHROMIUM; apt-get install chromium)' },

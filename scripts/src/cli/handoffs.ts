@@ -6,7 +6,8 @@ import { listDeadLetters, replayDeadLetters } from './dead-letters';
 const USAGE = `npm run handoffs -- dead-letters list <agency>
 npm run handoffs -- dead-letters replay <agency> (--all | --pending | <partition:offset>...)
   agency: ${Object.keys(DEFINITIONS).join(', ')}
-  Uses the same configuration as the subgraphs: KAFKA_BROKERS (else the embedded bus), DB_URL / <AGENCY>_DB_URL / DATA_DIR.`;
+  Uses the same configuration as the subgraphs: KAFKA_BROKERS (else the embedded bus) with KAFKA_SECURITY and its
+  credentials (the agency's Kafka user), DB_URL / <AGENCY>_DB_URL / DATA_DIR.`;
 
 async function main(argv: string[]): Promise<number> {
   const [group, command, agency, ...rest] = argv;
@@ -15,7 +16,8 @@ async function main(argv: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const transport = transportFromEnv(`${agency}-operator`);
+  // on a secured bus the operator acts as the agency's Kafka user (its ACLs cover its own inbox and dead letters)
+  const transport = transportFromEnv(`${agency}-operator`, { KAFKA_USERNAME: agency, ...process.env });
   try {
     const letters = await listDeadLetters(transport, definition);
     if (command === 'list') {

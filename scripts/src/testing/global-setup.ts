@@ -12,6 +12,7 @@ export default async function globalSetup(): Promise<void> {
   // Tests choose their database and bus explicitly: a developer's DB_URL or KAFKA_BROKERS must not switch the suites.
   process.env.DB_URL = '';
   process.env.KAFKA_BROKERS = '';
+  process.env.KAFKA_SECURITY = '';
   process.env.APOLLO_TELEMETRY_DISABLED = '1';
   const probes = await probeServices(process.env);
   const notRun: string[] = [];
@@ -19,6 +20,7 @@ export default async function globalSetup(): Promise<void> {
   for (const probe of probes) {
     if (probe.found) {
       process.env[probe.variable] = probe.found;
+      Object.assign(process.env, probe.extra);
       console.log(`${probe.label}: ON (${probe.detail})`);
     } else {
       // empty, not absent: a test must not go looking for the service by itself

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import mysql from 'mysql2/promise';
 import { Kafka, logLevel } from 'kafkajs';
+import { KafkaSecurity, kafkaSecurityFromEnv } from '@onestop/platform';
 import { Redis } from 'ioredis';
 
 /** A service some suites need, found (or not) before any test runs. */
@@ -16,6 +17,8 @@ export interface ServiceProbe {
   detail: string | null;
   /** Why it did not run and how to start it, when not found. */
   howToStart: string;
+  /** More variables handed to the suites when found. */
+  extra?: Record<string, string>;
 }
 
 export async function mysqlAnswers(url: string): Promise<string | null> {
@@ -37,10 +40,10 @@ export async function mysqlAnswers(url: string): Promise<string | null> {
  * Asks the brokers for the cluster's metadata; at most ~5 s, silent. Answers with every broker of the cluster (the
  * suites then reach it through any of them, e.g. while one is killed) and a description.
  */
-export async function kafkaAnswers(brokers: string[]): Promise<{ brokers: string; detail: string } | null> {
+export async function kafkaAnswers(brokers: string[], security: KafkaSecurity = {}): Promise<{ brokers: string; detail: string } | null> {
   const admin = new Kafka({
     clientId: 'onestop-test-probe', brokers, logLevel: logLevel.NOTHING,
-    connectionTimeout: 2000, requestTimeout: 3000, retry: { retries: 0 },
+    connectionTimeout: 2000, requestTimeout: 3000, retry: { retries: 0 }, ...security,
   }).admin();
   let timer: NodeJS.Timeout | undefined;
   const limit = new Promise<null>((resolve) => { timer = setTimeout(() => resolve(null), 5000); });
@@ -60,6 +63,19 @@ export async function kafkaAnswers(brokers: string[]): Promise<{ brokers: string
     clearTimeout(timer);
     await admin.disconnect().catch(() => undefined);
   }
+}
+
+/**
+ * The secured cluster (`npm run kafka -- start --secure`), reached as its admin over SASL_SSL with the secrets its
+ * script made (ca.pem, admin.password): null when it does not answer or the secrets do not let us in.
+ */
+export async function secureKafkaAnswers(brokers: string[], secrets: string): Promise<{ brokers: string; detail: string } | null> {
+  if (!fs.existsSync(path.join(secrets, 'admin.password')) || !fs.existsSync(path.join(secrets, 'ca.pem'))) return null;
+  const security = kafkaSecurityFromEnv('admin', {
+    KAFKA_SECURITY: 'sasl_ssl', KAFKA_CA_FILE: path.join(secrets, 'ca.pem'), KAFKA_TLS_SERVERNAME: 'localhost', KAFKA_CREDENTIALS_DIR: secrets,
+  });
+  const found = await kafkaAnswers(brokers, security);
+  return found && { brokers: found.brokers, detail: `SASL_SSL, ${found.detail}, secrets in ${secrets}` };
 }
 
 /** PINGs Redis; at most ~2 s, silent. */
@@ -102,8 +118,12 @@ export function onPath(...names: string[]): string | null {
 export async function probeServices(env: NodeJS.ProcessEnv): Promise<ServiceProbe[]> {
   const mysqlUrl = env.TEST_MYSQL_URL || 'mysql://root@127.0.0.1:3306';
   const brokerList = (env.TEST_KAFKA_BROKERS || '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean);
+  const secureBrokerList = (env.TEST_KAFKA_SECURE_BROKERS || '127.0.0.1:29092').split(',').map((b) => b.trim()).filter(Boolean);
+  const secureSecrets = path.resolve(env.TEST_KAFKA_SECURE_SECRETS || path.join(__dirname, '../../../.cache/kafka-secure/secrets'));
   const redisUrl = env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
-  const [mysqlFound, kafkaFound, redisFound] = await Promise.all([mysqlAnswers(mysqlUrl), kafkaAnswers(brokerList), redisAnswers(redisUrl)]);
+  const [mysqlFound, kafkaFound, redisFound, secureFound] = await Promise.all([
+    mysqlAnswers(mysqlUrl), kafkaAnswers(brokerList), redisAnswers(redisUrl), secureKafkaAnswers(secureBrokerList, secureSecrets),
+  ]);
   const kcat = env.TEST_KCAT ? onPath(env.TEST_KCAT) : onPath('kcat', 'kafkacat');
   const chromium = env.TEST_CHROMIUM ? onPath(env.TEST_CHROMIUM) : onPath('chromium', 'chromium-browser');
   const python = pythonWithYaml();
@@ -115,6 +135,11 @@ export async function probeServices(env: NodeJS.ProcessEnv): Promise<ServiceProb
     {
       variable: 'TEST_KAFKA_BROKERS', label: 'Kafka suites', found: kafkaFound?.brokers ?? null, detail: kafkaFound?.detail ?? null,
       howToStart: `no broker at ${brokerList.join(',')}; run \`npm run kafka -- start\` or set TEST_KAFKA_BROKERS`,
+    },
+    {
+      variable: 'TEST_KAFKA_SECURE_BROKERS', label: 'secured Kafka suite', found: secureFound?.brokers ?? null, detail: secureFound?.detail ?? null,
+      howToStart: `no SASL_SSL cluster at ${secureBrokerList.join(',')} with the secrets of ${secureSecrets}; run \`KAFKA_DIR=.cache/kafka-secure KAFKA_PORT=29092 KAFKA_CONTROLLER_PORT=29093 npm run kafka -- start --secure\` or set TEST_KAFKA_SECURE_BROKERS and TEST_KAFKA_SECURE_SECRETS`,
+      extra: { TEST_KAFKA_SECURE_SECRETS: secureSecrets },
     },
     {
       variable: 'TEST_REDIS_URL', label: 'Redis rate-limit tests', found: redisFound ? redisUrl : null, detail: redisFound,
