@@ -210,6 +210,17 @@ export const CONTRACTS: readonly Contract[] = [
     payload: object({ personalNumber, cardNumber: text(20), validFrom: date }),
   },
   {
+    messageType: 'handoff.refused', schemaVersion: 1,
+    summary: 'A recipient refused a message whose signature verified (envelope, access, schema or its own rules): the sender learns which one and why; never sent in answer to a refusal',
+    senders: MEMBERS, recipients: MEMBERS,
+    payload: object({
+      refusedMessageId: text(100),
+      refusedMessageType: text(80),
+      reason: text(1000),
+      refusedAt: dateTime,
+    }),
+  },
+  {
     messageType: 'social-insurance.funeral-allowance-decided', schemaVersion: 1,
     summary: 'Social insurance decided the funeral allowance for a deceased person',
     senders: ['social-insurance'], recipients: ['civil-status'],

@@ -157,7 +157,9 @@ export class KafkaTransport implements Transport {
             topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key?.toString() ?? null, value: m.value,
             headers: headersToStrings(m.headers),
           }));
-          await options.handleBatch(messages);
+          await options.handleBatch(messages, async () => {
+            await heartbeat();
+          });
           const last = batch.messages[batch.messages.length - 1].offset;
           // Both, only now: the fetch position moves on (resolve) and the group's offset is stored (commit).
           resolveOffset(last);
