@@ -212,7 +212,8 @@ export const CONTRACTS: readonly Contract[] = [
   {
     messageType: 'handoff.refused', schemaVersion: 1,
     summary: 'A recipient refused a message whose signature verified (envelope, access, schema or its own rules): the sender learns which one and why; never sent in answer to a refusal',
-    senders: MEMBERS, recipients: MEMBERS,
+    // any member to any other (listed so that the documents' example goes from the service center to land)
+    senders: MEMBERS, recipients: [...MEMBERS.slice(1), MEMBERS[0]],
     payload: object({
       refusedMessageId: text(100),
       refusedMessageType: text(80),
