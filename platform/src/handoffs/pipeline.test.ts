@@ -73,6 +73,15 @@ async function eventually<T>(what: string, probe: () => Promise<T | undefined | 
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/** An envelope of the right field types whose payload is nested 100,000 deep: hashing it would overflow the stack. */
+function deepEnvelope(): string {
+  const head = JSON.stringify({
+    messageId: newMessageId(), correlationId: '000.00.31.H99-260701-0999', sender: 'tax', recipient: 'land', messageType: 'tax.payment-confirmed',
+    schemaVersion: 1, issuedAt: new Date().toISOString(), officerId: null, payloadHash: 'h', signature: 's',
+  }).slice(0, -1);
+  return `${head},"payload":{"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`;
+}
+
 const deadLetters = () => bus.readAll(deadLetterTopicFor('land'));
 const applied = async (e: Envelope) => (await land.database.dataSource.getRepository(InboxMessage).countBy({ sender: e.sender, messageId: e.messageId })) === 1;
 const letterOf = async (reason: RegExp) => (await deadLetters()).find((l) => reason.test(l.headers['x-dead-letter-reason'] ?? ''));
@@ -88,7 +97,7 @@ beforeAll(async () => {
 describe('no message can jam a partition', () => {
   test('a 100,000-deep nested body is dead-lettered with its reason and the next message on the partition is applied', async () => {
     const next = envelope(code());
-    await publish(`{"payload":${'['.repeat(100_000)}${']'.repeat(100_000)}}`, next);
+    await publish(deepEnvelope(), next);
     await eventually('next applied', () => applied(next));
     const letter = await letterOf(/nested deeper/);
     assert.ok(letter);
@@ -316,4 +325,27 @@ describe('a member accepts handoff.refused', () => {
     assert.equal(entry.recipient, 'land');
     assert.match(entry.reason!, /^refused by land: schema invalid/);
   });
+});
+
+describe('heartbeats keep flowing through long batches', () => {
+  test('while a transient fault is retried, the batch tells the bus it is alive every second', async () => {
+    const dossier = code();
+    let failures = 3;
+    behaviour.set(dossier, () => {
+      if (failures-- > 0) throw Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+    });
+    const message = envelope(dossier);
+    const beats: number[] = [];
+    (land.node as unknown as { retryWindowMs: number }).retryWindowMs = 20_000;
+    try {
+      await land.node.handleBatch([{ topic: topicFor('land'), partition: 0, offset: '1', key: dossier, value: Buffer.from(JSON.stringify(message)), headers: {} }], async () => {
+        beats.push(Date.now());
+      });
+    } finally {
+      (land.node as unknown as { retryWindowMs: number }).retryWindowMs = 400;
+    }
+    assert.equal(await applied(message), true);
+    // backoff 200 + 400 + 800 ms: beats between messages and during each wait
+    assert.ok(beats.length >= 4, `${beats.length} heartbeats`);
+  }, 30_000);
 });
