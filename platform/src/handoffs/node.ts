@@ -569,15 +569,15 @@ export class HandoffNode {
    */
   private async deadLetterVerified(item: Item, reason: string, kind: 'rejected' | 'failed'): Promise<false> {
     const { envelope } = item;
-    await this.withRetries(() => this.options.dataSource.transaction(async (manager) => {
+    await this.recordSafely('a dead letter', () => this.options.dataSource.transaction(async (manager) => {
       const fields = { correlationId: envelope.correlationId.slice(0, 60), messageType: envelope.messageType.slice(0, 80), reason: reason.slice(0, 500), status: DeadLetterStatus.OPEN, deadLetteredAt: new Date(), resolvedAt: null, resolvedBy: null, resolution: null };
       const existing = await manager.findOne(DeadLetterRecord, { where: { sender: envelope.sender, messageId: envelope.messageId } });
       if (existing) await manager.update(DeadLetterRecord, { id: existing.id }, fields);
       else await manager.insert(DeadLetterRecord, { sender: envelope.sender.slice(0, 40), messageId: envelope.messageId, ...fields });
       if (item.held) await manager.delete(HeldMessage, { id: item.held.id });
       await manager.insert(HandoffLogEntry, this.logRow(envelope, HandoffDirection.RECEIVED, HandoffOutcome.DEAD_LETTERED, reason));
-      if (kind === 'rejected') await this.sendRefusal(manager, envelope, reason);
     }));
+    if (kind === 'rejected') await this.recordSafely('a refusal to the sender', () => this.options.dataSource.transaction((manager) => this.sendRefusal(manager, envelope, reason)));
     await this.deadLetter(item.message, reason, kind, envelope);
     return false;
   }
@@ -589,15 +589,27 @@ export class HandoffNode {
   private async refuse(message: IncomingMessage, verdict: Extract<Verdict, { ok: false }>): Promise<void> {
     const envelope = verdict.envelope;
     const claimed = (value: unknown, length: number) => (typeof value === 'string' ? value.slice(0, length) : null);
-    await this.withRetries(() => this.options.dataSource.transaction(async (manager) => {
-      await manager.insert(RefusedMessage, {
-        messageId: claimed(envelope?.messageId, 36), sender: claimed(envelope?.sender, 40), correlationId: claimed(envelope?.correlationId, 60),
-        messageType: claimed(envelope?.messageType, 80), reason: verdict.reason.slice(0, 500), signed: verdict.signed,
-        topic: message.topic.slice(0, 120), partition: message.partition, offset: message.offset.slice(0, 20), refusedAt: new Date(),
-      });
-      if (verdict.signed && envelope) await this.sendRefusal(manager, envelope, verdict.reason);
-    }));
+    await this.recordSafely('a refused message', () => this.options.dataSource.getRepository(RefusedMessage).insert({
+      messageId: claimed(envelope?.messageId, 36), sender: claimed(envelope?.sender, 40), correlationId: claimed(envelope?.correlationId, 60),
+      messageType: claimed(envelope?.messageType, 80), reason: verdict.reason.slice(0, 500), signed: verdict.signed,
+      topic: message.topic.slice(0, 120), partition: message.partition, offset: message.offset.slice(0, 20), refusedAt: new Date(),
+    }).then(() => undefined));
+    if (verdict.signed && envelope) await this.recordSafely('a refusal to the sender', () => this.options.dataSource.transaction((manager) => this.sendRefusal(manager, envelope, verdict.reason)));
     await this.deadLetter(message, verdict.reason, 'refused', envelope);
+  }
+
+  /**
+   * A bookkeeping step of the dead-letter path: transient faults are retried for the window and, past it, the batch
+   * comes again (the database is away); anything else is logged and the message still dead-lettered, so that no
+   * message can stop the partition.
+   */
+  private async recordSafely(what: string, step: () => Promise<unknown>): Promise<void> {
+    try {
+      await this.withRetries(step);
+    } catch (error) {
+      if (classifyFailure(error) === 'transient' || this.stopping) throw error;
+      this.log({ level: 'error', msg: `could not record ${what}`, error: errorText(error) });
+    }
   }
 
   /** Queues a signed handoff.refused to the (verified) sender; never in answer to a refusal, and only where the contracts allow. */
@@ -619,8 +631,15 @@ export class HandoffNode {
   private async deadLetter(message: IncomingMessage, reason: string, kind: 'refused' | 'rejected' | 'failed', envelope?: Envelope): Promise<void> {
     const topic = deadLetterTopicFor(this.member);
     await this.options.transport.ensureTopics([topic]);
-    const record = deadLetterRecord(message, reason, kind, this.member, this.maxBytes);
-    await this.options.transport.publish([{ topic, key: record.key, value: record.value, headers: record.headers }]);
+    let record = deadLetterRecord(message, reason, kind, this.member, this.maxBytes);
+    try {
+      await this.options.transport.publish([{ topic, key: record.key, value: record.value, headers: record.headers }]);
+    } catch (error) {
+      // the broker's limit is lower than ours: keep the hash, which always fits
+      if (record.omitted || !/too large|MESSAGE_TOO_LARGE|max message size/i.test(errorText(error))) throw error;
+      record = deadLetterRecord(message, reason, kind, this.member, 0);
+      await this.options.transport.publish([{ topic, key: record.key, value: record.value, headers: record.headers }]);
+    }
     this.options.observer?.deadLettered(envelope?.messageType);
     this.log({
       level: 'warn', msg: 'handoff dead-lettered', messageId: envelope?.messageId ?? message.headers['x-message-id'] ?? null,

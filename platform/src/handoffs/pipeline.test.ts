@@ -349,3 +349,17 @@ describe('heartbeats keep flowing through long batches', () => {
     assert.ok(beats.length >= 4, `${beats.length} heartbeats`);
   }, 30_000);
 });
+
+describe('an exception anywhere', () => {
+  test('when even recording a refusal fails (not a transient fault), the message is still dead-lettered and the next applied', async () => {
+    await land.database.dataSource.query('ALTER TABLE handoff_refused RENAME TO handoff_refused_gone');
+    try {
+      const next = envelope(code());
+      await publish('{"garbage": true', next);
+      await eventually('next applied', () => applied(next));
+      assert.ok((await deadLetters()).some((l) => l.value?.toString() === '{"garbage": true' && /^malformed: not JSON/.test(l.headers['x-dead-letter-reason'])));
+    } finally {
+      await land.database.dataSource.query('ALTER TABLE handoff_refused_gone RENAME TO handoff_refused');
+    }
+  });
+});
