@@ -276,6 +276,11 @@ export class HandoffNode {
     return this.options.dataSource.getRepository(OutboxMessage).count({ where: { sentAt: IsNull() } });
   }
 
+  /** Messages held behind open dead letters of their dossier (metrics: each waits for an operator). */
+  async heldMessages(): Promise<number> {
+    return this.options.dataSource.getRepository(HeldMessage).count();
+  }
+
   /** Messages on this member's inbox topic its consumer group has not committed yet, per partition (metrics). */
   async consumerLag(): Promise<ConsumerLag[]> {
     return (await this.options.transport.lag?.(this.groupId, [this.inboxTopic])) ?? [];
