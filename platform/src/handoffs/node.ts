@@ -350,7 +350,10 @@ export class HandoffNode {
         await this.applyOne(item, heartbeat);
       }
     }
-    if (!outcome || outcome.unblocked) await this.releaseHeld(heartbeat);
+    // what waited behind a dead letter applied just now; a failure here is the sweep's to retry, not this batch's
+    if (!outcome || outcome.unblocked) {
+      await this.releaseHeld(heartbeat).catch((error) => this.log({ level: 'warn', msg: 'releasing held handoffs failed; will retry', error: errorText(error) }));
+    }
   }
 
   /** Verifies one message; a refusal is dead-lettered and logged here. A stale message passes only as our own replay. */
