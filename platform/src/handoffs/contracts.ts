@@ -17,6 +17,11 @@ export interface Contract {
   senders: readonly Member[];
   recipients: readonly Member[];
   payload: JsonSchema;
+  /**
+   * An answer: allowed only from each recipient of another contract back to that contract's senders, never as
+   * senders × recipients (a refusal opens no new path between agencies, nor a Kafka ACL).
+   */
+  answer?: boolean;
 }
 
 const text = (maxLength: number): JsonSchema => ({ type: 'string', minLength: 1, maxLength });
@@ -211,9 +216,9 @@ export const CONTRACTS: readonly Contract[] = [
   },
   {
     messageType: 'handoff.refused', schemaVersion: 1,
-    summary: 'A recipient refused a message whose signature verified (envelope, access, schema or its own rules): the sender learns which one and why; never sent in answer to a refusal',
-    // any member to any other (listed so that the documents' example goes from the service center to land)
-    senders: MEMBERS, recipients: [...MEMBERS.slice(1), MEMBERS[0]],
+    summary: 'A recipient refused a message whose signature verified (envelope, access, schema or its own rules): the sender learns which one and why. Allowed from a recipient back to the senders of the contracts it receives; never sent in answer to a refusal',
+    // only back along the other contracts (listed so that the documents' example goes from the service center to land)
+    senders: MEMBERS, recipients: [...MEMBERS.slice(1), MEMBERS[0]], answer: true,
     payload: object({
       refusedMessageId: text(100),
       refusedMessageType: text(80),

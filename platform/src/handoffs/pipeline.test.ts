@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Database, openDatabase } from '../database';
+import { AccessTable } from './access';
 import { MEMBERS, deadLetterTopicFor, topicFor } from './contracts';
 import { discardDeadLetter } from './dead-letter-store';
 import { EmbeddedTransport } from './embedded-transport';
@@ -306,6 +307,15 @@ describe('the envelope is a contract too', () => {
 });
 
 describe('a member accepts handoff.refused', () => {
+  test('a refusal goes back only the way messages came: no new path between agencies (nor a Kafka ACL)', () => {
+    const table = AccessTable.fromContracts();
+    const refuses = (sender: string, recipient: string) => table.allows({ sender, messageType: 'handoff.refused', recipient });
+    assert.ok(refuses('land', 'tax') && refuses('land', 'single-window') && refuses('police', 'civil-status'));
+    assert.equal(refuses('land', 'police'), false, 'police sends land nothing');
+    assert.equal(refuses('police', 'tax'), false);
+    assert.equal(refuses('tax', 'tax'), false);
+  });
+
   test('the refusal is recorded in the refused sender\'s message log of the dossier', async () => {
     const tax = await member('tax', {});
     await tax.node.start();
