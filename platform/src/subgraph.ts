@@ -123,6 +123,7 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sta
   const log = entryLog(observability.logger);
   const handoffMetrics: HandoffMetrics | undefined = observability.metrics && new HandoffMetrics(observability.metrics.registry, {
     outboxBacklog: () => handoffs.outboxBacklog(),
+    heldMessages: () => handoffs.heldMessages(),
     consumerLag: () => handoffs.consumerLag(),
   }, { onError: (what, error) => log({ level: 'warn', msg: `${what} not collected`, error: String(error) }) });
   const keys = options.keys ?? keysFromEnv(definition.name);

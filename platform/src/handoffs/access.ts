@@ -18,9 +18,13 @@ export class AccessTable {
 
   static fromContracts(): AccessTable {
     const table = new AccessTable();
-    for (const contract of CONTRACTS) {
+    for (const contract of CONTRACTS.filter((c) => !c.answer)) {
       for (const sender of contract.senders) {
-        for (const recipient of contract.recipients) table.grant({ sender, messageType: contract.messageType, recipient });
+        for (const recipient of contract.recipients) {
+          table.grant({ sender, messageType: contract.messageType, recipient });
+          // answers (a refusal) go back the way messages came, and only that way
+          for (const answer of CONTRACTS.filter((c) => c.answer)) table.grant({ sender: recipient, messageType: answer.messageType, recipient: sender });
+        }
       }
     }
     return table;

@@ -17,6 +17,11 @@ export interface Contract {
   senders: readonly Member[];
   recipients: readonly Member[];
   payload: JsonSchema;
+  /**
+   * An answer: allowed only from each recipient of another contract back to that contract's senders, never as
+   * senders × recipients (a refusal opens no new path between agencies, nor a Kafka ACL).
+   */
+  answer?: boolean;
 }
 
 const text = (maxLength: number): JsonSchema => ({ type: 'string', minLength: 1, maxLength });
@@ -208,6 +213,18 @@ export const CONTRACTS: readonly Contract[] = [
     summary: 'Social insurance issued the health-insurance card of a newborn',
     senders: ['social-insurance'], recipients: ['civil-status'],
     payload: object({ personalNumber, cardNumber: text(20), validFrom: date }),
+  },
+  {
+    messageType: 'handoff.refused', schemaVersion: 1,
+    summary: 'A recipient refused a message whose signature verified (envelope, access, schema or its own rules): the sender learns which one and why. Allowed from a recipient back to the senders of the contracts it receives; never sent in answer to a refusal',
+    // only back along the other contracts (listed so that the documents' example goes from the service center to land)
+    senders: MEMBERS, recipients: [...MEMBERS.slice(1), MEMBERS[0]], answer: true,
+    payload: object({
+      refusedMessageId: text(100),
+      refusedMessageType: text(80),
+      reason: text(1000),
+      refusedAt: dateTime,
+    }),
   },
   {
     messageType: 'social-insurance.funeral-allowance-decided', schemaVersion: 1,

@@ -46,7 +46,10 @@ export class OutboxMessage {
   requestId: string | null;
 }
 
-/** Idempotent inbox: a message id recorded in the same transaction as its effects is never applied again. */
+/**
+ * Idempotent inbox: a (sender, message id) recorded in the same transaction as its effects is never applied again.
+ * The sender is part of the key: one sender cannot shadow another's message by reusing its id.
+ */
 @Entity('handoff_inbox')
 @Index('IDX_handoff_inbox_correlation_id', ['correlationId'])
 export class InboxMessage {
@@ -56,7 +59,7 @@ export class InboxMessage {
   @Column({ type: 'varchar', length: 60 })
   correlationId: string;
 
-  @Column({ type: 'varchar', length: 40 })
+  @PrimaryColumn({ type: 'varchar', length: 40 })
   sender: string;
 
   @Column({ type: 'varchar', length: 80 })
@@ -82,6 +85,12 @@ export enum HandoffOutcome {
   DUPLICATE_IGNORED = 'DUPLICATE_IGNORED',
   DEAD_LETTERED = 'DEAD_LETTERED',
   REPLAYED = 'REPLAYED',
+  /** Received while an earlier message of the dossier is dead-lettered: applied once that one is replayed or discarded. */
+  HELD = 'HELD',
+  /** A dead letter an operator marked as handled without applying it (who in officerId, why in reason). */
+  DISCARDED = 'DISCARDED',
+  /** The recipient refused a message we sent (its signed handoff.refused), with its reason. */
+  REFUSED = 'REFUSED',
 }
 registerEnumType(HandoffOutcome, { name: 'HandoffOutcome' });
 
@@ -144,4 +153,137 @@ export class HandoffLogEntry {
   at: Date;
 }
 
-export const HANDOFF_ENTITIES = [OutboxMessage, InboxMessage, HandoffLogEntry];
+export enum DeadLetterStatus {
+  /** Later messages of the dossier are held until it is replayed (and applied) or discarded. */
+  OPEN = 'OPEN',
+  APPLIED = 'APPLIED',
+  DISCARDED = 'DISCARDED',
+}
+
+/**
+ * Verified messages this member dead-lettered (rejected, or failed past the retry window), one row per (sender,
+ * message id): while one is OPEN its dossier's later messages are held, so a dossier's messages apply in order.
+ */
+@Entity('handoff_dead_letter')
+@Index('UQ_handoff_dead_letter_sender_message_id', ['sender', 'messageId'], { unique: true })
+@Index('IDX_handoff_dead_letter_correlation_id_status', ['correlationId', 'status'])
+export class DeadLetterRecord {
+  @PrimaryGeneratedColumn({ type: 'integer' })
+  id: number;
+
+  @Column({ type: 'varchar', length: 40 })
+  sender: string;
+
+  @Column({ type: 'varchar', length: 36 })
+  messageId: string;
+
+  @Column({ type: 'varchar', length: 60 })
+  correlationId: string;
+
+  @Column({ type: 'varchar', length: 80 })
+  messageType: string;
+
+  @Column({ type: 'varchar', length: 500 })
+  reason: string;
+
+  @Column({ type: 'varchar', length: 12 })
+  status: DeadLetterStatus;
+
+  @Column({ type: 'datetime' })
+  deadLetteredAt: Date;
+
+  @Column({ type: 'datetime', nullable: true })
+  resolvedAt: Date | null;
+
+  /** The operator who discarded it. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  resolvedBy: string | null;
+
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  resolution: string | null;
+}
+
+/** Verified messages waiting, in arrival order (id), for an earlier dead letter of their dossier to be resolved. */
+@Entity('handoff_held')
+@Index('UQ_handoff_held_sender_message_id', ['sender', 'messageId'], { unique: true })
+@Index('IDX_handoff_held_correlation_id', ['correlationId'])
+export class HeldMessage {
+  @PrimaryGeneratedColumn({ type: 'integer' })
+  id: number;
+
+  @Column({ type: 'varchar', length: 40 })
+  sender: string;
+
+  @Column({ type: 'varchar', length: 36 })
+  messageId: string;
+
+  @Column({ type: 'varchar', length: 60 })
+  correlationId: string;
+
+  @Column({ type: 'varchar', length: 80 })
+  messageType: string;
+
+  /** The record value as received (verified). */
+  @Column({ type: 'text' })
+  envelope: string;
+
+  @Column({ type: 'varchar', length: 128, nullable: true })
+  requestId: string | null;
+
+  @Column({ type: 'varchar', length: 120 })
+  topic: string;
+
+  @Column({ type: 'integer' })
+  partition: number;
+
+  @Column({ type: 'varchar', length: 20 })
+  offset: string;
+
+  @Column({ type: 'datetime' })
+  heldAt: Date;
+}
+
+/**
+ * Messages that failed verification (malformed, forged, misaddressed, unauthorised, schema-invalid, stale): kept here
+ * for the operators, never in a dossier's message log, where only verified senders' messages belong.
+ */
+@Entity('handoff_refused')
+@Index('IDX_handoff_refused_refused_at', ['refusedAt'])
+export class RefusedMessage {
+  @PrimaryGeneratedColumn({ type: 'integer' })
+  id: number;
+
+  /** As the message claims them: only `signed` rows are proven to come from `sender`. */
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  messageId: string | null;
+
+  @Column({ type: 'varchar', length: 40, nullable: true })
+  sender: string | null;
+
+  @Column({ type: 'varchar', length: 60, nullable: true })
+  correlationId: string | null;
+
+  @Column({ type: 'varchar', length: 80, nullable: true })
+  messageType: string | null;
+
+  @Column({ type: 'varchar', length: 500 })
+  reason: string;
+
+  /** The signature verified under the sender's key (the sender was sent a handoff.refused). */
+  @Column({ type: 'boolean' })
+  signed: boolean;
+
+  @Column({ type: 'varchar', length: 120 })
+  topic: string;
+
+  @Column({ type: 'integer' })
+  partition: number;
+
+  @Column({ type: 'varchar', length: 20 })
+  offset: string;
+
+  @Column({ type: 'datetime' })
+  refusedAt: Date;
+}
+
+export const HANDOFF_ENTITIES = [OutboxMessage, InboxMessage, HandoffLogEntry, DeadLetterRecord, HeldMessage, RefusedMessage];

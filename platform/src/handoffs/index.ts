@@ -1,5 +1,6 @@
 export * from './access';
 export * from './contracts';
+export * from './dead-letter-store';
 export * from './embedded-transport';
 export * from './entities';
 export * from './envelope';

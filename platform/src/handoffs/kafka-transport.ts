@@ -192,7 +192,9 @@ export class KafkaTransport implements Transport {
           }));
           inBatch = true;
           try {
-            await options.handleBatch(messages);
+            await options.handleBatch(messages, async () => {
+              await heartbeat();
+            });
           } finally {
             inBatch = false;
             lastSign = Date.now();

@@ -70,5 +70,86 @@ export class HandoffOutboxRequestId1764800000000 implements MigrationInterface {
   }
 }
 
+/**
+ * The inbox keyed by (message id, sender): one sender cannot shadow another's message id. Dead letters that hold a
+ * dossier, the messages held behind them, and the log of refused messages (outside any dossier's message log).
+ */
+export class HandoffDeadLettersHeldRefused1766100000000 implements MigrationInterface {
+  name = 'HandoffDeadLettersHeldRefused1766100000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await rebuildInbox(queryRunner, true);
+    await queryRunner.createTable(table('handoff_dead_letter', [
+      column.increments(),
+      column.string('sender', 40),
+      column.string('message_id', 36),
+      column.string('correlation_id', 60),
+      column.string('message_type', 80),
+      column.string('reason', 500),
+      column.string('status', 12),
+      column.datetime('dead_lettered_at'),
+      column.datetime('resolved_at', { nullable: true }),
+      column.string('resolved_by', 64, { nullable: true }),
+      column.string('resolution', 500, { nullable: true }),
+    ], [
+      { columns: ['sender', 'message_id'], unique: true },
+      { columns: ['correlation_id', 'status'] },
+    ]));
+    await queryRunner.createTable(table('handoff_held', [
+      column.increments(),
+      column.string('sender', 40),
+      column.string('message_id', 36),
+      column.string('correlation_id', 60),
+      column.string('message_type', 80),
+      column.text('envelope'),
+      column.string('request_id', 128, { nullable: true }),
+      column.string('topic', 120),
+      column.int('partition'),
+      column.string('offset', 20),
+      column.datetime('held_at'),
+    ], [
+      { columns: ['sender', 'message_id'], unique: true },
+      { columns: ['correlation_id'] },
+    ]));
+    await queryRunner.createTable(table('handoff_refused', [
+      column.increments(),
+      column.string('message_id', 36, { nullable: true }),
+      column.string('sender', 40, { nullable: true }),
+      column.string('correlation_id', 60, { nullable: true }),
+      column.string('message_type', 80, { nullable: true }),
+      column.string('reason', 500),
+      column.boolean('signed'),
+      column.string('topic', 120),
+      column.int('partition'),
+      column.string('offset', 20),
+      column.datetime('refused_at'),
+    ], [{ columns: ['refused_at'] }]));
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.dropTable('handoff_refused');
+    await queryRunner.dropTable('handoff_held');
+    await queryRunner.dropTable('handoff_dead_letter');
+    await rebuildInbox(queryRunner, false);
+  }
+}
+
+/** Copies the inbox into a table keyed by (message_id, sender), or by message_id alone: the same on SQLite and MariaDB. */
+async function rebuildInbox(queryRunner: QueryRunner, withSender: boolean): Promise<void> {
+  await queryRunner.dropIndex('handoff_inbox', 'IDX_handoff_inbox_correlation_id');
+  await queryRunner.renameTable('handoff_inbox', 'handoff_inbox_old');
+  await queryRunner.createTable(table('handoff_inbox', [
+    column.key('message_id', 36),
+    column.string('correlation_id', 60),
+    withSender ? column.key('sender', 40) : column.string('sender', 40),
+    column.string('message_type', 80),
+    column.string('officer_id', 64, { nullable: true }),
+    column.datetime('applied_at'),
+  ], [{ columns: ['correlation_id'] }]));
+  const columns = 'message_id, correlation_id, sender, message_type, officer_id, applied_at';
+  await queryRunner.query(`INSERT INTO handoff_inbox (${columns}) SELECT ${columns} FROM handoff_inbox_old`);
+  await queryRunner.dropTable('handoff_inbox_old');
+}
+
 /** What a member's database needs for handoffs (subgraphs add theirs; the partner stand-ins and benches use these). */
-export const HANDOFF_MIGRATIONS = [HandoffTables1763900000000, HandoffOutboxRequestId1764800000000];
+export const HANDOFF_MIGRATIONS = [HandoffTables1763900000000, HandoffOutboxRequestId1764800000000, HandoffDeadLettersHeldRefused1766100000000];

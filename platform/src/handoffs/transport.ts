@@ -2,7 +2,7 @@
 export interface OutgoingMessage {
   topic: string;
   key: string;
-  value: string;
+  value: string | Buffer;
   headers?: Record<string, string>;
 }
 
@@ -20,8 +20,11 @@ export interface ConsumeOptions {
   topics: string[];
   /** A new group starts at the end of the topics (live events only) instead of their beginning. */
   fromLatest?: boolean;
-  /** Offsets are committed only after this resolves; if it throws, the batch is delivered again. */
-  handleBatch(messages: IncomingMessage[]): Promise<void>;
+  /**
+   * Offsets are committed only after this resolves; if it throws, the batch is delivered again. `heartbeat` tells the
+   * bus the consumer is alive during a long batch (Kafka's eachBatch heartbeat; nothing on the embedded bus).
+   */
+  handleBatch(messages: IncomingMessage[], heartbeat?: () => Promise<void>): Promise<void>;
 }
 
 export interface Subscription {

@@ -35,7 +35,7 @@ async function member(name: string, handlers: HandoffHandlers = {}) {
   const database = await openDatabase({ config: { kind: 'sqlite', file: path.join(dir, `${name}.sqlite`) }, entities: HANDOFF_ENTITIES, migrations: HANDOFF_MIGRATIONS });
   const metrics = new ServiceMetrics(name, { processMetrics: false });
   const lines: Record<string, any>[] = [];
-  const observer = new HandoffMetrics(metrics.registry, { outboxBacklog: () => node.outboxBacklog(), consumerLag: () => node.consumerLag() }, { backlogTtlMs: 0, lagTtlMs: 0 });
+  const observer = new HandoffMetrics(metrics.registry, { outboxBacklog: () => node.outboxBacklog(), consumerLag: () => node.consumerLag(), heldMessages: () => node.heldMessages() }, { backlogTtlMs: 0, lagTtlMs: 0 });
   const node: HandoffNode = new HandoffNode({
     member: name, dataSource: database.dataSource, transport: bus, keys: KeyRing.fromDirectory(name, keysDir), handlers,
     log: (entry) => lines.push(entry), observer, relayIntervalMs: 10,
@@ -127,6 +127,8 @@ test('sent, applied, duplicates and dead letters are counted by type; backlog an
   const dead = land.lines.find((l) => l.msg === 'handoff dead-lettered');
   assert.equal(dead?.requestId, 'req-garbage');
   assert.equal(dead?.correlationId, DOSSIER);
+  // garbage holds no dossier: nothing waits for an operator
+  assert.equal(await land.value('onestop_handoff_held_messages'), 0);
 });
 
 test('a request\'s view of the node: its id unless the request names another; the node itself keeps none', async () => {

@@ -9,6 +9,8 @@ import { cached, METRIC_PREFIX } from './metrics';
 export interface HandoffMetricsSource {
   outboxBacklog(): Promise<number>;
   consumerLag(): Promise<ConsumerLag[]>;
+  /** Messages held behind open dead letters of their dossier (an operator must replay or discard those). */
+  heldMessages?(): Promise<number>;
 }
 
 export interface HandoffMetricsOptions {
@@ -59,6 +61,21 @@ export class HandoffMetrics implements HandoffObserver {
         }
       },
     });
+    if (source.heldMessages) {
+      const held = cached(options.backlogTtlMs ?? 2000, () => source.heldMessages!());
+      new Gauge({
+        name: `${METRIC_PREFIX}handoff_held_messages`,
+        help: 'Handoffs held behind a dead letter of their dossier, waiting for an operator to replay or discard it (counted on scrape, cached 2 s)',
+        registers,
+        async collect() {
+          try {
+            this.set(await held());
+          } catch (error) {
+            onError('held messages', error);
+          }
+        },
+      });
+    }
     new Gauge({
       name: `${METRIC_PREFIX}handoff_consumer_lag`,
       help: 'Messages on the inbox topic the consumer group has not committed, per partition (asked on scrape, cached 5 s)',

@@ -65,8 +65,12 @@ test('handoff documents: the published examples validate, and a receiver trustin
     assert.deepEqual(schema.examples, [example]);
     assert.ok(validate.get(contract)!(example), `${contract.messageType}: ${errorsOf(validate.get(contract)!)}`);
     const receiver = new KeyRing(example.recipient, generateKeyPairSync('ed25519').privateKey, new Map([[example.sender, EXAMPLE_KEY.publicKey]]));
-    const verdict = new EnvelopeVerifier(receiver, AccessTable.fromContracts()).verify(JSON.stringify(example));
+    // verified as at the time it was issued: today the published examples are past the freshness window
+    const verifier = new EnvelopeVerifier(receiver, AccessTable.fromContracts());
+    const verdict = verifier.verify(JSON.stringify(example), Date.parse(example.issuedAt) + 1000);
     assert.ok(verdict.ok, `${contract.messageType}: ${verdict.ok ? '' : verdict.reason}`);
+    const today = verifier.verify(JSON.stringify(example), Date.parse(example.issuedAt) + 8 * 86_400_000);
+    assert.ok(!today.ok && today.stale && /^stale: /.test(today.reason), `${contract.messageType} is stale a week later`);
   }
 });
 

@@ -43,6 +43,13 @@ const atCounter = (applicant: string) => ({
 });
 
 export const EXAMPLES: Readonly<Record<string, HandoffExample>> = {
+  'handoff.refused': {
+    correlationId: LAND, issuedAt: '2025-10-31T08:00:02.000Z', officerId: null,
+    payload: {
+      refusedMessageId: '5f0c3a4e-8d2b-4c61-9a7e-2b1d6c9e0f43', refusedMessageType: 'dossier.status-changed',
+      reason: 'rejected: land: a dossier in RESOLVED cannot move to IN_APPRAISAL', refusedAt: '2025-10-31T08:00:01.870Z',
+    },
+  },
   'land.transfer-requested': {
     correlationId: LAND, issuedAt: '2025-10-15T02:10:00.000Z', officerId: 'motcua.nguyenthilan',
     payload: {

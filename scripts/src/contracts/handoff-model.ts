@@ -91,14 +91,20 @@ export const DEAD_LETTER_HEADERS: readonly [string, string][] = [
   ['x-original-offset', 'Its offset (decimal)'],
   ['x-dead-lettered-by', 'The member that refused it'],
   ['x-dead-lettered-at', 'When, ISO 8601 UTC'],
+  ['x-dead-letter-kind', '`refused` (failed verification: never replayed unless it verifies now), `rejected` (the recipient\'s rules) or `failed` (kept failing to apply)'],
+  ['x-original-omitted', 'Present when the original was too large to keep whole under the record limit: the value is then a JSON summary (sha256, size, topic, partition, offset, reason)'],
+  ['x-original-sha256', 'With x-original-omitted: hex SHA-256 of the original value'],
+  ['x-original-size', 'With x-original-omitted: the original value\'s size in bytes'],
 ];
 
 /** How a dead-letter reason starts, and what it means. */
 export const DEAD_LETTER_REASONS: readonly [string, string][] = [
-  ['malformed: …', 'not JSON, not a JSON object, or an envelope field of the wrong type'],
-  ['misaddressed: …', 'recipient is not the member that owns the topic'],
+  ['malformed: …', 'empty, too large (over HANDOFF_MAX_MESSAGE_BYTES, 1,000,000 by default), not valid UTF-8, nested deeper than 32 levels, not JSON, not a JSON object, or an envelope field of the wrong type'],
   ['unknown sender: …', 'the recipient has no public key for the sender'],
   ['bad signature: …', 'payloadHash or signature does not verify under the sender\'s public key (altered, or signed with another key)'],
+  ['misaddressed: …', 'recipient is not the member that owns the topic'],
+  ['envelope invalid: …', 'messageId is not a UUID, correlationId not a dossier code, sender not a member, or issuedAt not an ISO 8601 date-time with a zone, or more than the clock skew (5 minutes) in the future'],
+  ['stale: …', 'issuedAt is older than the freshness window (HANDOFF_MAX_AGE_MS, 7 days by default)'],
   ['access denied: …', 'the access table does not allow this sender, message type and recipient'],
   ['unknown message type …', 'no contract for this messageType and schemaVersion'],
   ['schema invalid: payload.<field> …', 'the payload does not follow the contract\'s schema'],

@@ -483,7 +483,35 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
       }
       const after = await dossier(target.code);
       assert.equal(after.status, 'RESOLVED', 'nothing was applied');
-      assert.ok(after.singleWindowHandoffLog.filter((l) => l.outcome === 'DEAD_LETTERED').length >= 4, 'dead letters are in the message log');
+      // Refused messages are in the refused-messages log, never in the dossier's official message log.
+      const ids = cases.flatMap((c) => (typeof c.envelope === 'string' ? [] : [c.envelope.messageId]));
+      assert.deepEqual(after.singleWindowHandoffLog.filter((l) => ids.includes(l.messageId)), [], 'no refused message in the dossier\'s log');
+      // A sender whose signature verified is told, with a signed handoff.refused; a forger is told nothing.
+      const told = await until(target.code, 'refusals recorded by their senders', (d) =>
+        ['unauthorised', 'misaddressed', 'schema-invalid'].every((name) => allLogs(d).some((l) => l.outcome === 'REFUSED' && l.messageId === (cases.find((c) => c.name === name)!.envelope as Envelope).messageId)));
+      const refused = allLogs(told).filter((l) => l.outcome === 'REFUSED');
+      assert.deepEqual(refused.map((l) => l.recordedBy).sort(), ['land', 'land', 'tax']);
+      assert.ok(refused.every((l) => l.recipient === 'single-window' && /^refused by single-window: /.test(l.reason ?? '')));
+      for (const name of ['forged', 'altered']) {
+        assert.ok(!refused.some((l) => l.messageId === (cases.find((c) => c.name === name)!.envelope as Envelope).messageId), `${name}: no answer`);
+      }
+    });
+
+    test('a refusal from an agency is shown on the dossier\'s timeline of the single window', async () => {
+      if (!stack) throw new Error('the stack did not start');
+      const target = await submit(birthInput(6));
+      await until(target.code, 'resolved', (d) => d.status === 'RESOLVED');
+      const refusedId = newMessageId();
+      const refusal = signedBy(config.keysDir, 'civil-status', {
+        correlationId: target.code, sender: 'civil-status', recipient: 'single-window', messageType: 'handoff.refused',
+        payload: { refusedMessageId: refusedId, refusedMessageType: 'civil-status.birth-registration-requested', reason: 'rejected: no standing', refusedAt: new Date().toISOString() },
+      });
+      await bus.publish([{ topic: topicFor('single-window'), key: target.code, value: JSON.stringify(refusal) }]);
+      const shown = await until(target.code, 'refusal on the timeline', (d) => d.timeline.some((e) => e.action === 'HANDOFF_REFUSED'));
+      assert.equal(shown.timeline.find((e) => e.action === 'HANDOFF_REFUSED')!.note, `civil-status refused civil-status.birth-registration-requested ${refusedId}: rejected: no standing`);
+      const entry = shown.singleWindowHandoffLog.find((l) => l.outcome === 'REFUSED')!;
+      assert.equal(entry.messageId, refusedId);
+      assert.equal(entry.direction, 'SENT');
     });
 
     test('a dead letter replayed after the sender\'s new key is installed is applied exactly once', async () => {

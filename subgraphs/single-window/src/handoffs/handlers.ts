@@ -59,7 +59,25 @@ async function recordCertificate({ envelope, manager }: HandoffContext<Certifica
   });
 }
 
+interface Refusal {
+  refusedMessageId: string;
+  refusedMessageType: string;
+  reason: string;
+}
+
+/** An agency refused a handoff of ours: shown on the dossier's timeline (the platform already logged it). */
+async function showRefusal({ envelope, manager }: HandoffContext<Refusal>): Promise<void> {
+  const dossier = await manager.getRepository(Dossier).findOne({ where: { code: envelope.correlationId } });
+  if (!dossier) return;
+  const { refusedMessageType, refusedMessageId, reason } = envelope.payload;
+  await manager.getRepository(DossierEvent).insert({
+    dossierCode: dossier.code, at: new Date(envelope.issuedAt), action: 'HANDOFF_REFUSED', status: dossier.status, statusCode: dossier.statusCode,
+    agencyCode: null, officerId: null, note: `${envelope.sender} refused ${refusedMessageType} ${refusedMessageId}: ${reason}`.slice(0, 500),
+  });
+}
+
 export const singleWindowHandoffs: HandoffHandlers = {
   'dossier.status-changed': applyStatusReport,
   'land.certificate-issued': recordCertificate,
+  'handoff.refused': showRefusal,
 };
