@@ -19,8 +19,11 @@ test('the ACLs follow the access table: a write only where a contract allows, re
   assert.deepEqual(writes('gateway'), []);
   assert.deepEqual(reads('gateway'), ['onestop.notification.dossier-status', 'onestop.notification.procedure-catalogue']);
   assert.ok(!rows.some((r) => r.resourceType === 'GROUP' && r.pattern !== 'PREFIXED'));
-  // a revoked rule takes its ACL with it
+  // a revoked rule takes its ACL with it, once no other rule needs it: land writes to tax's inbox for the cadastral
+  // information, and to refuse what tax sends it (handoff.refused goes back the way messages came)
   const revoked = AccessTable.fromContracts();
   revoked.revoke({ sender: 'land', messageType: 'land.cadastral-information', recipient: 'tax' });
+  assert.ok(aclTable(revoked).some((r) => r.principal === 'land' && r.resource === 'onestop.handoff.tax'), 'still needed for refusals');
+  revoked.revoke({ sender: 'land', messageType: 'handoff.refused', recipient: 'tax' });
   assert.ok(!aclTable(revoked).some((r) => r.principal === 'land' && r.resource === 'onestop.handoff.tax'));
 });
