@@ -160,14 +160,8 @@ export enum DeadLetterStatus {
   DISCARDED = 'DISCARDED',
 }
 
-/**
- * Verified messages this member dead-lettered (rejected, or failed past the retry window), one row per (sender,
- * message id): while one is OPEN its dossier's later messages are held, so a dossier's messages apply in order.
- */
-@Entity('handoff_dead_letter')
-@Index('UQ_handoff_dead_letter_sender_message_id', ['sender', 'messageId'], { unique: true })
-@Index('IDX_handoff_dead_letter_correlation_id_status', ['correlationId', 'status'])
-export class DeadLetterRecord {
+/** The columns that name a verified message: who sent it, its id, its dossier and its type. */
+abstract class VerifiedMessageRow {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id: number;
 
@@ -182,7 +176,16 @@ export class DeadLetterRecord {
 
   @Column({ type: 'varchar', length: 80 })
   messageType: string;
+}
 
+/**
+ * Verified messages this member dead-lettered (rejected, or failed past the retry window), one row per (sender,
+ * message id): while one is OPEN its dossier's later messages are held, so a dossier's messages apply in order.
+ */
+@Entity('handoff_dead_letter')
+@Index('UQ_handoff_dead_letter_sender_message_id', ['sender', 'messageId'], { unique: true })
+@Index('IDX_handoff_dead_letter_correlation_id_status', ['correlationId', 'status'])
+export class DeadLetterRecord extends VerifiedMessageRow {
   @Column({ type: 'varchar', length: 500 })
   reason: string;
 
@@ -207,22 +210,7 @@ export class DeadLetterRecord {
 @Entity('handoff_held')
 @Index('UQ_handoff_held_sender_message_id', ['sender', 'messageId'], { unique: true })
 @Index('IDX_handoff_held_correlation_id', ['correlationId'])
-export class HeldMessage {
-  @PrimaryGeneratedColumn({ type: 'integer' })
-  id: number;
-
-  @Column({ type: 'varchar', length: 40 })
-  sender: string;
-
-  @Column({ type: 'varchar', length: 36 })
-  messageId: string;
-
-  @Column({ type: 'varchar', length: 60 })
-  correlationId: string;
-
-  @Column({ type: 'varchar', length: 80 })
-  messageType: string;
-
+export class HeldMessage extends VerifiedMessageRow {
   /** The record value as received (verified). */
   @Column({ type: 'text' })
   envelope: string;

@@ -12,21 +12,13 @@ import { Envelope, newMessageId, signEnvelope } from './envelope';
 import { KafkaTransport } from './kafka-transport';
 import { ensureDevKeys, KeyRing } from './keys';
 import { HANDOFF_MIGRATIONS } from './migration';
+import { deepEnvelope } from './pipeline-fixtures';
 import { HandoffNode } from './node';
 
 // A topic prefix of this run only: the broker is shared (topic names are read from it when used).
 process.env.HANDOFF_TOPIC_PREFIX = `jam${runId()}`;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onestop-jam-kafka-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-/** An envelope of the right field types whose payload is nested 100,000 deep: hashing it would overflow the stack. */
-function deepEnvelope(): string {
-  const head = JSON.stringify({
-    messageId: newMessageId(), correlationId: '000.00.31.H99-260701-0999', sender: 'tax', recipient: 'land', messageType: 'tax.payment-confirmed',
-    schemaVersion: 1, issuedAt: new Date().toISOString(), officerId: null, payloadHash: 'h', signature: 's',
-  }).slice(0, -1);
-  return `${head},"payload":{"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`;
-}
 
 testWith(['kafka'], 'Kafka: a deep body, one just under 1 MB, invalid UTF-8 and a throwing handler are dead-lettered; the next message on the partition is applied', async () => {
   const brokers = service('kafka')!.split(',');

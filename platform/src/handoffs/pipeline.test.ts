@@ -12,6 +12,7 @@ import { DeadLetterRecord, HANDOFF_ENTITIES, HandoffLogEntry, HeldMessage, Inbox
 import { Envelope, newMessageId, signEnvelope } from './envelope';
 import { ensureDevKeys, KeyRing } from './keys';
 import { HANDOFF_MIGRATIONS } from './migration';
+import { deepEnvelope } from './pipeline-fixtures';
 import { classifyFailure, HandoffHandlers, HandoffNode, HandoffRejection } from './node';
 
 /** The receiving pipeline on the embedded bus: what no message may do (jam a partition, break a dossier's order, shadow another's). */
@@ -72,15 +73,6 @@ async function eventually<T>(what: string, probe: () => Promise<T | undefined | 
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error(`timed out waiting for ${what}`);
-}
-
-/** An envelope of the right field types whose payload is nested 100,000 deep: hashing it would overflow the stack. */
-function deepEnvelope(): string {
-  const head = JSON.stringify({
-    messageId: newMessageId(), correlationId: '000.00.31.H99-260701-0999', sender: 'tax', recipient: 'land', messageType: 'tax.payment-confirmed',
-    schemaVersion: 1, issuedAt: new Date().toISOString(), officerId: null, payloadHash: 'h', signature: 's',
-  }).slice(0, -1);
-  return `${head},"payload":{"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`;
 }
 
 const deadLetters = () => bus.readAll(deadLetterTopicFor('land'));
