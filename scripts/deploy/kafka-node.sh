@@ -8,11 +8,14 @@
 # kafka-ca, kafka-admin-password.
 set -euo pipefail
 : "${KAFKA_CLUSTER_ID:?}"
-data=/var/lib/kafka/data
-conf=/tmp/onestop-kafka
+# (the paths of the apache/kafka image; overridable to try this script outside it)
+bin="${KAFKA_HOME:-/opt/kafka}/bin"
+secrets="${SECRETS_DIR:-/run/secrets}"
+data="${KAFKA_DATA_DIR:-/var/lib/kafka/data}"
+conf="${KAFKA_CONF_DIR:-/tmp/onestop-kafka}"
 umask 077
 mkdir -p "$conf"
-admin_password="$(tr -d '\n' < /run/secrets/kafka-admin-password)"
+admin_password="$(tr -d '\n' < $secrets/kafka-admin-password)"
 
 {
   env | sed -n 's/^KAFKA_CFG_\([A-Z0-9_]*\)=\(.*\)$/\1=\2/p' | while IFS='=' read -r name value; do
@@ -21,9 +24,9 @@ admin_password="$(tr -d '\n' < /run/secrets/kafka-admin-password)"
   cat <<PROPS
 log.dirs=$data
 ssl.keystore.type=PEM
-ssl.keystore.location=/run/secrets/kafka-broker-keystore
+ssl.keystore.location=$secrets/kafka-broker-keystore
 ssl.truststore.type=PEM
-ssl.truststore.location=/run/secrets/kafka-ca
+ssl.truststore.location=$secrets/kafka-ca
 ssl.endpoint.identification.algorithm=https
 sasl.enabled.mechanisms=SCRAM-SHA-512
 sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
@@ -48,11 +51,11 @@ security.protocol=SASL_SSL
 sasl.mechanism=SCRAM-SHA-512
 sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="$admin_password";
 ssl.truststore.type=PEM
-ssl.truststore.location=/run/secrets/kafka-ca
+ssl.truststore.location=$secrets/kafka-ca
 PROPS
 
 if [ ! -f "$data/meta.properties" ]; then
-  /opt/kafka/bin/kafka-storage.sh format -t "$KAFKA_CLUSTER_ID" -c "$conf/server.properties" --ignore-formatted \
+  $bin/kafka-storage.sh format -t "$KAFKA_CLUSTER_ID" -c "$conf/server.properties" --ignore-formatted \
     --add-scram "SCRAM-SHA-512=[name=admin,password=$admin_password]"
 fi
-exec /opt/kafka/bin/kafka-server-start.sh "$conf/server.properties"
+exec $bin/kafka-server-start.sh "$conf/server.properties"
