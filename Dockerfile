@@ -1,5 +1,7 @@
-# One image for the gateway and every subgraph; the compose file picks the command.
-FROM node:20-bookworm-slim AS build
+# One image for the gateway and every subgraph, on Node 22 LTS; the compose file picks the command. No secret is baked
+# in: keys, passwords and the pseudonym key come as files at run time (docker-compose.yml's secrets), and
+# .dockerignore keeps ./keys and ./deploy/secrets out of the build context.
+FROM node:22-bookworm-slim AS build
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.base.json tsconfig.json ./
@@ -15,7 +17,7 @@ RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:22-bookworm-slim
 ENV NODE_ENV=production APOLLO_TELEMETRY_DISABLED=1
 WORKDIR /app
 COPY --from=build /app /app

@@ -1,5 +1,7 @@
 import { test } from '@jest/globals';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { databaseConfig, intFromEnv } from './config';
 
@@ -22,4 +24,19 @@ test('a per-subgraph URL wins and may name its database', () => {
 test('bad settings fail loudly', () => {
   assert.throws(() => databaseConfig('land', { DB_URL: 'postgres://x' }), /Unsupported database URL/);
   assert.throws(() => intFromEnv('PORT', 1, { PORT: 'abc' }), /PORT must be a non-negative integer/);
+});
+
+test('a database password from a file (<SUBGRAPH>_DB_PASSWORD_FILE, else DB_PASSWORD_FILE) wins over the URL\'s', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'db-password-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'land'), 'from-file\n');
+    fs.writeFileSync(path.join(dir, 'shared'), 'shared-file');
+    const url = 'mysql://onestop_land:in-url@db/onestop_land';
+    assert.equal((databaseConfig('land', { LAND_DB_URL: url, LAND_DB_PASSWORD_FILE: path.join(dir, 'land'), DB_PASSWORD_FILE: path.join(dir, 'shared') }) as { password: string }).password, 'from-file');
+    assert.equal((databaseConfig('land', { LAND_DB_URL: url, DB_PASSWORD_FILE: path.join(dir, 'shared') }) as { password: string }).password, 'shared-file');
+    assert.equal((databaseConfig('land', { LAND_DB_URL: url }) as { password: string }).password, 'in-url');
+    assert.throws(() => databaseConfig('land', { LAND_DB_URL: url, LAND_DB_PASSWORD_FILE: path.join(dir, 'missing') }), /LAND_DB_PASSWORD_FILE: cannot read/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 
 /** Where a subgraph keeps its data: MySQL/MariaDB when configured, else an embedded SQLite file. */
@@ -9,9 +10,20 @@ function envName(subgraph: string): string {
   return subgraph.toUpperCase().replace(/[^A-Z0-9]/g, '_');
 }
 
+/** A secret kept in a file (a compose or Kubernetes secret): its content without surrounding whitespace; '' when unset. */
+export function readSecret(file: string | undefined, variable: string): string {
+  if (!file) return '';
+  try {
+    return fs.readFileSync(file, 'utf8').trim();
+  } catch (error) {
+    throw new Error(`${variable}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+}
+
 /**
  * Resolution order: `<SUBGRAPH>_DB_URL` (full URL, database in the path), then `DB_URL`
  * (server only; each subgraph gets `${DB_PREFIX:-onestop}_<subgraph>`), then SQLite under `DATA_DIR` (default `.data`).
+ * The password may instead come from a file: `<SUBGRAPH>_DB_PASSWORD_FILE`, else `DB_PASSWORD_FILE`.
  */
 export function databaseConfig(subgraph: string, env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
   const own = env[`${envName(subgraph)}_DB_URL`];
@@ -29,7 +41,8 @@ export function databaseConfig(subgraph: string, env: NodeJS.ProcessEnv = proces
       host: url.hostname || '127.0.0.1',
       port: Number(url.port || 3306),
       user: decodeURIComponent(url.username || 'root'),
-      password: decodeURIComponent(url.password || ''),
+      password: readSecret(env[`${envName(subgraph)}_DB_PASSWORD_FILE`], `${envName(subgraph)}_DB_PASSWORD_FILE`)
+        || readSecret(env.DB_PASSWORD_FILE, 'DB_PASSWORD_FILE') || decodeURIComponent(url.password || ''),
       database: own && fromPath ? fromPath : defaultName,
     };
   }

@@ -1,5 +1,8 @@
 import { test } from '@jest/globals';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { isProduction } from '../errors';
 import { isMaskedIdentifier } from './personal-data';
 import { pseudonym, pseudonymKeyFromEnv, pseudonymSex } from './pseudonym';
@@ -25,5 +28,11 @@ test('the key: ANALYTICS_PSEUDONYM_KEY, required in production, at least 32 char
   assert.deepEqual(pseudonymKeyFromEnv({ ANALYTICS_PSEUDONYM_KEY: 'k'.repeat(32) }), KEY);
   assert.throws(() => pseudonymKeyFromEnv({ NODE_ENV: 'production' }), /ANALYTICS_PSEUDONYM_KEY is required in production/);
   assert.throws(() => pseudonymKeyFromEnv({ ANALYTICS_PSEUDONYM_KEY: 'short' }), /at least 32/);
+  // or from a secret file (compose secrets), whitespace around it ignored; a missing file is an error, not a dev key
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pseudonym-')), 'key');
+  fs.writeFileSync(file, `${'k'.repeat(32)}\n`);
+  assert.deepEqual(pseudonymKeyFromEnv({ NODE_ENV: 'production', ANALYTICS_PSEUDONYM_KEY_FILE: file }), KEY);
+  assert.throws(() => pseudonymKeyFromEnv({ ANALYTICS_PSEUDONYM_KEY_FILE: `${file}.missing` }), /ANALYTICS_PSEUDONYM_KEY_FILE: cannot read/);
+  fs.rmSync(path.dirname(file), { recursive: true, force: true });
   assert.equal(isProduction({ NODE_ENV: 'production' }), true);
 });

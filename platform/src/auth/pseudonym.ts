@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash, createHmac } from 'node:crypto';
+import { readSecret } from '../config';
 import { isProduction } from '../errors';
 import { authKeysDir, DEV_ISSUER_KEY } from './setup';
 
@@ -16,11 +17,11 @@ const ALPHABET = 'abcdefghjkmnpqrs'; // 16 letters: 4 bits each, no digits
 let configured: Buffer | null = null;
 
 /**
- * The key from ANALYTICS_PSEUDONYM_KEY (at least 32 characters). Outside production, without it, a dev key derived
+ * The key from ANALYTICS_PSEUDONYM_KEY or the file ANALYTICS_PSEUDONYM_KEY_FILE (at least 32 characters). Outside production, without it, a dev key derived
  * from the development issuer key in AUTH_KEYS_DIR (so every local process agrees); production refuses to start.
  */
 export function pseudonymKeyFromEnv(env: NodeJS.ProcessEnv = process.env): Buffer {
-  const given = env.ANALYTICS_PSEUDONYM_KEY;
+  const given = env.ANALYTICS_PSEUDONYM_KEY || readSecret(env.ANALYTICS_PSEUDONYM_KEY_FILE, 'ANALYTICS_PSEUDONYM_KEY_FILE');
   if (given) {
     if (given.length < 32) throw new Error('ANALYTICS_PSEUDONYM_KEY must be at least 32 characters');
     return Buffer.from(given, 'utf8');

@@ -1,6 +1,6 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { KafkaConfig } from 'kafkajs';
+import { readSecret } from '../config';
 import { isProduction } from '../errors';
 
 /**
@@ -34,11 +34,3 @@ export function kafkaSecurityFromEnv(member: string, env: NodeJS.ProcessEnv = pr
   };
 }
 
-function readSecret(file: string | undefined, variable: string): string {
-  if (!file) return '';
-  try {
-    return fs.readFileSync(file, 'utf8').trim();
-  } catch (error) {
-    throw new Error(`${variable}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
-}

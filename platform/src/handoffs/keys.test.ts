@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
 import { ensureDevKeys, KeyRing } from './keys';
+import { keysFromEnv } from './setup';
 
 const pem = (key: import('node:crypto').KeyObject) => key.export({ type: 'spki', format: 'pem' });
 
@@ -33,5 +34,53 @@ test('key ring: a key installed or replaced in the folder is trusted at once; a 
     assert.equal(ring.refresh('police'), false);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('key ring from separate files: the own private key alone plus a folder of public keys; a private key in that folder is refused', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'keys-split-'));
+  try {
+    const all = path.join(root, 'all');
+    ensureDevKeys(all, ['land', 'tax', 'police']);
+    const publicDir = path.join(root, 'public');
+    fs.mkdirSync(publicDir);
+    for (const agency of ['land', 'tax']) fs.copyFileSync(path.join(all, `${agency}.pub.pem`), path.join(publicDir, `${agency}.pub.pem`));
+    const own = path.join(root, 'land.key.pem');
+    fs.copyFileSync(path.join(all, 'land.key.pem'), own);
+
+    const ring = KeyRing.fromFiles('land', own, publicDir);
+    assert.ok(ring.publicKeyOf('tax'));
+    assert.equal(ring.publicKeyOf('police'), undefined, 'only the keys in the public folder are trusted');
+    const police = generateKeyPairSync('ed25519');
+    fs.writeFileSync(path.join(publicDir, 'police.pub.pem'), pem(police.publicKey));
+    assert.equal(ring.refresh('police'), true);
+    assert.ok(ring.publicKeyOf('police'), 'a partner key installed later is trusted without a restart');
+
+    assert.throws(() => KeyRing.fromFiles('tax', path.join(root, 'tax.key.pem'), publicDir), /No signing key for tax/);
+    fs.copyFileSync(path.join(all, 'tax.key.pem'), path.join(publicDir, 'tax.key.pem'));
+    assert.throws(() => KeyRing.fromFiles('land', own, publicDir), /a private key in the public keys folder/);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('keysFromEnv: HANDOFF_PRIVATE_KEY_FILE + HANDOFF_PUBLIC_KEYS_DIR generate nothing, even outside production', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'keys-env-'));
+  try {
+    const publicDir = path.join(root, 'public');
+    fs.mkdirSync(publicDir);
+    const missing = path.join(root, 'land.key.pem');
+    assert.throws(() => keysFromEnv('land', { NODE_ENV: 'development', HANDOFF_PRIVATE_KEY_FILE: missing, HANDOFF_PUBLIC_KEYS_DIR: publicDir }), /No signing key for land/);
+    assert.equal(fs.readdirSync(publicDir).length, 0, 'no dev key written into the public folder');
+    assert.equal(fs.existsSync(missing), false);
+    assert.throws(() => keysFromEnv('land', { HANDOFF_PUBLIC_KEYS_DIR: publicDir }), /go together/);
+
+    ensureDevKeys(path.join(root, 'all'), ['land', 'tax']);
+    fs.copyFileSync(path.join(root, 'all', 'land.key.pem'), missing);
+    fs.copyFileSync(path.join(root, 'all', 'tax.pub.pem'), path.join(publicDir, 'tax.pub.pem'));
+    const ring = keysFromEnv('land', { NODE_ENV: 'production', HANDOFF_PRIVATE_KEY_FILE: missing, HANDOFF_PUBLIC_KEYS_DIR: publicDir });
+    assert.ok(ring.publicKeyOf('tax'));
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
   }
 });

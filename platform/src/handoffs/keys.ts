@@ -4,7 +4,8 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject } fro
 
 /**
  * What one agency needs to sign and verify: its own private key and the public keys of the agencies it trusts.
- * Keys live as PEM files in one folder: `<agency>.key.pem` (private, only the agency's own) and `<agency>.pub.pem`.
+ * Keys are PEM files: `<agency>.key.pem` (private, only the agency's own) and `<agency>.pub.pem` in a folder, either one
+ * folder for both or (a deployment keeping secrets apart) the private key file alone and a folder of public keys.
  */
 export class KeyRing {
   private dir?: string;
@@ -32,10 +33,20 @@ export class KeyRing {
 
   /** Public keys are re-read from the folder, so a key published there is trusted without a restart. */
   static fromDirectory(agency: string, dir: string): KeyRing {
-    const own = path.join(dir, `${agency}.key.pem`);
-    if (!fs.existsSync(own)) throw new Error(`No signing key for ${agency}: ${own} is missing (HANDOFF_KEYS_DIR)`);
-    const ring = new KeyRing(agency, createPrivateKey(fs.readFileSync(own)), new Map());
-    ring.reload(dir);
+    return KeyRing.fromFiles(agency, path.join(dir, `${agency}.key.pem`), dir, 'HANDOFF_KEYS_DIR');
+  }
+
+  /** The agency's private key from its own file; trusted public keys from `publicDir` (re-read as fromDirectory's). */
+  static fromFiles(agency: string, privateKeyFile: string, publicDir: string, variable = 'HANDOFF_PRIVATE_KEY_FILE'): KeyRing {
+    if (!fs.existsSync(privateKeyFile)) throw new Error(`No signing key for ${agency}: ${privateKeyFile} is missing (${variable})`);
+    if (!fs.existsSync(publicDir)) throw new Error(`No public keys for ${agency} to trust: ${publicDir} is missing`);
+    // a separate public folder is shared between agencies: a private key there would be handed to all of them
+    const stray = path.resolve(publicDir) !== path.dirname(path.resolve(privateKeyFile)) && fs.readdirSync(publicDir).find((file) => file.endsWith('.key.pem'));
+    if (stray) throw new Error(`${path.join(publicDir, stray)}: a private key in the public keys folder (HANDOFF_PUBLIC_KEYS_DIR); remove it`);
+    const privateKey = createPrivateKey(fs.readFileSync(privateKeyFile));
+    if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error(`${privateKeyFile}: not an Ed25519 private key`);
+    const ring = new KeyRing(agency, privateKey, new Map());
+    ring.reload(publicDir);
     return ring;
   }
 

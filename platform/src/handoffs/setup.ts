@@ -38,8 +38,19 @@ export function transportFromEnv(member: string, env: NodeJS.ProcessEnv = proces
   return new EmbeddedTransport(env.HANDOFF_BUS_FILE || path.join(dataDir(env), 'handoff-bus.sqlite'));
 }
 
-/** The member's signing key and the keys it trusts; outside production a dev key set is generated on first run. */
+/**
+ * The member's signing key and the keys it trusts: HANDOFF_PRIVATE_KEY_FILE (its own key alone) and
+ * HANDOFF_PUBLIC_KEYS_DIR (`<agency>.pub.pem` it trusts) when set, each defaulting to HANDOFF_KEYS_DIR's; with
+ * neither set and outside production, a dev key set is generated in HANDOFF_KEYS_DIR on first run.
+ */
 export function keysFromEnv(member: string, env: NodeJS.ProcessEnv = process.env): KeyRing {
+  if (env.HANDOFF_PRIVATE_KEY_FILE || env.HANDOFF_PUBLIC_KEYS_DIR) {
+    const keysDir = env.HANDOFF_KEYS_DIR ? path.resolve(env.HANDOFF_KEYS_DIR) : undefined;
+    const privateKeyFile = env.HANDOFF_PRIVATE_KEY_FILE ? path.resolve(env.HANDOFF_PRIVATE_KEY_FILE) : keysDir && path.join(keysDir, `${member}.key.pem`);
+    const publicDir = env.HANDOFF_PUBLIC_KEYS_DIR ? path.resolve(env.HANDOFF_PUBLIC_KEYS_DIR) : keysDir;
+    if (!privateKeyFile || !publicDir) throw new Error('HANDOFF_PRIVATE_KEY_FILE and HANDOFF_PUBLIC_KEYS_DIR go together (or with HANDOFF_KEYS_DIR)');
+    return KeyRing.fromFiles(member, privateKeyFile, publicDir);
+  }
   const dir = path.resolve(env.HANDOFF_KEYS_DIR || path.join(dataDir(env), 'keys'));
   if (!isProduction(env)) ensureDevKeys(dir, MEMBERS);
   return KeyRing.fromDirectory(member, dir);
