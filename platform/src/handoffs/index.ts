@@ -10,6 +10,7 @@ export * from './log-resolver';
 export * from './migration';
 export * from './node';
 export * from './setup';
+export * from './size';
 export * from './status';
 export * from './transport';
 export * from './verify';

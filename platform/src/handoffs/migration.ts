@@ -70,5 +70,22 @@ export class HandoffOutboxRequestId1764800000000 implements MigrationInterface {
   }
 }
 
+/** Outbox envelopes up to the largest message allowed (HANDOFF_MAX_MESSAGE_BYTES): MySQL's TEXT stops at 64 KB. */
+export class HandoffOutboxLargeEnvelope1766200000000 implements MigrationInterface {
+  name = 'HandoffOutboxLargeEnvelope1766200000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    if (isMysql(queryRunner)) await queryRunner.query('ALTER TABLE `handoff_outbox` MODIFY `envelope` MEDIUMTEXT NOT NULL');
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    if (isMysql(queryRunner)) await queryRunner.query('ALTER TABLE `handoff_outbox` MODIFY `envelope` TEXT NOT NULL');
+  }
+}
+
+function isMysql(queryRunner: QueryRunner): boolean {
+  return ['mysql', 'mariadb'].includes(queryRunner.connection.options.type);
+}
+
 /** What a member's database needs for handoffs (subgraphs add theirs; the partner stand-ins and benches use these). */
-export const HANDOFF_MIGRATIONS = [HandoffTables1763900000000, HandoffOutboxRequestId1764800000000];
+export const HANDOFF_MIGRATIONS = [HandoffTables1763900000000, HandoffOutboxRequestId1764800000000, HandoffOutboxLargeEnvelope1766200000000];
