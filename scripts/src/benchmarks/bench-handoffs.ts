@@ -4,13 +4,15 @@ import path from 'node:path';
 import { fork } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { In } from 'typeorm';
+import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, Kafka, logLevel, ResourcePatternTypes } from 'kafkajs';
 import {
-  databaseConfig, describeDatabase, dropMysqlDatabase, entitiesOf, HANDOFF_ENTITIES, HandoffNode, HANDOFF_MIGRATIONS,
-  keysFromEnv, migrationsOf, openDatabase, statusReport, transportFromEnv,
+  AccessTable, databaseConfig, describeDatabase, dropMysqlDatabase, entitiesOf, HANDOFF_ENTITIES, HandoffNode, HANDOFF_MIGRATIONS,
+  kafkaSecurityFromEnv, KafkaTransport, keysFromEnv, migrationsOf, openDatabase, statusReport, transportFromEnv,
 } from '@onestop/platform';
 import { Dossier, DossierStatus, mayMove, singleWindow, TRANSITIONS } from '@onestop/single-window';
 import { Progress, progressBar } from '../cli/progress';
 import { seedWithProgress } from '../cli/seed';
+import { aclTable, busTopics } from '../cli/kafka-acls-table';
 
 /**
  * `npm run bench:handoffs`: handoffs per second end to end, from the outbox write in the sender's transaction to the
@@ -31,6 +33,45 @@ function percentile(sorted: number[], p: number): number {
 }
 
 const now = () => performance.timeOrigin + performance.now();
+
+/**
+ * On a secured bus members may not create topics: as admin (KAFKA_ADMIN_PASSWORD[_FILE] or KAFKA_CREDENTIALS_DIR),
+ * creates the bench's topics and grants the contracts' ACLs on them (never removing any), as `npm run kafka:acls`
+ * would for that prefix. Returns the clean-up: the bench's topics and its topic ACLs go (the shared group ACLs stay).
+ */
+async function prepareSecuredBus(env: NodeJS.ProcessEnv, prefix: string): Promise<() => Promise<void>> {
+  const brokers = env.KAFKA_BROKERS!.split(',').map((b) => b.trim()).filter(Boolean);
+  const security = kafkaSecurityFromEnv('admin', {
+    ...env, KAFKA_USERNAME: env.KAFKA_ADMIN_USERNAME || 'admin', KAFKA_PASSWORD: env.KAFKA_ADMIN_PASSWORD ?? '', KAFKA_PASSWORD_FILE: env.KAFKA_ADMIN_PASSWORD_FILE ?? '',
+  });
+  const topics = busTopics(prefix);
+  const transport = new KafkaTransport({ brokers, clientId: 'onestop-admin', security, partitions: Number(env.HANDOFF_PARTITIONS) || undefined });
+  try {
+    await transport.ensureTopics(topics);
+  } finally {
+    await transport.close();
+  }
+  const rows = aclTable(AccessTable.load(), prefix);
+  const acl = (row: (typeof rows)[number]) => ({
+    principal: `User:${row.principal}`, host: '*', permissionType: AclPermissionTypes.ALLOW, operation: AclOperationTypes[row.operation],
+    resourceType: AclResourceTypes[row.resourceType], resourcePatternType: ResourcePatternTypes[row.pattern], resourceName: row.resource,
+  });
+  const admin = new Kafka({ clientId: 'onestop-admin', brokers, logLevel: logLevel.NOTHING, ...security }).admin();
+  await admin.connect();
+  await admin.createAcls({ acl: rows.map(acl) });
+  await admin.disconnect();
+  // ACLs reach every broker of a cluster a little later
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  return async () => {
+    await admin.connect();
+    try {
+      await admin.deleteAcls({ filters: rows.filter((row) => row.resourceType === 'TOPIC').map(acl) });
+      await admin.deleteTopics({ topics });
+    } finally {
+      await admin.disconnect();
+    }
+  };
+}
 
 /** The receiving agency in its own process, as in production: reports each commit's time to the bench. */
 async function receiverProcess(): Promise<void> {
@@ -85,6 +126,8 @@ async function main() {
     HANDOFF_PARTITIONS: process.env.HANDOFF_PARTITIONS ?? '6',
   };
   process.env.HANDOFF_TOPIC_PREFIX = env.HANDOFF_TOPIC_PREFIX;
+  const secured = useKafka && (env.KAFKA_SECURITY || '').toLowerCase() === 'sasl_ssl';
+  const cleanUpBus = secured ? await prepareSecuredBus(env, env.HANDOFF_TOPIC_PREFIX!) : undefined;
   console.log(`Seeding the single-window registry (${describeDatabase(databaseConfig('single-window', env))})…`);
   await seedWithProgress({ citizens: 2000, env });
 
@@ -200,6 +243,7 @@ async function main() {
   await new Promise((resolve) => receiver.once('exit', resolve));
   await senderTransport.close();
   await senderDb.dataSource.destroy();
+  await cleanUpBus?.();
   if (env.DB_URL) {
     for (const name of ['single-window', 'civil-status', 'business-registration', 'land', 'tax', 'bench-land']) await dropMysqlDatabase(databaseConfig(name, env));
   }
