@@ -22,6 +22,11 @@ import { aclTable, busTopics } from '../cli/kafka-acls-table';
  * kafkaSecurityFromEnv; land and single-window log in as themselves). Every handoff sent must be applied: the bench
  * exits with 1 when one is dead-lettered or not applied within the run.
  */
+const USAGE = `npm run bench:handoffs -- [--brokers host:port,…] [--messages 20000] [--rate N] [--seconds 20] [--writers 32]
+    [--dossiers 2000] [--wait-seconds 120] [--embedded]
+  Saturation (--messages handoffs as fast as the writers go), then N/s offered for --seconds (default 60 % of the
+  saturation rate). Secured bus: KAFKA_SECURITY=sasl_ssl and npm run kafka -- env's variables. Exits with 1 when a
+  handoff is dead-lettered or not applied within --wait-seconds of the last write.`;
 const label = (r: { label: string }) => r.label;
 // (not from the testing helpers: they load @jest/globals, which refuses to load outside jest)
 const runId = () => `${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
@@ -104,8 +109,12 @@ async function receiverProcess(): Promise<void> {
 async function main() {
   const { values } = parseArgs({ options: {
     messages: { type: 'string' }, writers: { type: 'string' }, dossiers: { type: 'string' }, embedded: { type: 'boolean' }, rate: { type: 'string' },
-    seconds: { type: 'string' }, brokers: { type: 'string' }, 'wait-seconds': { type: 'string' },
+    seconds: { type: 'string' }, brokers: { type: 'string' }, 'wait-seconds': { type: 'string' }, help: { type: 'boolean' },
   } });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
   if (values.brokers !== undefined) process.env.KAFKA_BROKERS = values.brokers;
   // one log line per handoff at info would drown the results (and the sender's and receiver's logs are not measured)
   process.env.LOG_LEVEL ??= 'warn';
