@@ -3,7 +3,7 @@ import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { DataSource, EntityManager, Logger, MixedList, EntitySchema } from 'typeorm';
 import { DatabaseConfig, describeDatabase } from './config';
-import { SnakeNamingStrategy } from './schema';
+import { applyLargeTextColumns, SnakeNamingStrategy } from './schema';
 import { serializeSqliteConnection } from './sqlite-serial';
 
 /** Counts the SQL statements a data source sends; tests use it to prove batching. */
@@ -126,6 +126,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     });
   }
   await dataSource.initialize();
+  applyLargeTextColumns(dataSource);
   if (config.kind !== 'mysql') serializeSqliteConnection(dataSource);
   await dataSource.runMigrations();
   queries.reset();

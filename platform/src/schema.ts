@@ -1,4 +1,4 @@
-import { DefaultNamingStrategy, NamingStrategyInterface, Table, TableColumnOptions, TableIndex } from 'typeorm';
+import { DataSource, DefaultNamingStrategy, NamingStrategyInterface, Table, TableColumnOptions, TableIndex } from 'typeorm';
 
 /** snake_case table columns for the DBAs of every agency; entity properties stay camelCase. */
 export class SnakeNamingStrategy extends DefaultNamingStrategy implements NamingStrategyInterface {
@@ -57,4 +57,28 @@ export function table(name: string, columns: TableColumnOptions[], indices: { co
         }),
     ),
   });
+}
+
+const largeTextColumns = new WeakMap<object, Set<string>>();
+
+/**
+ * Marks a `text` column that must hold more than MySQL's TEXT (64 KB): MEDIUMTEXT (16 MB) on MySQL/MariaDB, TEXT on
+ * SQLite (unlimited). Put it beside `@Column({ type: 'text' })`; its migration alters the column on MySQL only.
+ */
+export function LargeText(): PropertyDecorator {
+  return (target, property) => {
+    const set = largeTextColumns.get(target.constructor) ?? new Set<string>();
+    set.add(String(property));
+    largeTextColumns.set(target.constructor, set);
+  };
+}
+
+/** The MySQL type of @LargeText columns, set on the entity metadata once built (SQLite keeps `text`). */
+export function applyLargeTextColumns(dataSource: DataSource): void {
+  if (dataSource.options.type !== 'mysql' && dataSource.options.type !== 'mariadb') return;
+  for (const entity of dataSource.entityMetadatas) {
+    for (const column of entity.columns) {
+      if (typeof column.target === 'function' && largeTextColumns.get(column.target)?.has(column.propertyName)) column.type = 'mediumtext';
+    }
+  }
 }

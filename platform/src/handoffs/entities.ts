@@ -1,5 +1,6 @@
 import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { LargeText } from '../schema';
 
 /** Transactional outbox: written in the same transaction as the business change, published by the relay. */
 @Entity('handoff_outbox')
@@ -29,7 +30,9 @@ export class OutboxMessage {
   @Column({ type: 'varchar', length: 64, nullable: true })
   officerId: string | null;
 
+  /** Up to HANDOFF_MAX_MESSAGE_BYTES (1 MB by default): MEDIUMTEXT on MySQL/MariaDB. */
   @Column({ type: 'text' })
+  @LargeText()
   envelope: string;
 
   @Column({ type: 'datetime' })
@@ -213,6 +216,7 @@ export class DeadLetterRecord extends VerifiedMessageRow {
 export class HeldMessage extends VerifiedMessageRow {
   /** The record value as received (verified). */
   @Column({ type: 'text' })
+  @LargeText()
   envelope: string;
 
   @Column({ type: 'varchar', length: 128, nullable: true })

@@ -111,8 +111,13 @@ export const MAX_JSON_DEPTH = 32;
 
 /** Kafka's default record limit is ~1 MB; HANDOFF_MAX_MESSAGE_BYTES sets ours (records and dead letters stay below it). */
 export function maxMessageBytes(env: NodeJS.ProcessEnv = process.env): number {
-  const value = Number(env.HANDOFF_MAX_MESSAGE_BYTES || 1_000_000);
-  return Number.isInteger(value) && value >= 10_000 ? value : 1_000_000;
+  const raw = env.HANDOFF_MAX_MESSAGE_BYTES;
+  if (!raw) return 1_000_000;
+  const value = Number(raw);
+  if (!(Number.isInteger(value) && value >= 1024 && value <= 16_000_000)) {
+    throw new Error(`HANDOFF_MAX_MESSAGE_BYTES must be a whole number of bytes from 1024 to 16000000, got "${raw}"`);
+  }
+  return value;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

@@ -1,14 +1,24 @@
 import { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { OutboxMessage } from './entities';
+import { maxMessageBytes } from './envelope';
 
 const statements = new WeakMap<object, Map<number, string>>();
 
 /**
  * A multi-row INSERT for the handoff hot path (outbox, inbox, log): the same column mapping and value conversion as
  * TypeORM's insert, without its query builder, which costs more CPU than the database does for these small rows.
- * Generated columns (auto-increment ids) are left to the database.
+ * Generated columns (auto-increment ids) are left to the database. Outbox rows over HANDOFF_MAX_MESSAGE_BYTES are
+ * refused here with HandoffTooLargeError, so no record the bus would refuse is ever queued.
  */
 export async function fastInsert<T extends ObjectLiteral>(manager: EntityManager, target: EntityTarget<T>, rows: Partial<T>[]): Promise<void> {
   if (!rows.length) return;
+  if (target === OutboxMessage) {
+    // loaded here, not at the top: size.ts needs node.ts, which loads this file first
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { checkHandoffSize } = require('./size') as typeof import('./size');
+    const limit = maxMessageBytes();
+    for (const row of rows as Partial<OutboxMessage>[]) checkHandoffSize(row.messageType ?? 'handoff', row.envelope ?? '', limit);
+  }
   const metadata = manager.connection.getMetadata(target);
   const driver = manager.connection.driver;
   const columns = metadata.columns.filter((c) => !c.isGenerated);

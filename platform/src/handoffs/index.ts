@@ -11,6 +11,7 @@ export * from './log-resolver';
 export * from './migration';
 export * from './node';
 export * from './setup';
+export * from './size';
 export * from './status';
 export * from './transport';
 export * from './verify';

@@ -1,6 +1,7 @@
 import { test } from '@jest/globals';
 import assert from 'node:assert/strict';
-import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
+import net from 'node:net';
+import { ConfigResourceTypes, ISocketFactory, Kafka, logLevel } from 'kafkajs';
 import { runId, service, testWith } from '../testing';
 import { KafkaTransport, topicSettings } from './kafka-transport';
 import { deadLetterTopicFor, topicFor } from './contracts';
@@ -39,6 +40,71 @@ testWith(['kafka'], 'topics are created replicated over the cluster (min(3, brok
     assert.equal(config(deadLetterTopicFor('land', prefix), 'retention.ms'), '-1', 'dead letters are the only copy: kept');
   } finally {
     await admin.deleteTopics({ topics }).catch(() => undefined);
+    await admin.disconnect();
+    await transport.close();
+  }
+});
+
+/**
+ * A socket factory that, once armed, lets the broker receive the next Produce request (API key 0) but loses its
+ * response with the connection: what a network fault after the broker wrote looks like to the producer.
+ */
+function losingFirstProduceResponse(): { factory: ISocketFactory; arm: () => void; lost: () => number } {
+  let armed = false;
+  let lost = 0;
+  const factory: ISocketFactory = ({ host, port, onConnect }) => {
+    const socket = net.connect({ host, port }, onConnect);
+    let target: number | undefined;
+    let pending = Buffer.alloc(0);
+    const write = socket.write.bind(socket) as (chunk: Buffer, ...rest: unknown[]) => boolean;
+    socket.write = ((chunk: Buffer, ...rest: unknown[]) => {
+      // request: size (4), api key (2), api version (2), correlation id (4)
+      if (armed && Buffer.isBuffer(chunk) && chunk.length >= 12 && chunk.readInt16BE(4) === 0) {
+        armed = false;
+        target = chunk.readInt32BE(8);
+      }
+      return write(chunk, ...rest);
+    }) as typeof socket.write;
+    const emit = socket.emit.bind(socket) as (event: string | symbol, ...args: unknown[]) => boolean;
+    socket.emit = ((event: string | symbol, ...args: unknown[]) => {
+      if (event !== 'data') return emit(event, ...args);
+      pending = Buffer.concat([pending, args[0] as Buffer]);
+      // response: size (4), correlation id (4); whole frames only
+      while (pending.length >= 8 && pending.length >= 4 + pending.readInt32BE(0)) {
+        const frame = pending.subarray(0, 4 + pending.readInt32BE(0));
+        pending = pending.subarray(frame.length);
+        if (target !== undefined && frame.readInt32BE(4) === target) {
+          target = undefined;
+          lost++;
+          socket.destroy(new Error('injected fault: produce response lost'));
+          return true;
+        }
+        emit('data', frame);
+      }
+      return true;
+    }) as typeof socket.emit;
+    return socket;
+  };
+  return { factory, arm: () => void (armed = true), lost: () => lost };
+}
+
+testWith(['kafka'], 'a produce whose response was lost is retried without a duplicate on the topic (idempotent producer)', async () => {
+  const brokers = service('kafka')!.split(',');
+  const topic = topicFor('land', `idem${runId()}`);
+  const fault = losingFirstProduceResponse();
+  const transport = new KafkaTransport({ brokers, clientId: 'onestop-test-idempotent', partitions: 1, socketFactory: fault.factory });
+  const admin = new Kafka({ clientId: 'onestop-test-idempotent-check', brokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    await transport.ensureTopics([topic]);
+    await transport.publish([{ topic, key: 'D1', value: 'first', headers: {} }]);
+    fault.arm();
+    await transport.publish([{ topic, key: 'D1', value: 'second', headers: {} }]);
+    assert.equal(fault.lost(), 1, 'the fault was injected');
+    const values = (await transport.readAll(topic)).map((m) => m.value?.toString());
+    assert.deepEqual(values, ['first', 'second'], 'the retried batch is on the topic once');
+  } finally {
+    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
     await admin.disconnect();
     await transport.close();
   }

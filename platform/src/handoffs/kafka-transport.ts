@@ -1,4 +1,4 @@
-import { Admin, Consumer, Kafka, logLevel, Producer } from 'kafkajs';
+import { Admin, Consumer, ISocketFactory, Kafka, logLevel, Producer } from 'kafkajs';
 import { entryLog, logger } from '../observability/logger';
 import { KafkaSecurity } from './kafka-security';
 import { ConsumeOptions, ConsumerLag, headersToStrings, IncomingMessage, OutgoingMessage, Subscription, Transport } from './transport';
@@ -17,6 +17,8 @@ export interface KafkaTransportOptions {
   consumerStallMs?: number;
   /** TLS and SASL (kafkaSecurityFromEnv); none: plaintext. */
   security?: KafkaSecurity;
+  /** kafkajs's socket factory (tests wrap it to inject network faults). */
+  socketFactory?: ISocketFactory;
 }
 
 /**
@@ -31,7 +33,11 @@ export function topicSettings(topic: string, replicationFactor: number, deadLett
   return { replicationFactor, configEntries };
 }
 
-/** kafkajs underneath: acks = all, one request in flight (order per key), offsets committed by hand after the DB commit. */
+/**
+ * kafkajs underneath: an idempotent producer (a retried send is written once: the broker drops a batch whose producer
+ * id and sequence it already has), acks = all, one request in flight (order per key), offsets committed by hand after
+ * the DB commit.
+ */
 export class KafkaTransport implements Transport {
   readonly kind = 'kafka' as const;
   private readonly kafka: Kafka;
@@ -48,13 +54,19 @@ export class KafkaTransport implements Transport {
       logLevel: process.env.KAFKA_LOG_LEVEL === 'debug' ? logLevel.DEBUG : logLevel.NOTHING,
       retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5000 },
       connectionTimeout: 3000,
+      ...(options.socketFactory ? { socketFactory: options.socketFactory } : {}),
       ...options.security,
     });
   }
 
   private async connectedProducer(): Promise<Producer> {
     this.producer ??= (async () => {
-      const producer = this.kafka.producer({ maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      // Retries stay bounded (kafkajs's idempotent default is for ever) so that the relay hears of a broker that is
+      // gone; its later resend of the same outbox rows is a new batch, which the receivers' inbox deduplicates.
+      const producer = this.kafka.producer({
+        idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false,
+        retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5000 },
+      });
       await producer.connect();
       return producer;
     })().catch((error) => {

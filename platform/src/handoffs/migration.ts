@@ -151,5 +151,26 @@ async function rebuildInbox(queryRunner: QueryRunner, withSender: boolean): Prom
   await queryRunner.dropTable('handoff_inbox_old');
 }
 
+/** Outbox and held envelopes up to the largest message allowed (HANDOFF_MAX_MESSAGE_BYTES): MySQL's TEXT stops at 64 KB. */
+export class HandoffOutboxLargeEnvelope1766200000000 implements MigrationInterface {
+  name = 'HandoffOutboxLargeEnvelope1766200000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    if (!isMysql(queryRunner)) return;
+    for (const table of ['handoff_outbox', 'handoff_held']) await queryRunner.query(`ALTER TABLE \`${table}\` MODIFY \`envelope\` MEDIUMTEXT NOT NULL`);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    if (!isMysql(queryRunner)) return;
+    for (const table of ['handoff_outbox', 'handoff_held']) await queryRunner.query(`ALTER TABLE \`${table}\` MODIFY \`envelope\` TEXT NOT NULL`);
+  }
+}
+
+function isMysql(queryRunner: QueryRunner): boolean {
+  return ['mysql', 'mariadb'].includes(queryRunner.connection.options.type);
+}
+
 /** What a member's database needs for handoffs (subgraphs add theirs; the partner stand-ins and benches use these). */
-export const HANDOFF_MIGRATIONS = [HandoffTables1763900000000, HandoffOutboxRequestId1764800000000, HandoffDeadLettersHeldRefused1766100000000];
+export const HANDOFF_MIGRATIONS = [
+  HandoffTables1763900000000, HandoffOutboxRequestId1764800000000, HandoffDeadLettersHeldRefused1766100000000, HandoffOutboxLargeEnvelope1766200000000,
+];

@@ -1,21 +1,36 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fork } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { In, Not } from 'typeorm';
+import { In } from 'typeorm';
+import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, Kafka, logLevel, ResourcePatternTypes } from 'kafkajs';
 import {
-  databaseConfig, describeDatabase, dropMysqlDatabase, entitiesOf, HANDOFF_ENTITIES, HandoffNode, HANDOFF_MIGRATIONS,
-  keysFromEnv, migrationsOf, openDatabase, statusReport, transportFromEnv,
+  AccessTable, databaseConfig, describeDatabase, dropMysqlDatabase, entitiesOf, HANDOFF_ENTITIES, HandoffNode, HANDOFF_MIGRATIONS,
+  kafkaSecurityFromEnv, KafkaTransport, keysFromEnv, migrationsOf, openDatabase, statusReport, transportFromEnv,
 } from '@onestop/platform';
-import { Dossier, FINISHED_STATUSES, singleWindow } from '@onestop/single-window';
+import { Dossier, DossierStatus, mayMove, singleWindow, TRANSITIONS } from '@onestop/single-window';
+import { Progress, progressBar } from '../cli/progress';
 import { seedWithProgress } from '../cli/seed';
-import { runId, tempDir } from '../testing/helpers';
+import { aclTable, busTopics } from '../cli/kafka-acls-table';
 
 /**
  * `npm run bench:handoffs`: handoffs per second end to end, from the outbox write in the sender's transaction to the
  * inbox commit at the receiver, with the receiver's real effect (single-window applying status reports to dossiers).
- * Uses Kafka and MariaDB when they answer (KAFKA_BROKERS, DB_URL; defaults 127.0.0.1), else says it ran embedded.
+ * Uses Kafka and MariaDB (`--brokers` or KAFKA_BROKERS, DB_URL; defaults 127.0.0.1), `--embedded` for the embedded bus
+ * and SQLite. A secured cluster through KAFKA_SECURITY=sasl_ssl and its variables (KAFKA_CA_FILE, KAFKA_CREDENTIALS_DIR:
+ * kafkaSecurityFromEnv; land and single-window log in as themselves). Every handoff sent must be applied: the bench
+ * exits with 1 when one is dead-lettered or not applied within the run.
  */
+const USAGE = `npm run bench:handoffs -- [--brokers host:port,…] [--messages 20000] [--rate N] [--seconds 20] [--writers 32]
+    [--dossiers 2000] [--wait-seconds 120] [--embedded]
+  Saturation (--messages handoffs as fast as the writers go), then N/s offered for --seconds (default 60 % of the
+  saturation rate). Secured bus: KAFKA_SECURITY=sasl_ssl and npm run kafka -- env's variables. Exits with 1 when a
+  handoff is dead-lettered or not applied within --wait-seconds of the last write.`;
 const label = (r: { label: string }) => r.label;
+// (not from the testing helpers: they load @jest/globals, which refuses to load outside jest)
+const runId = () => `${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
+const tempDir = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), `onestop-${prefix}-`));
 
 function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return 0;
@@ -24,6 +39,45 @@ function percentile(sorted: number[], p: number): number {
 
 const now = () => performance.timeOrigin + performance.now();
 
+/**
+ * On a secured bus members may not create topics: as admin (KAFKA_ADMIN_PASSWORD[_FILE] or KAFKA_CREDENTIALS_DIR),
+ * creates the bench's topics and grants the contracts' ACLs on them (never removing any), as `npm run kafka:acls`
+ * would for that prefix. Returns the clean-up: the bench's topics and its topic ACLs go (the shared group ACLs stay).
+ */
+async function prepareSecuredBus(env: NodeJS.ProcessEnv, prefix: string): Promise<() => Promise<void>> {
+  const brokers = env.KAFKA_BROKERS!.split(',').map((b) => b.trim()).filter(Boolean);
+  const security = kafkaSecurityFromEnv('admin', {
+    ...env, KAFKA_USERNAME: env.KAFKA_ADMIN_USERNAME || 'admin', KAFKA_PASSWORD: env.KAFKA_ADMIN_PASSWORD ?? '', KAFKA_PASSWORD_FILE: env.KAFKA_ADMIN_PASSWORD_FILE ?? '',
+  });
+  const topics = busTopics(prefix);
+  const transport = new KafkaTransport({ brokers, clientId: 'onestop-admin', security, partitions: Number(env.HANDOFF_PARTITIONS) || undefined });
+  try {
+    await transport.ensureTopics(topics);
+  } finally {
+    await transport.close();
+  }
+  const rows = aclTable(AccessTable.load(), prefix);
+  const acl = (row: (typeof rows)[number]) => ({
+    principal: `User:${row.principal}`, host: '*', permissionType: AclPermissionTypes.ALLOW, operation: AclOperationTypes[row.operation],
+    resourceType: AclResourceTypes[row.resourceType], resourcePatternType: ResourcePatternTypes[row.pattern], resourceName: row.resource,
+  });
+  const admin = new Kafka({ clientId: 'onestop-admin', brokers, logLevel: logLevel.NOTHING, ...security }).admin();
+  await admin.connect();
+  await admin.createAcls({ acl: rows.map(acl) });
+  await admin.disconnect();
+  // ACLs reach every broker of a cluster a little later
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  return async () => {
+    await admin.connect();
+    try {
+      await admin.deleteAcls({ filters: rows.filter((row) => row.resourceType === 'TOPIC').map(acl) });
+      await admin.deleteTopics({ topics });
+    } finally {
+      await admin.disconnect();
+    }
+  };
+}
+
 /** The receiving agency in its own process, as in production: reports each commit's time to the bench. */
 async function receiverProcess(): Promise<void> {
   const env = process.env;
@@ -31,6 +85,11 @@ async function receiverProcess(): Promise<void> {
   const transport = transportFromEnv('single-window', env);
   const node = new HandoffNode({
     member: 'single-window', dataSource: db.dataSource, transport, keys: keysFromEnv('single-window', env), handlers: singleWindow.handoffs!,
+    // a dead letter fails the bench: the parent is told which message and why
+    log: (entry) => {
+      if (/dead-letter/.test(String(entry.msg)) && entry.messageId) process.send!({ deadLettered: String(entry.messageId), reason: String(entry.reason ?? entry.msg) });
+      else if (entry.level === 'error') console.error(JSON.stringify(entry));
+    },
     afterCommit: (applied) => {
       const at = now();
       process.send!({ applied: applied.map((e) => e.messageId), at });
@@ -50,14 +109,21 @@ async function receiverProcess(): Promise<void> {
 async function main() {
   const { values } = parseArgs({ options: {
     messages: { type: 'string' }, writers: { type: 'string' }, dossiers: { type: 'string' }, embedded: { type: 'boolean' }, rate: { type: 'string' },
-    seconds: { type: 'string' },
+    seconds: { type: 'string' }, brokers: { type: 'string' }, 'wait-seconds': { type: 'string' }, help: { type: 'boolean' },
   } });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  if (values.brokers !== undefined) process.env.KAFKA_BROKERS = values.brokers;
   // one log line per handoff at info would drown the results (and the sender's and receiver's logs are not measured)
   process.env.LOG_LEVEL ??= 'warn';
   const total = Number(values.messages ?? 20_000);
   const writers = Number(values.writers ?? 32);
   /** Offered load in handoffs/s (0 = as fast as the writers go): latency is measured at a rate the pipeline sustains. */
   const rate = Number(values.rate ?? 0);
+  /** How long after the last write every handoff must have been applied. */
+  const waitSeconds = Number(values['wait-seconds'] ?? 120);
   const id = runId();
   const dir = tempDir('bench-handoffs');
   const useKafka = !values.embedded && (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092') !== '';
@@ -69,45 +135,61 @@ async function main() {
     HANDOFF_PARTITIONS: process.env.HANDOFF_PARTITIONS ?? '6',
   };
   process.env.HANDOFF_TOPIC_PREFIX = env.HANDOFF_TOPIC_PREFIX;
+  const secured = useKafka && (env.KAFKA_SECURITY || '').toLowerCase() === 'sasl_ssl';
+  const cleanUpBus = secured ? await prepareSecuredBus(env, env.HANDOFF_TOPIC_PREFIX!) : undefined;
   console.log(`Seeding the single-window registry (${describeDatabase(databaseConfig('single-window', env))})…`);
   await seedWithProgress({ citizens: 2000, env });
 
   const receiverDb = await openDatabase({ config: databaseConfig('single-window', env), entities: entitiesOf(singleWindow), migrations: migrationsOf(singleWindow) });
+  // The reports alternate IN_APPRAISAL and APPROVAL: only dossiers from which both are legal moves (not DRAFT, not ended).
+  const reportable = (Object.keys(TRANSITIONS) as DossierStatus[])
+    .filter((s) => mayMove(s, DossierStatus.IN_APPRAISAL) && mayMove(s, DossierStatus.APPROVAL));
   const open = await receiverDb.dataSource.getRepository(Dossier).find({
-    select: { code: true }, where: { status: Not(In([...FINISHED_STATUSES])) }, take: Number(values.dossiers ?? 2000),
+    select: { code: true }, where: { status: In(reportable) }, take: Number(values.dossiers ?? 2000),
   });
   await receiverDb.dataSource.destroy();
   if (!open.length) throw new Error('no open dossiers to report on');
   const senderDb = await openDatabase({ config: databaseConfig('bench-land', env), entities: HANDOFF_ENTITIES, migrations: HANDOFF_MIGRATIONS });
 
   // Each phase registers its messages here; the receiver's commit reports are matched against them.
-  let phase: { sent: Map<string, number>; latencies: number[]; lastCommit: number; total: number; done: () => void } | undefined;
+  let phase: {
+    sent: Map<string, number>; latencies: number[]; lastCommit: number; total: number; deadLettered: Map<string, string>; done: () => void;
+    progress: Progress;
+  } | undefined;
   const receiver = fork(__filename, ['--receiver'], { env });
   await new Promise<void>((resolve, reject) => {
     receiver.once('exit', (code) => reject(new Error(`receiver exited with ${code}`)));
-    receiver.on('message', (message: { ready?: boolean; applied?: string[]; at?: number }) => {
+    receiver.on('message', (message: { ready?: boolean; applied?: string[]; at?: number; deadLettered?: string; reason?: string }) => {
       if (message.ready) resolve();
       if (!phase) return;
+      if (message.deadLettered && phase.sent.has(message.deadLettered)) phase.deadLettered.set(message.deadLettered, message.reason ?? '');
+      let applied = 0;
       for (const id of message.applied ?? []) {
         const at = phase.sent.get(id);
         if (at === undefined) continue;
         phase.latencies.push(message.at! - at);
         phase.lastCommit = Math.max(phase.lastCommit, message.at!);
+        applied++;
       }
-      if (phase.latencies.length >= phase.total) phase.done();
+      phase.progress.increment(applied, phase.deadLettered.size ? `${phase.deadLettered.size} dead-lettered` : 'applied');
+      if (phase.latencies.length + phase.deadLettered.size >= phase.total) phase.done();
     });
   });
   const senderTransport = transportFromEnv('land', env);
   const sender = new HandoffNode({ member: 'land', dataSource: senderDb.dataSource, transport: senderTransport, keys: keysFromEnv('land', env), handlers: {}, relayIntervalMs: 20 });
   await sender.start();
-  console.log(`Bus: ${useKafka ? `Kafka ${env.KAFKA_BROKERS} (${env.HANDOFF_PARTITIONS} partitions)` : 'embedded'}; databases: ${describeDatabase(databaseConfig('single-window', env))}`);
+  const brokerCount = (env.KAFKA_BROKERS ?? '').split(',').filter(Boolean).length;
+  const security = (env.KAFKA_SECURITY || 'plaintext').toLowerCase();
+  const bus = useKafka ? `Kafka ×${brokerCount} ${security}` : 'embedded';
+  console.log(`Bus: ${useKafka ? `Kafka ${env.KAFKA_BROKERS} (${security}, ${env.HANDOFF_PARTITIONS} partitions)` : 'embedded'}; databases: ${describeDatabase(databaseConfig('single-window', env))}`);
   console.log(`Status reports over ${open.length} open dossiers from ${writers} concurrent writers; sender and receiver in separate processes.`);
 
   /** Sends `count` handoffs (at `offered`/s, or as fast as the writers go) and waits until the receiver committed them all. */
   const run = async (label: string, count: number, offered: number) => {
     let done: () => void = () => undefined;
     const finished = new Promise<void>((resolve) => { done = resolve; });
-    phase = { sent: new Map(), latencies: [], lastCommit: 0, total: count, done };
+    const progress = progressBar(label, count, { unit: 'applied' });
+    phase = { sent: new Map(), latencies: [], lastCommit: 0, total: count, deadLettered: new Map(), done, progress };
     const current = phase;
     const started = now();
     let next = 0;
@@ -131,12 +213,13 @@ async function main() {
     };
     await Promise.all(Array.from({ length: writers }, writer));
     const written = now();
-    const timeout = setTimeout(() => done(), 120_000);
+    const timeout = setTimeout(() => done(), waitSeconds * 1000);
     await finished;
     clearTimeout(timeout);
+    progress.stop();
     const latencies = [...current.latencies].sort((a, b) => a - b);
     return {
-      label, count, applied: latencies.length,
+      label, count, applied: latencies.length, deadLettered: current.deadLettered,
       writes: count / ((written - started) / 1000),
       throughput: latencies.length / ((current.lastCommit - started) / 1000),
       p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1) ?? 0,
@@ -144,7 +227,7 @@ async function main() {
   };
 
   // Warm-up (JIT, connection pools, consumer group, topic metadata): run, not reported.
-  await run('warm-up', Math.min(3000, total), rate || 0);
+  const warmUp = await run('warm-up', Math.min(3000, total), rate || 0);
   const results = [];
   const saturation = await run('saturation', total, 0);
   results.push(saturation);
@@ -153,9 +236,15 @@ async function main() {
   console.log(`
 | bus | load | handoffs | applied | outbox writes/s | end-to-end handoffs/s | p50 ms | p99 ms | max ms |
 |---|---|---:|---:|---:|---:|---:|---:|---:|`);
-  for (const r of results) {
-    console.log(`| ${useKafka ? 'Kafka + MariaDB' : 'embedded + SQLite'} | ${r.label} | ${r.count} | ${r.applied} | ${r.writes.toFixed(0)} | ${r.throughput.toFixed(0)} | ${r.p50.toFixed(0)} | ${r.p99.toFixed(0)} | ${r.max.toFixed(0)} |`);
-    if (r.applied < r.count) console.log(`WARNING: ${label(r)} only ${r.applied} of ${r.count} applied within 120 s`);
+  const failures: string[] = [];
+  for (const r of [warmUp, ...results]) {
+    if (r !== warmUp) console.log(`| ${bus} + ${env.DB_URL ? 'MariaDB' : 'SQLite'} | ${r.label} | ${r.count} | ${r.applied} | ${r.writes.toFixed(0)} | ${r.throughput.toFixed(0)} | ${r.p50.toFixed(0)} | ${r.p99.toFixed(0)} | ${r.max.toFixed(0)} |`);
+    if (r.deadLettered.size) {
+      const [first, reason] = [...r.deadLettered][0];
+      failures.push(`${label(r)}: ${r.deadLettered.size} of ${r.count} dead-lettered (first ${first}: ${reason})`);
+    }
+    const missing = r.count - r.applied - r.deadLettered.size;
+    if (missing > 0) failures.push(`${label(r)}: ${missing} of ${r.count} not applied within ${waitSeconds} s after the last write`);
   }
 
   await sender.stop();
@@ -163,9 +252,15 @@ async function main() {
   await new Promise((resolve) => receiver.once('exit', resolve));
   await senderTransport.close();
   await senderDb.dataSource.destroy();
+  await cleanUpBus?.();
   if (env.DB_URL) {
     for (const name of ['single-window', 'civil-status', 'business-registration', 'land', 'tax', 'bench-land']) await dropMysqlDatabase(databaseConfig(name, env));
   }
+  if (failures.length) {
+    console.error(`\nFAILED: every handoff sent must be applied.\n${failures.map((f) => `  - ${f}`).join('\n')}`);
+    process.exit(1);
+  }
+  console.log('\nEvery handoff sent was applied, none dead-lettered.');
   process.exit(0);
 }
 
