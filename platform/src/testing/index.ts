@@ -2,12 +2,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import assert from 'node:assert/strict';
-import { describe, test } from '@jest/globals';
+import type * as JestGlobals from '@jest/globals';
 import { databaseConfig } from '../config';
 import { dropMysqlDatabase, openDatabase, pendingSchemaChanges } from '../database';
 import { entitiesOf, migrationsOf, SubgraphDefinition } from '../subgraph';
 
 // What tests across the workspace share (test code only: `@onestop/platform/testing`, never loaded by a service).
+// Benchmarks and CLIs use its plain helpers too, outside jest: jest's globals are loaded only when a test is declared.
+const jest = (): typeof JestGlobals => require('@jest/globals') as typeof JestGlobals;
 
 /**
  * The services suites may need. Jest's global setup (scripts/src/testing/global-setup.ts) sets each variable to what answered, or to ''
@@ -42,6 +44,7 @@ function missing(needs: Service[]): string | undefined {
 /** A describe block that runs when its services answered, and is skipped, saying which were missing, when not. */
 export function describeWith(needs: Service[], name: string, body: () => void): void {
   const reason = missing(needs);
+  const { describe } = jest();
   if (reason) describe.skip(`${name} [${reason}]`, body);
   else describe(name, body);
 }
@@ -49,6 +52,7 @@ export function describeWith(needs: Service[], name: string, body: () => void): 
 /** A test that runs when its services answered, and is skipped, saying which were missing, when not. */
 export function testWith(needs: Service[], name: string, body: () => Promise<unknown> | void, timeout?: number): void {
   const reason = missing(needs);
+  const { test } = jest();
   if (reason) test.skip(`${name} [${reason}]`, () => undefined);
   else test(name, async () => { await body(); }, timeout);
 }
@@ -98,6 +102,7 @@ export async function checkMigrations(definition: SubgraphDefinition, env: NodeJ
 
 /** The migrations check of one subgraph, on SQLite and (when the global setup found it) on MariaDB. */
 export function migrationTests(definition: SubgraphDefinition): void {
+  const { test } = jest();
   test(`${definition.name}: migrations build exactly the entities' schema on SQLite`, async () => {
     await checkMigrations(definition, { DATA_DIR: tempDir('migrations') });
   });
