@@ -9,7 +9,7 @@ import { entitiesOf, migrationsOf, SubgraphDefinition } from '../subgraph';
 
 // What tests across the workspace share (test code only: `@onestop/platform/testing`, never loaded by a service).
 // Benchmarks and CLIs use its plain helpers too, outside jest: jest's globals are loaded only when a test is declared.
-const jest = (): typeof JestGlobals => require('@jest/globals') as typeof JestGlobals;
+const jestGlobals = (): typeof JestGlobals => require('@jest/globals') as typeof JestGlobals;
 
 /**
  * The services suites may need. Jest's global setup (scripts/src/testing/global-setup.ts) sets each variable to what answered, or to ''
@@ -44,7 +44,7 @@ function missing(needs: Service[]): string | undefined {
 /** A describe block that runs when its services answered, and is skipped, saying which were missing, when not. */
 export function describeWith(needs: Service[], name: string, body: () => void): void {
   const reason = missing(needs);
-  const { describe } = jest();
+  const { describe } = jestGlobals();
   if (reason) describe.skip(`${name} [${reason}]`, body);
   else describe(name, body);
 }
@@ -52,7 +52,7 @@ export function describeWith(needs: Service[], name: string, body: () => void): 
 /** A test that runs when its services answered, and is skipped, saying which were missing, when not. */
 export function testWith(needs: Service[], name: string, body: () => Promise<unknown> | void, timeout?: number): void {
   const reason = missing(needs);
-  const { test } = jest();
+  const { test } = jestGlobals();
   if (reason) test.skip(`${name} [${reason}]`, () => undefined);
   else test(name, async () => { await body(); }, timeout);
 }
@@ -102,7 +102,7 @@ export async function checkMigrations(definition: SubgraphDefinition, env: NodeJ
 
 /** The migrations check of one subgraph, on SQLite and (when the global setup found it) on MariaDB. */
 export function migrationTests(definition: SubgraphDefinition): void {
-  const { test } = jest();
+  const { test } = jestGlobals();
   test(`${definition.name}: migrations build exactly the entities' schema on SQLite`, async () => {
     await checkMigrations(definition, { DATA_DIR: tempDir('migrations') });
   });
