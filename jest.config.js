@@ -67,8 +67,8 @@ module.exports = {
   coverageProvider: 'v8',
   coverageReporters: ['text-summary', 'lcov'],
   coverageDirectory: '<rootDir>/coverage',
-  // Just under the whole suite's count (79.1 % statements and lines, 86.1 % branches, 77.5 % functions): a run of
+  // Just under the whole suite's count (80.6 % statements and lines, 86.6 % branches, 80.6 % functions): a run of
   // `npm run test:coverage` that drops below fails. A run of some projects only counts the others' files as unrun.
-  coverageThreshold: { global: { statements: 78, lines: 78, branches: 85, functions: 76 } },
+  coverageThreshold: { global: { statements: 79, lines: 79, branches: 85, functions: 79 } },
   collectCoverageFrom: ['{platform,gateway,scripts}/src/**/*.ts', 'subgraphs/*/src/**/*.ts', '!**/*.test.ts'],
 };
