@@ -70,7 +70,7 @@ export function App() {
       </nav>
       <main>
         {view === 'mine' && session ? <MyDossiers session={session} /> : null}
-        {view === 'submit' && session ? <SubmitOnline session={session} onSubmitted={(code) => { setLastCode(code); setView('mine'); }} /> : null}
+        {view === 'submit' && session ? <SubmitOnline session={session} onSubmitted={setLastCode} /> : null}
         {view === 'lookup' ? <Lookup initialCode={lastCode} /> : null}
         {view === 'console' && session ? <OfficerConsole session={session} /> : null}
       </main>
