@@ -13,6 +13,7 @@ COPY subgraphs/civil-status/package.json subgraphs/civil-status/
 COPY subgraphs/business-registration/package.json subgraphs/business-registration/
 COPY subgraphs/land/package.json subgraphs/land/
 COPY subgraphs/tax/package.json subgraphs/tax/
+COPY portal/package.json portal/
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build && npm prune --omit=dev

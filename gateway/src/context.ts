@@ -9,4 +9,9 @@ export interface GatewayContext {
   clientId: string;
   /** When the caller's token expires, ms since the epoch (a subscription's socket is closed then). */
   expiresAt?: number;
+  /**
+   * Set by the subscription server only, on the queries a subscription runs once its own text passed the persisted
+   * operations' allowlist: those queries are its translation, not the caller's text, and are not checked again.
+   */
+  allowlistedSubscription?: boolean;
 }

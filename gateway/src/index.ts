@@ -8,6 +8,7 @@ import { createSubgraphDispatcher, SubgraphDataSource } from './subgraph-data-so
 import { SupergraphFile } from './supergraph-file';
 import { cacheGatewayOperations } from './operation-cache';
 import { explorerEnabled, explorerRoutes } from './explorer';
+import { configuredPortalRoutes } from './portal';
 import { ExecutionResult, GraphQLError, GraphQLSchema } from 'graphql';
 import { transportFromEnv, Transport } from '@onestop/platform/gateway';
 import { DossierStatusFeed } from './subscriptions/status-feed';
@@ -17,7 +18,7 @@ import { useTelemetryOff } from './plugins/use-telemetry-off';
 import { useOperationLimits, OperationLimitsOptions } from './plugins/use-operation-limits';
 import { ClientLimiter, createClientLimiter, defaultRateLimit, useRateLimit, RateLimitOptions } from './plugins/use-rate-limit';
 import { introspectionMode, useIntrospectionPolicy, IntrospectionPolicyOptions } from './plugins/use-introspection-policy';
-import { usePersistedOperations, PersistedOperationsOptions } from './plugins/use-persisted-operations';
+import { persistedOperationPolicy, usePersistedOperations, PersistedOperationsOptions } from './plugins/use-persisted-operations';
 import { entryLog, serviceObservability, ServiceMetrics } from '@onestop/platform/gateway';
 import { knownOperationNames, subgraphFetchMetrics, useMetrics } from './plugins/use-metrics';
 import { ResponseCacheOptions, responseCacheFromEnv, useResponseCache } from './plugins/use-response-cache';
@@ -55,6 +56,8 @@ export interface GatewayOptions {
   subscriptions?: { transport?: Transport } | false;
   /** The analysts' explorer, GET /explorer (self-hosted GraphiQL); default GATEWAY_EXPLORER (on, off in production). */
   explorer?: boolean;
+  /** The reference portal, GET /portal/ (portal/dist); default GATEWAY_PORTAL (on, off in production). */
+  portal?: boolean;
 
   // What an operation may do (gateway/src/plugins; README "Operation limits"). On by default (the rate limit in
   // production only); `false` turns one off.
@@ -109,6 +112,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const observeFetch = observability.metrics && subgraphFetchMetrics(observability.metrics.registry);
   const log = options.log ?? entryLog(observability.logger);
   const explorer = (options.explorer ?? explorerEnabled()) ? explorerRoutes() : {};
+  const portal = configuredPortalRoutes(options.portal, log);
   const plugins = useTelemetryOff();
   const cacheOptions: (ResponseCacheOptions & { transport?: Transport }) | false = options.responseCache ?? responseCacheFromEnv();
   const responseCache = cacheOptions === false ? undefined : useResponseCache(cacheOptions);
@@ -174,6 +178,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     context: async (req, requestId) => (securityOff ? { requestId, clientId: 'insecure' } : { requestId, ...(await authenticate(req)) }),
     routes: {
       ...explorer,
+      ...portal,
       ...observability.routes,
       'GET /health': (_req, res) => sendJson(res, 200, { status: 'ok' }),
       'GET /ready': async (_req, res) => {
@@ -207,6 +212,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     await feed.start();
     subscriptions = attachSubscriptions({
       server, path: '/graphql', schema: () => apiSchema, feed, log, maxTokens,
+      persistedOperations: securityOff ? undefined : persistedOperationPolicy(options.persistedOperations),
       authenticate: securityOff ? async () => ({ clientId: 'insecure' }) : authenticate,
       execute: async (query, variables, contextValue) => {
         const response = await apollo.executeOperation({ query, variables }, { contextValue });
@@ -244,5 +250,6 @@ export { createSubgraphDispatcher, SubgraphDataSource } from './subgraph-data-so
 export type { GatewayContext } from './context';
 export { explorerCsp, explorerEnabled, explorerRoutes, SAVED_QUERIES } from './explorer';
 export type { SavedQuery } from './explorer';
+export { PORTAL_CSP, portalRoutes } from './portal';
 export { buildManifest, invalidOperations, readOperationSources } from './plugins/use-persisted-operations';
 export { CACHE_HEADER } from './plugins/use-response-cache';

@@ -21,6 +21,8 @@ Authentication: AUTH_JWKS_URL and/or AUTH_PUBLIC_KEYS (PEM files), AUTH_ISSUER, 
 GATEWAY_ANONYMOUS=off (refuse requests without a token; default: they reach public data only),
 GATEWAY_IDENTITY_KEY (private key signing the caller's identity for subgraphs; dev keys in AUTH_KEYS_DIR otherwise).
 Explorer: GATEWAY_EXPLORER=on|off (GraphiQL at /explorer; default on, off when NODE_ENV=production).
+Portal: GATEWAY_PORTAL=on|off (the reference portal at /portal/, from portal/dist or GATEWAY_PORTAL_DIR; default on, off
+when NODE_ENV=production).
 Catalogue cache: GATEWAY_RESPONSE_CACHE=off, GATEWAY_RESPONSE_CACHE_TTL_MS (60000), GATEWAY_RESPONSE_CACHE_ENTRIES (1000).
 Query plans: GATEWAY_QUERY_PLAN_CACHE_MIB (30) of plans kept, least recently used dropped first.
 Processes: GATEWAY_WORKERS (1; a number, or auto = one per core) gateway workers sharing the port, restarted when one

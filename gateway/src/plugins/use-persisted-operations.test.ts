@@ -162,3 +162,24 @@ test('configuration from the environment', () => {
   assert.throws(() => persistedOperationsFromEnv({ GATEWAY_PERSISTED_OPERATIONS: 'allowlist' }), /GATEWAY_OPERATIONS_MANIFEST/);
   assert.throws(() => persistedOperationsFromEnv({ GATEWAY_PERSISTED_OPERATIONS: 'strict' }), /off or allowlist/);
 });
+
+test('the policy the subscription server shares: text or id in the manifest, any for exempt roles; the queries a checked subscription runs are not held again', async () => {
+  const { persistedOperationPolicy } = await import('./use-persisted-operations');
+  assert.equal(persistedOperationPolicy({ mode: 'off' }), undefined);
+  const policy = persistedOperationPolicy({ mode: 'allowlist', manifest })!;
+  assert.equal(policy.check('citizen', LOOKUP.body, undefined), LOOKUP.body);
+  assert.equal(policy.check('citizen', undefined, LOOKUP.id), LOOKUP.body);
+  assert.equal(policy.check('citizen', ARBITRARY, undefined), null);
+  assert.equal(policy.check(undefined, undefined, 'f'.repeat(64)), null);
+  assert.equal(policy.check('analyst', ARBITRARY, undefined), 'any');
+  const plugin = usePersistedOperations({ mode: 'allowlist', manifest });
+  const { server } = await testServer([plugin]);
+  try {
+    const refused = await run(server, { query: ARBITRARY }, citizen);
+    assert.equal(refused.error?.extensions?.code, 'PERSISTED_OPERATION_NOT_ALLOWED');
+    const translated = await run(server, { query: ARBITRARY }, { contextValue: { ...citizen.contextValue, allowlistedSubscription: true } });
+    assert.notEqual(translated.error?.extensions?.code, 'PERSISTED_OPERATION_NOT_ALLOWED');
+  } finally {
+    await server.stop();
+  }
+});

@@ -85,32 +85,47 @@ export class OperationAllowlist {
  * with PERSISTED_OPERATION_NOT_ALLOWED (HTTP 403); callers with one of `anyOperationRoles` are not restricted.
  */
 export function usePersistedOperations(options: PersistedOperationsOptions = {}): ApolloServerPlugin<GatewayContext> {
-  if ((options.mode ?? 'off') === 'off') return {};
-  if (!options.manifest) throw new Error('persisted operations in allowlist mode need a manifest');
-  const allowlist = typeof options.manifest === 'string' ? OperationAllowlist.fromFile(options.manifest) : new OperationAllowlist(options.manifest);
-  const anyOperationRoles = new Set<string>(options.anyOperationRoles ?? ['analyst', 'admin']);
-
+  const policy = persistedOperationPolicy(options);
+  if (!policy) return {};
   return {
     async requestDidStart(requestContext) {
       const { request, contextValue } = requestContext;
-      const role = contextValue.identity?.role;
-      if ((role && anyOperationRoles.has(role)) || isRefused(requestContext)) return;
+      if (contextValue.allowlistedSubscription || isRefused(requestContext)) return;
       const sentHash = request.extensions?.persistedQuery?.sha256Hash;
-      if (request.query === undefined && typeof sentHash === 'string') {
-        const text = allowlist.byHash.get(sentHash);
-        if (text !== undefined) {
-          request.query = text;
-          return;
-        }
-      } else if (typeof request.query === 'string' && allowlist.texts.has(request.query)) {
+      if (request.query === undefined && !request.extensions?.persistedQuery) return; // Apollo Server answers with its own 400
+      const allowed = policy.check(contextValue.identity?.role, request.query, sentHash);
+      if (allowed === 'any') return;
+      if (allowed !== null) {
+        request.query = allowed;
         return;
-      } else if (request.query === undefined && !request.extensions?.persistedQuery) {
-        return; // Apollo Server answers a request without any operation with its own 400
       }
-      return refuseBeforeParsing(
-        requestContext,
-        refusal('PERSISTED_OPERATION_NOT_ALLOWED', 'This gateway only runs registered operations', 403),
-      );
+      return refuseBeforeParsing(requestContext, refusal(NOT_ALLOWED.code, NOT_ALLOWED.message, 403));
+    },
+  };
+}
+
+/** The refusal of an operation the manifest does not have (HTTP 403 over HTTP, an error over the WebSocket). */
+export const NOT_ALLOWED = { code: 'PERSISTED_OPERATION_NOT_ALLOWED', message: 'This gateway only runs registered operations' } as const;
+
+export interface PersistedOperationPolicy {
+  /**
+   * For a caller's role and what they sent (the text, or a manifest id alone): 'any' when their role is not held to the
+   * allowlist, the operation's text when the manifest has it, null when it does not.
+   */
+  check(role: string | undefined, query: string | undefined, sentHash: unknown): string | 'any' | null;
+}
+
+/** The allowlist as the HTTP plugin and the subscription server both apply it; undefined when the mode is off. */
+export function persistedOperationPolicy(options: PersistedOperationsOptions = {}): PersistedOperationPolicy | undefined {
+  if ((options.mode ?? 'off') === 'off') return undefined;
+  if (!options.manifest) throw new Error('persisted operations in allowlist mode need a manifest');
+  const allowlist = typeof options.manifest === 'string' ? OperationAllowlist.fromFile(options.manifest) : new OperationAllowlist(options.manifest);
+  const anyOperationRoles = new Set<string>(options.anyOperationRoles ?? ['analyst', 'admin']);
+  return {
+    check(role, query, sentHash) {
+      if (role && anyOperationRoles.has(role)) return 'any';
+      if (query === undefined) return typeof sentHash === 'string' ? allowlist.byHash.get(sentHash) ?? null : null;
+      return allowlist.texts.has(query) ? query : null;
     },
   };
 }

@@ -9,6 +9,7 @@ import {
 import type { GatewayContext } from '../context';
 import type { Authenticate } from '../authentication';
 import type { DossierStatusFeed } from './status-feed';
+import { NOT_ALLOWED, PersistedOperationPolicy } from '../plugins/use-persisted-operations';
 
 export interface SubscriptionServerOptions {
   server: http.Server;
@@ -21,6 +22,8 @@ export interface SubscriptionServerOptions {
   log: (entry: Record<string, unknown>) => void;
   /** Tokens a subscription document may have (as over HTTP); longer ones are refused unparsed. */
   maxTokens?: number;
+  /** The persisted operations' allowlist (GATEWAY_PERSISTED_OPERATIONS=allowlist): a subscription's text must be in it. */
+  persistedOperations?: PersistedOperationPolicy;
 }
 
 const FIELD = 'dossierStatusChanged';
@@ -76,7 +79,12 @@ export function attachSubscriptions(options: SubscriptionServerOptions): { close
     },
     context: (ctx) => ctx.extra.context,
     // The parser's token limit, as over HTTP: a huge document is refused before it is parsed whole or validated
-    onSubscribe: (_ctx, _id, payload) => {
+    onSubscribe: (ctx, _id, payload) => {
+      // As over HTTP: only the manifest's operations, unless the caller's role may run any
+      const role = ctx.extra.context?.identity?.role;
+      if (options.persistedOperations && options.persistedOperations.check(role, payload.query, undefined) === null) {
+        return [new GraphQLError(NOT_ALLOWED.message, { extensions: { code: NOT_ALLOWED.code } })];
+      }
       if (options.maxTokens === undefined) return undefined;
       try {
         parse(payload.query, { maxTokens: options.maxTokens });
@@ -130,7 +138,8 @@ function codeOf(argumentsNodes: FieldNode['arguments'], variables: Record<string
 }
 
 async function subscribe(options: SubscriptionServerOptions, args: ExecutionArgs): Promise<AsyncGenerator<ExecutionResult> | ExecutionResult> {
-  const context = args.contextValue as GatewayContext;
+  // Its text passed the allowlist in onSubscribe; the queries below are its translation, not the caller's text.
+  const context: GatewayContext = { ...(args.contextValue as GatewayContext), allowlistedSubscription: true };
   const translated = asDossierQuery(args.document, args.operationName);
   if (typeof translated === 'string') return refusal(translated);
   const code = codeOf(translated.codeArgument, args.variableValues as Record<string, unknown>);

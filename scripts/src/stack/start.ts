@@ -57,6 +57,7 @@ async function main() {
 One-stop graph is up.
   Gateway (GraphQL):  ${stack.gatewayUrl}
   Explorer:           ${new URL('/explorer', stack.gatewayUrl)}  (GraphiQL with saved analyst reports; paste a token)
+  Portal:             ${new URL('/portal/', stack.gatewayUrl)}  (the reference citizen portal and officer console)
   Subscriptions:      ${stack.gatewayUrl.replace(/^http/, 'ws')}  (graphql-ws: dossierStatusChanged(code))
   Health / readiness: ${new URL('/health', stack.gatewayUrl)}  ${new URL('/ready', stack.gatewayUrl)}
   Metrics:            ${new URL('/metrics', stack.gatewayUrl)}  (and /metrics on every subgraph)
