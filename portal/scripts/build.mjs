@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 const PORTAL = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const run = (command, args) => execFileSync(command, args, { cwd: PORTAL, stdio: 'inherit' });
 
-run(process.execPath, ['scripts/generate.mjs']);
+// In CI the committed typed operations and manifest must already match (like schemas/): check, never rewrite.
+run(process.execPath, ['scripts/generate.mjs', ...(process.env.CI === 'true' ? ['--check'] : [])]);
 
 function files(dir) {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
