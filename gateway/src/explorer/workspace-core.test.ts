@@ -12,7 +12,7 @@ const sample = {
   dossiers: {
     totalCount: 2,
     items: [
-      { code: 'A-1', receivedAt: '2026-03-05T09:30:00.000Z', isOverdue: false, onTimeShare: 0.8534, procedure: { name: 'Đăng ký khai sinh' }, tags: ['x', 'y'] },
+      { code: 'A-1', receivedAt: '2026-03-05T09:30:00.000Z', isOverdue: false, onTimeShare: 85.34, procedure: { name: 'Đăng ký khai sinh' }, tags: ['x', 'y'] },
       { code: '=HYPERLINK("x")', receivedAt: '2026-12-31T17:05:00.000Z', isOverdue: true, onTimeShare: null, procedure: { name: 'Cấp giấy chứng nhận quyền sử dụng đất, "lần đầu"' }, tags: [] },
     ],
   },
@@ -43,9 +43,13 @@ describe('the analysts\' workspace (workspace-core.js)', () => {
     assert.equal(cell('onTimeShare', 1), '');
     assert.equal(cell('isOverdue', 1), 'có');
     assert.equal(cell('tags'), 'x, y');
-    // a field already in percent shows in the same unit as a fraction
+    // a fraction (the 766 indicators' ratio) shows in the same unit as the percent points of *Share and *Percent
     const land = core.tabulate(sample.citizen.landRights);
     assert.equal(core.formatCell(land.columns[0], 50), '50,0 %');
+    const ratio = core.tabulate([{ ratio: 0.5, threshold: 0.9 }]);
+    assert.deepEqual(ratio.columns.map((c: { unit: string }) => c.unit), ['fraction', 'fraction']);
+    assert.equal(core.formatCell(ratio.columns[0], 0.5), '50,0 %');
+    assert.equal(core.toCsv(ratio), '\uFEFFratio (%),threshold (%)\r\n50,90\r\n');
     assert.equal(core.formatCell({ kind: 'number' }, 1234567.5), '1.234.567,5');
     assert.equal(core.vietnamTime('2026-12-31T17:05:00Z'), '2027-01-01 00:05:00');
     assert.equal(core.flattenRow({ a: { b: [{ c: 1 }, { c: 2 }] } })['a.b'], '2 ×');
@@ -70,7 +74,7 @@ describe('the analysts\' workspace (workspace-core.js)', () => {
     const sheet = text('xl/worksheets/sheet1.xml');
     assert.match(sheet, /<c r="A1" s="1" t="inlineStr"><is><t>code<\/t><\/is><\/c>/);
     assert.match(sheet, /<c r="E2" t="inlineStr"><is><t xml:space="preserve">Đăng ký khai sinh<\/t><\/is><\/c>/);
-    assert.match(sheet, /<c r="D2" s="2"><v>0.8534<\/v><\/c>/, 'a fraction shown 0.0%');
+    assert.match(sheet, /<c r="D2" s="2"><v>0.8534<\/v><\/c>/, 'percent points stored as the fraction Excel shows as 85.3%');
     const serial = Number(/<c r="B2" s="3"><v>([\d.]+)<\/v>/.exec(sheet)?.[1]);
     assert.ok(Math.abs(serial - (46086 + 16.5 / 24)) < 1e-6, `2026-03-05 16:30 in Vietnam is Excel day 46086.6875, got ${serial}`);
     assert.match(sheet, /<c r="C3" t="b"><v>1<\/v><\/c>/);
@@ -89,9 +93,9 @@ describe('the analysts\' workspace (workspace-core.js)', () => {
 
   const stats = {
     rows: [
-      { period: '2026-02', level: 'PROVINCE', handlingAgency: { code: 'S1', name: 'Sở Tư pháp' }, resolved: 10, early: 2, onTime: 6, late: 2, ratings: 4, verySatisfiedShare: 0.5, satisfiedShare: 0.25 },
+      { period: '2026-02', level: 'PROVINCE', handlingAgency: { code: 'S1', name: 'Sở Tư pháp' }, resolved: 10, early: 2, onTime: 6, late: 2, ratings: 4, verySatisfiedShare: 50, satisfiedShare: 25 },
       { period: '2026-01', level: 'COMMUNE', handlingAgency: { code: 'X1', name: 'UBND xã Tân Tiến' }, resolved: 5, early: 5, onTime: 0, late: 0, ratings: 0, verySatisfiedShare: null, satisfiedShare: null },
-      { period: '2026-02', level: 'COMMUNE', handlingAgency: null, resolved: 0, early: 0, onTime: 0, late: 0, ratings: 4, verySatisfiedShare: 1, satisfiedShare: 0 },
+      { period: '2026-02', level: 'COMMUNE', handlingAgency: null, resolved: 0, early: 0, onTime: 0, late: 0, ratings: 4, verySatisfiedShare: 100, satisfiedShare: 0 },
     ],
     indicators: [
       { id: '2.1', group: 'TIMELINESS', name: 'Resolved on time…', ratio: 0.95, threshold: 0.9, points: 10, maxPoints: 10 },

@@ -50,11 +50,14 @@
     return lists;
   }
 
-  /** Fractions 0–1 by their names (the graph's *Share, ratio, threshold); *Percent fields are already 0–100. */
+  /**
+   * The graph gives percentages in two units: the statistics' *Share fields and land's sharePercent in percent points
+   * (0–100), the 766 indicators' ratio and threshold as fractions (0–1). Known by their names; shown in one unit.
+   */
   function unitOf(key) {
     var last = key.split('.').pop();
-    if (/Share$/.test(last) || last === 'share' || last === 'ratio' || last === 'threshold') return 'fraction';
-    if (/Percent$/.test(last) || last === 'percent') return 'percent';
+    if (last === 'ratio' || last === 'threshold' || last === 'fraction') return 'fraction';
+    if (/(Share|Percent)$/.test(last) || last === 'share' || last === 'percent') return 'percent';
     return null;
   }
 
@@ -360,7 +363,8 @@
       g.late += row.late || 0;
       if (typeof row.ratings === 'number' && row.ratings > 0) {
         g.ratings += row.ratings;
-        g.satisfied += ((row.verySatisfiedShare || 0) + (row.satisfiedShare || 0)) * row.ratings;
+        // the row's shares are in percent points
+        g.satisfied += (((row.verySatisfiedShare || 0) + (row.satisfiedShare || 0)) / 100) * row.ratings;
       }
     });
     if (dimension === 'month') order.sort();
