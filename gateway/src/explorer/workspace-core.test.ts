@@ -2,6 +2,7 @@ import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { unzipSync, zipSync } from 'fflate';
+import readXlsxFile from 'read-excel-file/node';
 import { STATIC_DIR } from './assets';
 
 /** The workspace's logic as the browser runs it: the very file served at /explorer/assets/workspace-core.js. */
@@ -89,6 +90,21 @@ describe('the analysts\' workspace (workspace-core.js)', () => {
     assert.equal(core.columnName(702), 'AAA');
     const percentPoints = core.tabulate([{ sharePercent: 25 }]);
     assert.match(new TextDecoder().decode(unzipSync(core.toXlsx(percentPoints, '', zipSync))['xl/worksheets/sheet1.xml']), /<c r="A2" s="2"><v>0.25<\/v>/);
+  });
+
+  test('XLSX: an independent reader (read-excel-file) opens it and reads the same values', async () => {
+    const table = core.tabulate(sample.dossiers.items);
+    const sheets = await readXlsxFile(Buffer.from(core.toXlsx(table, 'Hồ sơ', zipSync)));
+    assert.equal(sheets.length, 1);
+    assert.equal(sheets[0].sheet, 'Hồ sơ');
+    const [header, first, second] = sheets[0].data;
+    assert.deepEqual(header, ['code', 'receivedAt (UTC+7)', 'isOverdue', 'onTimeShare (%)', 'procedure.name', 'tags']);
+    // a date cell: the reader gives Vietnam's wall-clock time as a Date of that time in UTC
+    // (within a millisecond: a date serial is a fraction of a day)
+    const near = (value: unknown, iso: string) => value instanceof Date && Math.abs(value.getTime() - Date.parse(iso)) <= 1;
+    assert.ok(near(first[1], '2026-03-05T16:30:00Z') && near(second[1], '2027-01-01T00:05:00Z'), `${first[1]} ${second[1]}`);
+    assert.deepEqual([...first.slice(0, 1), ...first.slice(2)], ['A-1', false, 0.8534, 'Đăng ký khai sinh', 'x, y']);
+    assert.deepEqual([second[0], ...second.slice(2, 5)], ['=HYPERLINK("x")', true, null, 'Cấp giấy chứng nhận quyền sử dụng đất, "lần đầu"'], 'text, not a formula');
   });
 
   const stats = {

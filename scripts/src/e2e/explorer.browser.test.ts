@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, Browser, BrowserContext, Page } from 'playwright-core';
 import { unzipSync } from 'fflate';
+import readXlsxFile from 'read-excel-file/node';
 import { explorerCsp, SAVED_QUERIES, SavedQuery } from '@onestop/gateway';
 import { seedDemoData } from '../demo-data';
 import { startStack, Stack } from '../stack/stack';
@@ -367,6 +368,8 @@ describeWith(['chromium'], 'the explorer (GraphiQL at /explorer) in a browser', 
     const sheet = new TextDecoder().decode(workbook['xl/worksheets/sheet1.xml']);
     assert.ok(sheet.includes(core.INDICATOR_NAMES['2.1']), 'Vietnamese names in the sheet');
     assert.match(sheet, /<c r="D2" s="2"><v>[\d.]+<\/v><\/c>/, 'the ratio a number shown in percent');
+    const [read] = await readXlsxFile(fs.readFileSync((await xlsxDownload.path())!));
+    assert.deepEqual(read.data.map((row) => row.slice(0, 3)), [['Chỉ số', 'Nhóm', 'Tên chỉ số'], ...indicators.rows.map((r: any) => [r.id, r.group, r.name])]);
     await page.keyboard.press('Escape');
     await page.locator('.onestop-workspace-panel').waitFor({ state: 'detached' });
 
