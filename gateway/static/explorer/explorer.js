@@ -217,6 +217,9 @@
     function remove(report) {
       var next = ownReports().filter(function (r) { return r.id !== report.id; });
       writeJson(REPORTS_KEY, next);
+      var map = readJson(REPORT_TABS_KEY, {});
+      delete map[report.id];
+      writeJson(REPORT_TABS_KEY, map);
       setReports(next);
     }
 

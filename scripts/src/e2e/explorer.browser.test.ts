@@ -429,6 +429,8 @@ describeWith(['chromium'], 'the explorer (GraphiQL at /explorer) in a browser', 
     await page.locator('[data-delete-report]').first().click();
     await own.waitFor({ state: 'detached' });
     assert.deepEqual(await page.evaluate(() => JSON.parse((globalThis as any).localStorage.getItem('onestop-explorer:reports'))), []);
+    const tabsOfReports = await page.evaluate(() => JSON.parse((globalThis as any).localStorage.getItem('onestop-explorer:report-tabs')));
+    assert.deepEqual(Object.keys(tabsOfReports).filter((id) => id.startsWith('own-')), [], 'a deleted report forgets its tab');
 
     assert.deepEqual(consoleErrors, [], 'no errors in the browser console (CSP violations among them)');
     assert.deepEqual(outside, [], 'requests to anything but this machine');
