@@ -76,6 +76,23 @@ describe('GATEWAY_EXPLORER', () => {
   });
 });
 
+describe('the assets', () => {
+  test('a missing file fails at startup, naming what to install', () => {
+    type Sources = Parameters<typeof loadAssets>[0];
+    const js = 'text/javascript; charset=utf-8';
+    assert.throws(() => loadAssets([{ name: 'x.js', from: { package: 'onestop-no-such-package', file: 'x.js' }, type: js }] as Sources), /explorer asset x\.js not found: onestop-no-such-package\/x\.js \(npm install -w gateway\); or set GATEWAY_EXPLORER=off/);
+    assert.throws(() => loadAssets([{ name: 'y.js', from: { package: 'chart.js', file: 'dist/no-such-file.js' }, type: js }] as Sources), /explorer asset y\.js not found: chart\.js\/dist\/no-such-file\.js/);
+    assert.throws(() => loadAssets([{ name: 'z.js', from: { static: 'no-such-file.js' }, type: js }] as Sources), /gateway\/static\/explorer\/no-such-file\.js/);
+  });
+
+  test('chart.js (whose "exports" hide its package.json) is found, and no fonts.css without font files', () => {
+    type Sources = Parameters<typeof loadAssets>[0];
+    const assets = loadAssets([{ name: 'chart.umd.min.js', from: { package: 'chart.js', file: 'dist/chart.umd.min.js' }, type: 'text/javascript; charset=utf-8' }] as Sources);
+    assert.deepEqual([...assets.keys()], ['chart.umd.min.js']);
+    assert.match(assets.get('chart.umd.min.js')!.body.toString('utf8', 0, 200), /Chart/);
+  });
+});
+
 describe('the page', () => {
   test('JSON in the page cannot close its script element', () => {
     const evil = '</script><script>alert(1)</script><!--';
