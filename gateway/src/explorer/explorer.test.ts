@@ -76,6 +76,23 @@ describe('GATEWAY_EXPLORER', () => {
   });
 });
 
+describe('the assets', () => {
+  test('a missing file fails at startup, naming what to install', () => {
+    type Sources = Parameters<typeof loadAssets>[0];
+    const js = 'text/javascript; charset=utf-8';
+    assert.throws(() => loadAssets([{ name: 'x.js', from: { package: 'onestop-no-such-package', file: 'x.js' }, type: js }] as Sources), /explorer asset x\.js not found: onestop-no-such-package\/x\.js \(npm install -w gateway\); or set GATEWAY_EXPLORER=off/);
+    assert.throws(() => loadAssets([{ name: 'y.js', from: { package: 'chart.js', file: 'dist/no-such-file.js' }, type: js }] as Sources), /explorer asset y\.js not found: chart\.js\/dist\/no-such-file\.js/);
+    assert.throws(() => loadAssets([{ name: 'z.js', from: { static: 'no-such-file.js' }, type: js }] as Sources), /gateway\/static\/explorer\/no-such-file\.js/);
+  });
+
+  test('chart.js (whose "exports" hide its package.json) is found, and no fonts.css without font files', () => {
+    type Sources = Parameters<typeof loadAssets>[0];
+    const assets = loadAssets([{ name: 'chart.umd.min.js', from: { package: 'chart.js', file: 'dist/chart.umd.min.js' }, type: 'text/javascript; charset=utf-8' }] as Sources);
+    assert.deepEqual([...assets.keys()], ['chart.umd.min.js']);
+    assert.match(assets.get('chart.umd.min.js')!.body.toString('utf8', 0, 200), /Chart/);
+  });
+});
+
 describe('the page', () => {
   test('JSON in the page cannot close its script element', () => {
     const evil = '</script><script>alert(1)</script><!--';
@@ -83,7 +100,7 @@ describe('the page', () => {
     assert.doesNotMatch(text, /<|>/);
     assert.deepEqual(JSON.parse(text), { evil });
     const html = explorerPage({ endpoint: 'graphql', title: '<b>x</b>', savedQueries: [{ id: 'a', title: 't', description: evil, query: '{ a }', variables: '{}' }] }, loadAssets())('n0nce');
-    assert.equal(html.match(/<script/g)?.length, 5, 'one data block and four files');
+    assert.equal(html.match(/<script/g)?.length, 9, 'one data block and eight files');
     assert.ok(!html.includes('<b>x</b>'));
   });
 });
@@ -148,11 +165,18 @@ describe('served by the gateway', () => {
     assert.deepEqual(config.savedQueries, JSON.parse(JSON.stringify(SAVED_QUERIES)));
 
     const links = [...html.matchAll(/(?:src|href)="(explorer\/assets\/[^"]+)"/g)].map((m) => m[1].replace(/&amp;/g, '&'));
-    assert.equal(links.length, ASSET_SOURCES.length);
-    for (const link of links) {
+    // fonts.css (generated) links the font files, each with its version too
+    const fontsCss = (await raw(on.port, 'GET', `/${links.find((l) => l.includes('fonts.css'))}`)).body.toString('utf8');
+    const fontLinks = [...fontsCss.matchAll(/url\(([^)]+)\)/g)].map((m) => `explorer/assets/${m[1]}`);
+    assert.equal(fontLinks.length, 6, 'JetBrains Mono: latin, latin-ext and vietnamese, 400 and 700');
+    assert.match(fontsCss, /font-family:'JetBrains Mono'/);
+    assert.match(fontsCss, /unicode-range:U\+0102-0103,[^}]*U\+1EA0-1EF9/, 'the Vietnamese subset');
+    assert.equal(links.length + fontLinks.length, ASSET_SOURCES.length + 1, 'every file linked, and fonts.css');
+    for (const link of [...links, ...fontLinks]) {
       const asset = await raw(on.port, 'GET', `/${link}`);
       assert.equal(asset.status, 200, link);
-      assert.match(String(asset.headers['content-type']), link.includes('.css') ? /^text\/css; charset=utf-8$/ : /^text\/javascript; charset=utf-8$/);
+      const type = link.includes('.css') ? /^text\/css; charset=utf-8$/ : link.includes('.woff2') ? /^font\/woff2$/ : /^text\/javascript; charset=utf-8$/;
+      assert.match(String(asset.headers['content-type']), type, link);
       assert.equal(asset.headers['cache-control'], 'public, max-age=31536000, immutable', link);
       assert.equal(asset.headers['x-content-type-options'], 'nosniff');
       assert.ok(asset.body.length > 500, link);

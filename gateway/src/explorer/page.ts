@@ -6,7 +6,8 @@ import type { SavedQuery } from './saved-queries';
 /**
  * Only this origin, for everything: no inline or evaluated script (the bootstrap is a served file, its settings a JSON
  * data block, which is not executed), no CDN, no external font. GraphiQL's own fonts and icons are data: URLs inside
- * its CSS. React sets styles through the CSSOM, which style-src does not govern; the one <style> element GraphiQL
+ * its CSS; the editors' font (fonts.css) is served from here; exports are blob: downloads, which fetch nothing.
+ * React sets styles through the CSSOM, which style-src does not govern; the one <style> element GraphiQL
  * adds at run time (the scroll lock of its dialogs) carries this response's nonce, which the bootstrap hands to it.
  */
 export function explorerCsp(styleNonce: string): string {
@@ -74,6 +75,7 @@ export function explorerPage(settings: ExplorerPageSettings, assets: Map<string,
 <title>${escapeHtml(settings.title)}</title>
 <link rel="icon" href="data:,">
 ${style('graphiql.min.css')}
+${style('fonts.css')}
 ${style('explorer.css')}
 </head>
 <body>
@@ -86,12 +88,19 @@ ${style('explorer.css')}
   <button type="button" id="onestop-token-clear" class="onestop-bar-button">Clear</button>
   <span id="onestop-token-status" class="onestop-token-status" role="status" aria-live="polite"></span>
 </header>
+<div class="onestop-stage">
 <main id="graphiql" class="onestop-graphiql"><noscript>The explorer needs JavaScript.</noscript></main>
+<div id="onestop-workspace" class="onestop-workspace"></div>
+</div>
 <script type="application/json" id="onestop-explorer-config">`;
   const after = `</script>
 ${script('react.production.min.js')}
 ${script('react-dom.production.min.js')}
 ${script('graphiql.min.js')}
+${script('chart.umd.min.js')}
+${script('fflate.min.js')}
+${script('workspace-core.js')}
+${script('workspace.js')}
 ${script('explorer.js')}
 </body>
 </html>

@@ -88,8 +88,8 @@ export const SAVED_QUERIES: readonly SavedQuery[] = [
   {
     id: 'center-report',
     title: 'Center report: dossiers resolved early, on time, late',
-    description: 'Báo cáo tình hình giải quyết hồ sơ: received, resolved, early / on time / late with %, satisfaction, online and digitisation shares, open now, feedback, and the Decision 766 indicators; per level and handling agency, for a period.',
-    query: `query CenterReport($from: String!, $to: String!, $levels: [String!], $groupBy: [StatisticsDimension!]! = [LEVEL, HANDLING_AGENCY]) {
+    description: 'Báo cáo tình hình giải quyết hồ sơ: received, resolved, early / on time / late with %, satisfaction, online and digitisation shares, open now, feedback, and the Decision 766 indicators; per month, level and handling agency, for a period. In the workspace (under the result): charts by month, agency or level, and the indicators in Vietnamese.',
+    query: `query CenterReport($from: String!, $to: String!, $levels: [String!], $groupBy: [StatisticsDimension!]! = [MONTH, LEVEL, HANDLING_AGENCY]) {
   dossierStatistics(filter: { from: $from, to: $to, levels: $levels }, groupBy: $groupBy) {
     from
     to
@@ -116,6 +116,7 @@ export const SAVED_QUERIES: readonly SavedQuery[] = [
       inProgressOverdue
     }
     rows {
+      period
       level
       handlingAgency { code name }
       received
@@ -126,13 +127,17 @@ export const SAVED_QUERIES: readonly SavedQuery[] = [
       onTimeShare
       late
       lateShare
+      ratings
+      verySatisfiedShare
+      satisfiedShare
+      notSatisfiedShare
       inProgressOverdue
     }
     feedback { received answeredOnTime answeredOnTimeShare openOverdue }
     indicators { id group name ratio threshold points maxPoints }
   }
 }`,
-    variables: json({ from: '2026-01-01', to: '2026-10-31', groupBy: ['LEVEL', 'HANDLING_AGENCY'] }),
+    variables: json({ from: '2026-01-01', to: '2026-10-31', groupBy: ['MONTH', 'LEVEL', 'HANDLING_AGENCY'] }),
   },
   {
     id: 'agencies',

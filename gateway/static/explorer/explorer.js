@@ -1,6 +1,7 @@
 /*
  * The explorer's bootstrap, served as a file (/explorer/assets/explorer.js) so that the page's Content-Security-Policy
- * allows no inline script. Globals from the UMD builds served before it: React, ReactDOM, GraphiQL.
+ * allows no inline script. Globals from the UMD builds served before it: React, ReactDOM, GraphiQL;
+ * OnestopWorkspace (workspace.js) adds the analysts' table, chart and exports under the result pane.
  * Settings come from the page's JSON data block #onestop-explorer-config: { endpoint, title, savedQueries, styleNonce }.
  */
 (function () {
@@ -104,31 +105,138 @@
     return window.fetch(input, options);
   }
 
-  // ---- saved reports: a GraphiQL plugin listing config.savedQueries; one click opens it in a new tab ----
+  // ---- saved reports: the usual ones (config.savedQueries) and the analyst's own, kept in this browser ----
+
+  var REPORTS_KEY = 'onestop-explorer:reports';
+  var REPORT_TABS_KEY = 'onestop-explorer:report-tabs';
+
+  function readJson(key, fallback) {
+    try {
+      var value = JSON.parse(window.localStorage.getItem(key));
+      return value === null ? fallback : value;
+    } catch (error) {
+      return fallback;
+    }
+  }
+
+  function writeJson(key, value) {
+    try {
+      window.localStorage.setItem(key, JSON.stringify(value));
+    } catch (error) {
+      // storage disabled or full: kept for this page only
+    }
+  }
+
+  /** The analyst's own reports: [{ id, title, query, variables, savedAt }]. */
+  function ownReports() {
+    var reports = readJson(REPORTS_KEY, []);
+    return Array.isArray(reports) ? reports.filter(function (r) { return r && typeof r.id === 'string' && typeof r.query === 'string'; }) : [];
+  }
+
+  var sameText = function (a, b) { return String(a || '').replace(/\s+/g, ' ').trim() === String(b || '').replace(/\s+/g, ' ').trim(); };
 
   function SavedIcon() {
     return h('svg', { viewBox: '0 0 24 24', fill: 'none', stroke: 'currentColor', strokeWidth: 1.5, 'aria-hidden': 'true' },
       h('path', { d: 'M6 3h12v18l-6-4-6 4z', strokeLinejoin: 'round' }));
   }
 
+  function ReportButton(props) {
+    var report = props.report;
+    return h('li', { className: 'onestop-saved-row' },
+      h('button', { type: 'button', className: 'onestop-saved-item', 'data-saved-query': report.id, onClick: function () { props.onOpen(report); } },
+        h('span', { className: 'onestop-saved-item-title' }, report.title),
+        report.description ? h('span', { className: 'onestop-saved-item-description' }, report.description) : null),
+      props.onDelete
+        ? h('button', { type: 'button', className: 'onestop-saved-delete', 'aria-label': 'Xóa báo cáo ' + report.title, 'data-delete-report': report.id,
+          onClick: function () { props.onDelete(report); } }, '×')
+        : null);
+  }
+
   function SavedReports() {
     var editor = GraphiQL.React.useEditorContext({ nonNull: true });
-    function open(saved) {
-      editor.addTab();
+    var latest = React.useRef(editor);
+    latest.current = editor;
+    var own = React.useState(ownReports);
+    var reports = own[0];
+    var setReports = own[1];
+    var titleState = React.useState('');
+    var title = titleState[0];
+    var setTitle = titleState[1];
+
+    /** One tab per report: its tab if it is still open (or a tab with its very query), else a new one. */
+    function open(report) {
+      var tabs = latest.current.tabs;
+      var known = readJson(REPORT_TABS_KEY, {});
+      var index = tabs.findIndex(function (tab) { return tab.id === known[report.id]; });
+      if (index < 0) index = tabs.findIndex(function (tab) { return sameText(tab.query, report.query); });
+      if (index >= 0) {
+        known[report.id] = tabs[index].id;
+        writeJson(REPORT_TABS_KEY, known);
+        latest.current.changeTab(index);
+        return;
+      }
+      latest.current.addTab();
       // The new tab's editors are set once React has switched to it.
       window.setTimeout(function () {
-        if (editor.queryEditor) editor.queryEditor.setValue(saved.query);
-        if (editor.variableEditor) editor.variableEditor.setValue(saved.variables);
+        var now = latest.current;
+        if (now.queryEditor) now.queryEditor.setValue(report.query);
+        if (now.variableEditor) now.variableEditor.setValue(report.variables || '');
+        var tab = now.tabs[now.activeTabIndex];
+        if (tab) {
+          var map = readJson(REPORT_TABS_KEY, {});
+          map[report.id] = tab.id;
+          writeJson(REPORT_TABS_KEY, map);
+        }
       }, 0);
     }
+
+    function save(event) {
+      event.preventDefault();
+      var name = title.trim();
+      var query = editor.queryEditor ? editor.queryEditor.getValue() : '';
+      if (!name || !query.trim()) return;
+      var tab = editor.tabs[editor.activeTabIndex];
+      var report = {
+        id: 'own-' + Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 8),
+        title: name,
+        query: query,
+        variables: editor.variableEditor ? editor.variableEditor.getValue() : '',
+        savedAt: new Date().toISOString(),
+      };
+      var next = ownReports().concat([report]);
+      writeJson(REPORTS_KEY, next);
+      if (tab) {
+        var map = readJson(REPORT_TABS_KEY, {});
+        map[report.id] = tab.id;
+        writeJson(REPORT_TABS_KEY, map);
+      }
+      setReports(next);
+      setTitle('');
+    }
+
+    function remove(report) {
+      var next = ownReports().filter(function (r) { return r.id !== report.id; });
+      writeJson(REPORTS_KEY, next);
+      var map = readJson(REPORT_TABS_KEY, {});
+      delete map[report.id];
+      writeJson(REPORT_TABS_KEY, map);
+      setReports(next);
+    }
+
     return h('section', { className: 'onestop-saved', 'aria-label': 'Saved reports' },
       h('div', { className: 'graphiql-doc-explorer-title' }, 'Saved reports'),
-      h('p', { className: 'onestop-saved-hint' }, 'Opens in a new tab; change the variables, then run.'),
+      h('p', { className: 'onestop-saved-hint' }, 'Opens in its own tab (again: the same tab); change the variables, then run.'),
+      h('form', { className: 'onestop-saved-form', onSubmit: save },
+        h('input', { type: 'text', className: 'onestop-saved-title', value: title, maxLength: 120, required: true, 'aria-label': 'Tên báo cáo',
+          placeholder: 'Tên báo cáo (lưu tab hiện tại)', onChange: function (e) { setTitle(e.target.value); } }),
+        h('button', { type: 'submit', className: 'onestop-saved-save', 'data-save-report': '' }, 'Lưu')),
+      reports.length ? h('h3', { className: 'onestop-saved-heading' }, 'Báo cáo của tôi') : null,
+      reports.length ? h('ul', { className: 'onestop-saved-list', 'data-own-reports': '' }, reports.map(function (report) {
+        return h(ReportButton, { key: report.id, report: report, onOpen: open, onDelete: remove });
+      })) : null,
+      h('h3', { className: 'onestop-saved-heading' }, 'Báo cáo thường dùng'),
       h('ul', { className: 'onestop-saved-list' }, config.savedQueries.map(function (saved) {
-        return h('li', { key: saved.id },
-          h('button', { type: 'button', className: 'onestop-saved-item', 'data-saved-query': saved.id, onClick: function () { open(saved); } },
-            h('span', { className: 'onestop-saved-item-title' }, saved.title),
-            h('span', { className: 'onestop-saved-item-description' }, saved.description)));
+        return h(ReportButton, { key: saved.id, report: saved, onOpen: open });
       })));
   }
 
@@ -167,7 +275,7 @@
       defaultEditorToolsVisibility: 'variables',
       isHeadersEditorEnabled: true,
       shouldPersistHeaders: false,
-    }, h(GraphiQL.Logo, null, 'Explorer'));
+    }, h(GraphiQL.Logo, null, 'Explorer'), h(GraphiQL.Footer, null, h(OnestopWorkspace.Footer)));
   }
 
   ReactDOM.createRoot(document.getElementById('graphiql')).render(h(App));

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, Browser, BrowserContext, Page } from 'playwright-core';
+import { unzipSync } from 'fflate';
+import readXlsxFile from 'read-excel-file/node';
 import { explorerCsp, SAVED_QUERIES, SavedQuery } from '@onestop/gateway';
 import { seedDemoData } from '../demo-data';
 import { startStack, Stack } from '../stack/stack';
@@ -15,6 +17,11 @@ import { describeWith, graphql, service, tempDir } from '../testing/helpers';
  * Every request that is not to this machine is aborted and counted: the explorer must need no CDN.
  */
 const SCREENSHOT = path.join(ROOT, '.cache', 'screenshots', 'explorer.png');
+/** The workspace's screenshots (README's "Analysts" shows the copies in docs/analysts/). */
+const SCREENSHOTS = path.join(ROOT, '.cache', 'screenshots', 'analysts');
+/** The workspace's logic, the very file the page runs: what the tables must show is computed with it from the gateway's answer. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const core = require(path.join(ROOT, 'gateway', 'static', 'explorer', 'workspace-core.js'));
 const ANALYST = { role: 'analyst' as const, subject: 'phantich.explorer', name: 'Phân tích viên' };
 
 const saved = (id: string): SavedQuery => {
@@ -138,8 +145,9 @@ describeWith(['chromium'], 'the explorer (GraphiQL at /explorer) in a browser', 
     const catalogue = saved('procedure-catalogue');
     assert.equal(await page.locator('[data-saved-query]').count(), SAVED_QUERIES.length, 'saved reports list');
     await page.locator(`[data-saved-query="${catalogue.id}"]`).click();
-    await page.locator('.graphiql-tab-active', { hasText: 'ProcedureCatalogue' }).waitFor();
     await waitForEditor(page, '.graphiql-query-editor .CodeMirror', (text) => text.startsWith('query ProcedureCatalogue'));
+    // the first visit's tab already holds it: one tab per report, so no second tab (GraphiQL shows no tab bar for one)
+    assert.equal(await page.locator('.graphiql-tab').count(), 0);
     const variables = { handlingSector: 'CIVIL_STATUS', limit: 100 };
     await replaceEditorTool(page, 'Variables', JSON.stringify(variables));
     const procedures = await run(page);
@@ -220,5 +228,213 @@ describeWith(['chromium'], 'the explorer (GraphiQL at /explorer) in a browser', 
 
     assert.deepEqual(outside, [], 'requests to anything but this machine');
     console.log(`explorer browser test: ${Date.now() - started} ms in the browser, chromium ${browser!.version()} at ${chromiumPath}`);
+  });
+
+  /** Opens a saved report from the list (showing the list first if needed). */
+  async function openSaved(page: Page, id: string) {
+    const item = page.locator(`[data-saved-query="${id}"]`);
+    if (!(await item.isVisible())) await page.locator('button[aria-label="Show Saved reports"]').click();
+    await item.click();
+  }
+
+  /** The cells of a workspace table, as shown. */
+  const tableCells = (page: Page, name: string) =>
+    page.locator(`table[data-table="${name}"] tbody tr`).evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('td')].map((td) => td.textContent)));
+
+  test('the editors and the result pane render Vietnamese with the bundled font (JetBrains Mono), not a fallback', async () => {
+    const page = await context!.newPage();
+    await page.goto(new URL('/explorer', stack!.gatewayUrl).toString());
+    await page.locator('.graphiql-container').waitFor({ timeout: 30_000 });
+    const catalogue = saved('procedure-catalogue');
+    await openSaved(page, catalogue.id);
+    await waitForEditor(page, '.graphiql-query-editor .CodeMirror', (text) => text.startsWith('query ProcedureCatalogue'));
+    await replaceEditorTool(page, 'Variables', JSON.stringify({ handlingSector: 'LAND', limit: 20 }));
+    const result = await run(page);
+    // a name with letters only the Vietnamese subset has (ạ…ỹ: stacked or hooked marks)
+    const name = (result.data.procedures.items as { name: string }[]).map((p) => p.name).find((n) => /[\u1EA0-\u1EF9]/.test(n));
+    assert.ok(name, 'the demo catalogue has Vietnamese names');
+    await page.locator('.graphiql-response .CodeMirror-line', { hasText: name }).first().waitFor();
+    await page.evaluate(() => (globalThis as any).document.fonts.ready);
+    const probe = await page.evaluate((text) => {
+      const doc = (globalThis as any).document;
+      const spans = [...doc.querySelectorAll('.graphiql-response .CodeMirror-line span')] as any[];
+      const span = spans.find((el) => !el.children.length && el.textContent.includes(text));
+      if (!span) return null;
+      span.setAttribute('data-font-probe', '');
+      return { text: span.textContent, family: (globalThis as any).getComputedStyle(span).fontFamily };
+    }, name);
+    assert.ok(probe, `the result pane shows ${name}`);
+    // What Chromium actually drew the glyphs with (not what the CSS asks for): one font, the bundled one.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('DOM.enable');
+    await cdp.send('CSS.enable');
+    const { root } = await cdp.send('DOM.getDocument', { depth: -1 });
+    const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector: '[data-font-probe]' });
+    const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+    assert.ok(fonts.length > 0, 'glyphs were drawn');
+    assert.deepEqual(
+      fonts.map((f) => ({ familyName: f.familyName, isCustomFont: f.isCustomFont })),
+      fonts.map(() => ({ familyName: 'JetBrains Mono', isCustomFont: true })),
+      `"${probe!.text}" (font-family: ${probe!.family}) was drawn with ${JSON.stringify(fonts)}`,
+    );
+    // the query editor too (its comments and strings may hold Vietnamese)
+    const editorFonts = await page.locator('.graphiql-query-editor .CodeMirror-line').first().evaluate((el) => (globalThis as any).getComputedStyle(el).fontFamily);
+    assert.match(editorFonts, /^"JetBrains Mono"/);
+    await cdp.detach();
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.locator('.graphiql-response').screenshot({ path: path.join(SCREENSHOTS, 'vietnamese-font.png') });
+    await page.close();
+  });
+
+  test('the analysts\' workspace: tables, the center report\'s charts and 766 indicators, CSV and XLSX, saved reports in their own tab', async () => {
+    const started = Date.now();
+    const gateway = stack!.gatewayUrl;
+    const page = await context!.newPage();
+    const consoleErrors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+    page.on('pageerror', (error) => consoleErrors.push(`page error: ${error.message}`));
+    await page.goto(new URL('/explorer', gateway).toString());
+    await page.locator('.graphiql-container').waitFor({ timeout: 30_000 });
+    const { authorization } = await stack!.as(ANALYST);
+    await page.locator('#onestop-token').fill(authorization.replace(/^Bearer /, ''));
+    await page.locator('#onestop-token').press('Enter');
+    await page.locator('#onestop-token-status', { hasText: `analyst ${ANALYST.subject}` }).waitFor();
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+
+    // 1. The center report, by month, level and agency: the chart by month, its numbers as the gateway's
+    const report = saved('center-report');
+    await openSaved(page, report.id);
+    await page.locator('.graphiql-tab-active', { hasText: 'CenterReport' }).waitFor();
+    await waitForEditor(page, '.graphiql-editor-tool .CodeMirror', (text) => text === report.variables);
+    const shown = await run(page);
+    const expected = await graphql(gateway, report.query, JSON.parse(report.variables), { authorization });
+    assert.equal(expected.errors, undefined, JSON.stringify(expected.errors));
+    assert.deepEqual(shown.data, expected.data);
+    const stats = expected.data!.dossierStatistics;
+    assert.ok(stats.rows.length > 1 && stats.total.resolved > 0, 'the demo data has resolved dossiers in the period');
+    await page.locator('[data-workspace-open="chart"]').click();
+    await page.locator('.onestop-workspace canvas').waitFor();
+    assert.equal(await page.locator('[data-workspace-view]').inputValue(), 'chart:month');
+    const expectTable = async (name: string, table: { columns: unknown[]; rows: Record<string, unknown>[] }) => {
+      await page.locator(`table[data-table="${name}"]`).waitFor();
+      const cells = await tableCells(page, name);
+      assert.deepEqual(cells, table.rows.map((row) => table.columns.map((c: any) => core.formatCell(c, row[c.key]))), name);
+      return cells;
+    };
+    const byMonth = core.reportSeries(stats, 'month');
+    const monthCells = await expectTable('chart:month', byMonth);
+    assert.deepEqual(monthCells.map((row) => row[0]), [...new Set(stats.rows.map((r: { period: string }) => r.period))].sort());
+    assert.equal(byMonth.rows.reduce((sum: number, r: { resolved: number }) => sum + r.resolved, 0), stats.total.resolved, 'the months add up to the total');
+    // one unit: every percentage shown in percent, none above 100 % (the graph's shares are 0–100, the 766 ratios 0–1)
+    const percentOf = (cell: string | null) => Number(cell!.replace(/\./g, '').replace(',', '.').replace(/ %$/, ''));
+    const percents = monthCells.flatMap((row) => [...row.slice(5, 8), row[9]]).filter((cell) => cell !== '');
+    assert.ok(percents.length > 0 && percents.every((cell) => / %$/.test(cell!) && percentOf(cell) >= 0 && percentOf(cell) <= 100), percents.join(' | '));
+    const oneDecimal = (percent: number) => `${percent.toFixed(1).replace('.', ',')} %`;
+    const totalSatisfied = byMonth.rows.reduce((sum: number, r: { satisfiedShare: number | null; ratings: number }) => sum + (r.satisfiedShare ?? 0) * r.ratings, 0) / stats.total.ratings;
+    assert.ok(Math.abs(totalSatisfied * 100 - (stats.total.verySatisfiedShare + stats.total.satisfiedShare)) < 0.5, 'the months\' satisfaction adds up to the total\'s');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'center-report-by-month.png') });
+    await page.locator('[data-workspace-view]').selectOption('chart:agency');
+    await expectTable('chart:agency', core.reportSeries(stats, 'agency'));
+    await page.locator('[data-workspace-view]').selectOption('chart:level');
+    await expectTable('chart:level', core.reportSeries(stats, 'level'));
+    // the report's own rows as a table: the graph's shares (percent points) shown as they are, in percent
+    await page.locator('[data-workspace-view]').selectOption('list:dossierStatistics.rows');
+    const rowsTable = core.tabulate(stats.rows);
+    const rowCells = await expectTable('list:dossierStatistics.rows', rowsTable);
+    const early = rowsTable.columns.findIndex((c: { key: string }) => c.key === 'earlyShare');
+    const withEarly = stats.rows.findIndex((r: { earlyShare: number | null }) => r.earlyShare !== null);
+    assert.equal(rowCells[withEarly][early], oneDecimal(stats.rows[withEarly].earlyShare));
+
+    // 2. The 766 indicators: Vietnamese names, ratio and threshold in percent, points; exported as CSV and XLSX
+    await page.locator('[data-workspace-view]').selectOption('indicators');
+    const indicators = core.indicatorTable(stats.indicators);
+    const indicatorCells = await expectTable('indicators', indicators);
+    assert.equal(indicatorCells[0][2], core.INDICATOR_NAMES[stats.indicators[0].id]);
+    assert.equal(indicatorCells.at(-1)![0], 'Tổng');
+    const withRatio = stats.indicators.findIndex((i: { ratio: number | null }) => i.ratio !== null);
+    assert.equal(indicatorCells[withRatio][3], oneDecimal(stats.indicators[withRatio].ratio * 100), 'a 0–1 ratio in percent too');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'indicators-766.png') });
+    const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.locator('[data-export="csv"]').click()]);
+    assert.equal(csvDownload.suggestedFilename(), 'CenterReport-indicators.csv');
+    const csv = fs.readFileSync((await csvDownload.path())!);
+    assert.equal(csv.subarray(0, 3).toString('hex'), 'efbbbf', 'UTF-8 with a byte order mark');
+    assert.equal(csv.toString('utf8'), core.toCsv(indicators));
+    assert.ok(csv.toString('utf8').includes(core.INDICATOR_NAMES['2.1']));
+    const [xlsxDownload] = await Promise.all([page.waitForEvent('download'), page.locator('[data-export="xlsx"]').click()]);
+    assert.equal(xlsxDownload.suggestedFilename(), 'CenterReport-indicators.xlsx');
+    const workbook = unzipSync(fs.readFileSync((await xlsxDownload.path())!));
+    const sheet = new TextDecoder().decode(workbook['xl/worksheets/sheet1.xml']);
+    assert.ok(sheet.includes(core.INDICATOR_NAMES['2.1']), 'Vietnamese names in the sheet');
+    assert.match(sheet, /<c r="D2" s="2"><v>[\d.]+<\/v><\/c>/, 'the ratio a number shown in percent');
+    const [read] = await readXlsxFile(fs.readFileSync((await xlsxDownload.path())!));
+    assert.deepEqual(read.data.map((row) => row.slice(0, 3)), [['Chỉ số', 'Nhóm', 'Tên chỉ số'], ...indicators.rows.map((r: any) => [r.id, r.group, r.name])]);
+    await page.keyboard.press('Escape');
+    await page.locator('.onestop-workspace-panel').waitFor({ state: 'detached' });
+
+    // 3. Any list as a table: the dossiers, times in Asia/Ho_Chi_Minh
+    const dossierReport = saved('dossiers-by-status-and-agency');
+    await openSaved(page, dossierReport.id);
+    await page.locator('.graphiql-tab-active', { hasText: 'DossiersByStatusAndAgency' }).waitFor();
+    const dossiers = await run(page);
+    assert.equal(dossiers.errors, undefined, JSON.stringify(dossiers.errors));
+    await page.locator('[data-workspace-open="table"]').click();
+    const dossierTable = core.tabulate(dossiers.data.dossiers.items);
+    const received = dossierTable.columns.find((c: { key: string }) => c.key === 'receivedAt');
+    assert.equal(received.kind, 'datetime');
+    const dossierCells = await expectTable('list:dossiers.items', dossierTable);
+    const receivedIndex = dossierTable.columns.indexOf(received);
+    const first = dossiers.data.dossiers.items[0].receivedAt as string;
+    assert.equal(dossierCells[0][receivedIndex], core.formatCell(received, first));
+    const ict = new Date(Date.parse(first) + 7 * 3600_000);
+    const pad = (n: number) => String(n).padStart(2, '0');
+    assert.equal(dossierCells[0][receivedIndex], `${pad(ict.getUTCDate())}/${pad(ict.getUTCMonth() + 1)}/${ict.getUTCFullYear()} ${pad(ict.getUTCHours())}:${pad(ict.getUTCMinutes())}`, 'UTC+7');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'dossiers-table.png') });
+    const [dossierCsv] = await Promise.all([page.waitForEvent('download'), page.locator('[data-export="csv"]').click()]);
+    assert.equal(fs.readFileSync((await dossierCsv.path())!, 'utf8'), core.toCsv(dossierTable));
+    await page.locator('.onestop-workspace-close').click();
+
+    // 4. One tab per report: opening the center report again focuses its tab
+    const tabs = await page.locator('.graphiql-tab').count();
+    await openSaved(page, report.id);
+    await page.locator('.graphiql-tab-active', { hasText: 'CenterReport' }).waitFor();
+    assert.equal(await page.locator('.graphiql-tab').count(), tabs, 'no duplicate tab');
+
+    // 5. The analyst's own report: saved from the dossiers tab, kept across a reload, reopened in that tab, deleted
+    await openSaved(page, dossierReport.id);
+    await page.locator('.graphiql-tab-active', { hasText: 'DossiersByStatusAndAgency' }).waitFor();
+    await replaceEditorTool(page, 'Variables', JSON.stringify({ statuses: ['RECEIVED'], limit: 10 }));
+    await page.locator('.onestop-saved-title').fill('Hồ sơ mới tiếp nhận của tôi');
+    await page.locator('[data-save-report]').click();
+    const own = page.locator('[data-own-reports] [data-saved-query]', { hasText: 'Hồ sơ mới tiếp nhận của tôi' });
+    await own.waitFor();
+    await page.reload();
+    await page.locator('.graphiql-container').waitFor();
+    await openSaved(page, report.id);
+    await page.locator('.graphiql-tab-active', { hasText: 'CenterReport' }).waitFor();
+    await own.click();
+    await page.locator('.graphiql-tab-active', { hasText: 'DossiersByStatusAndAgency' }).waitFor();
+    assert.equal(await page.locator('.graphiql-tab').count(), tabs, 'the saved report\'s own tab, not a new one');
+    const stored = await page.evaluate(() => JSON.parse((globalThis as any).localStorage.getItem('onestop-explorer:reports')));
+    assert.deepEqual(stored.map((r: { title: string; variables: string }) => [r.title, JSON.parse(r.variables)]), [['Hồ sơ mới tiếp nhận của tôi', { statuses: ['RECEIVED'], limit: 10 }]]);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'saved-reports.png') });
+    // closed tab: the report opens in a new one with its query and variables
+    await page.locator('.graphiql-tab-active .graphiql-tab-close').click();
+    const afterClose = await page.locator('.graphiql-tab').count();
+    await own.click();
+    await page.locator('.graphiql-tab-active', { hasText: 'DossiersByStatusAndAgency' }).waitFor();
+    await waitForEditor(page, '.graphiql-editor-tool .CodeMirror', (text) => text === JSON.stringify({ statuses: ['RECEIVED'], limit: 10 }));
+    assert.equal(await page.locator('.graphiql-tab').count(), afterClose + 1);
+    await page.locator('[data-delete-report]').first().click();
+    await own.waitFor({ state: 'detached' });
+    assert.deepEqual(await page.evaluate(() => JSON.parse((globalThis as any).localStorage.getItem('onestop-explorer:reports'))), []);
+    const tabsOfReports = await page.evaluate(() => JSON.parse((globalThis as any).localStorage.getItem('onestop-explorer:report-tabs')));
+    assert.deepEqual(Object.keys(tabsOfReports).filter((id) => id.startsWith('own-')), [], 'a deleted report forgets its tab');
+
+    assert.deepEqual(consoleErrors, [], 'no errors in the browser console (CSP violations among them)');
+    assert.deepEqual(outside, [], 'requests to anything but this machine');
+    await page.close();
+    console.log(`workspace browser test: ${Date.now() - started} ms; screenshots in ${SCREENSHOTS}`);
   });
 });
