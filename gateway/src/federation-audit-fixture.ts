@@ -1,4 +1,5 @@
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { composeServices } from '@apollo/composition';
 import { buildSubgraphSchema } from '@apollo/subgraph';
@@ -11,7 +12,7 @@ import { GraphQLError, parse } from 'graphql';
  * In-process, over HTTP, so a gateway reaches them as it reaches ours.
  */
 
-const LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@inaccessible", "@external", "@provides", "@requires", "@override"])';
+const LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@shareable", "@inaccessible", "@external", "@provides", "@requires", "@override", "@listSize"])';
 
 interface Category { id: string; name: string; subCategories: Category[] }
 const standing: Category = { id: 'c3', name: 'Standing desks', subCategories: [] };
@@ -71,9 +72,9 @@ function products() {
         stockNote: String!
         rating: Int
         internalCode: String @inaccessible
-        categories: [Category!]!
+        categories: [Category!]! @listSize(assumedSize: 3)
       }
-      type Category { id: ID! name: String! subCategories: [Category!]! }
+      type Category { id: ID! name: String! subCategories: [Category!]! @listSize(assumedSize: 5) }
       type Warehouse @key(fields: "code site { country city }") { code: String! site: Site! name: String! }
       type Site @shareable { country: String! city: String! }`,
     resolvers: {
@@ -213,7 +214,7 @@ export async function startAuditSubgraphs(): Promise<AuditSubgraphs> {
     for (const [name, { typeDefs, resolvers }] of Object.entries(definitions)) {
       const document = parse(typeDefs);
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      const server = new ApolloServer({ schema: buildSubgraphSchema({ typeDefs: document, resolvers: resolvers as any }) });
+      const server = new ApolloServer({ schema: buildSubgraphSchema({ typeDefs: document, resolvers: resolvers as any }), plugins: [ApolloServerPluginInlineTraceDisabled()] });
       servers.push(server);
       const { url } = await startStandaloneServer(server, { listen: { port: 0, host: '127.0.0.1' } });
       services.push({ name, url, typeDefs: document });

@@ -83,7 +83,7 @@ const CASES: Case[] = [
     expect: ({ data }) => assert.equal(data.topProducts[0].reviews[0].product.name, 'Oak desk'),
   },
   {
-    name: 'nested lists three deep',
+    name: 'nested small lists three deep (sized by their @listSize, so within the cost limit)',
     query: `{ topProducts { categories { name subCategories { name subCategories { id name } } } } }`,
     expect: ({ data }) => assert.equal(data.topProducts[0].categories[0].subCategories[0].subCategories[1].name, 'School desks'),
   },
