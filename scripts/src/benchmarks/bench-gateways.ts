@@ -26,7 +26,7 @@ import { ADMIN, Stack, startStack } from '../stack/stack';
 import { GATEWAY_MAIN, ROOT, SUPERGRAPH_PATH } from '../stack/subgraphs';
 import { graphql } from '../testing/helpers';
 import {
-  canonicalJson, cpuMs, firstDifference, interleave, median, newestProfile, processTree, readProfile, rssBytes, summariseProfile,
+  canonicalJson, cpuMs, firstDifference, interleave, median, mergeSummaries, newestProfile, processTree, readProfile, rssBytes, summariseProfile,
 } from './bench-gateways-util';
 
 // autocannon ships no types
@@ -40,7 +40,8 @@ const CLUSTER_MAIN = path.join(__dirname, 'bench-gateways-cluster.js');
 const PORTAL_OPERATIONS = path.join(ROOT, 'gateway', 'operations', 'portal');
 
 const USAGE = `Usage: npm run bench:gateways -- [--seconds 10] [--connections 20] [--rounds 3] [--warmup 3] [--workers 1]
-       [--gateways ours,apollo,hive,hive-jit,hive-router] [--cpu-prof [--cpu-prof-gateway ours]] [--citizens 5000] [--port 4900]
+       [--gateways ours,apollo,hive,hive-jit,hive-router] [--cpu-prof [--cpu-prof-gateway ours]] [--cpu-prof-subgraphs]
+       [--citizens 5000] [--port 4900]
 
 Our gateway against plain @apollo/gateway and Hive Gateway (its defaults, --jit, and --hive-router-runtime: Hive
 Router's Rust query planner and executor), on the same supergraph file and the same subgraphs, under a portal mix (every request with different variables) and under one repeated query.
@@ -49,6 +50,8 @@ Router's Rust query planner and executor), on the same supergraph file and the s
 --cpu-prof      afterwards, one more run of the mix against a fresh instance of our gateway (or of the one named
                 by --cpu-prof-gateway) under node --cpu-prof; prints the top self-time frames and packages and
                 keeps the profile in .cache/bench-gateways/
+--cpu-prof-subgraphs  afterwards, the five subgraphs restarted under node --cpu-prof and one more run of the mix
+                through our gateway; prints where they spend their time together (profiles in .cache/bench-gateways/)
 --port N        the stack uses N (its own gateway, for discovery only) and N+1…N+5 (subgraphs); the gateways
                 under test N+10…N+15
 Hive Gateway and @graphql-hive/router-runtime are installed into bench/gateways/ (npm install --prefix bench/gateways)
@@ -93,6 +96,7 @@ interface Options {
   gateways: GatewayId[];
   /** The gateway to profile after the timed rounds, if any. */
   cpuProf?: GatewayId;
+  cpuProfSubgraphs: boolean;
   citizens: number;
   port: number;
 }
@@ -145,6 +149,7 @@ function parseOptions(): Options | undefined {
       gateways: { type: 'string' },
       'cpu-prof': { type: 'boolean' },
       'cpu-prof-gateway': { type: 'string' },
+      'cpu-prof-subgraphs': { type: 'boolean' },
       citizens: { type: 'string' },
       port: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -173,6 +178,7 @@ function parseOptions(): Options | undefined {
     workers: int('workers', values.workers, 1, 1),
     gateways: ALL_GATEWAYS.filter((g) => g === 'ours' || gateways.includes(g)),
     cpuProf: values['cpu-prof'] ? profiled : undefined,
+    cpuProfSubgraphs: Boolean(values['cpu-prof-subgraphs']),
     citizens: int('citizens', values.citizens ?? process.env.BENCH_CITIZENS, 5000, 10),
     port: int('port', values.port, 4900, 1024),
   };
@@ -736,6 +742,7 @@ async function main() {
     if (failed.length) console.log(`\nWARNING: ${failed.length} run(s) had errors (see above).`);
 
     if (options.cpuProf) await profile(options.cpuProf, ctx, profilePort, mix, options, subgraphPids);
+    if (options.cpuProfSubgraphs) await profileSubgraphs(stack, running[0], mix, options);
     console.log(`\nTotal time ${fixed((Date.now() - started) / 1000)} s.`);
   } finally {
     await stopAll();
@@ -770,6 +777,46 @@ async function profile(id: GatewayId, ctx: LaunchContext, port: number, mix: Pre
   const busy = summary.totalMs - summary.idleMs;
   console.log(`\nProfile ${path.relative(ROOT, file)} (open in Chrome DevTools). ${inProfile ? 'The timed run only' : 'The whole process life (start and warm-up included)'}:`
     + ` ${fixed(summary.totalMs / 1000, 1)} s sampled, ${fixed(busy / 1000, 1)} s busy (${fixed((100 * busy) / summary.totalMs)} %).`);
+  printProfile(summary);
+}
+
+/**
+ * The five subgraphs restarted (same ports) under `node --cpu-prof`, one more run of the mix through our gateway
+ * (already running, its connections re-established), then restarted again without it, which writes the profiles.
+ */
+async function profileSubgraphs(stack: Stack, ours: GatewayProcess, mix: Prepared[], options: Options) {
+  const dir = path.join(ROOT, '.cache', 'bench-gateways', `${new Date().toISOString().replace(/[:.]/g, '-')}-subgraphs`);
+  fs.mkdirSync(dir, { recursive: true });
+  const flags = `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${dir}`.trim();
+  const names = stack.subgraphs.map((s) => s.name);
+  for (const name of names) await stack.restartSubgraph(name, { NODE_OPTIONS: flags });
+  const pids = stack.subgraphs.map((s) => s.child.pid!).flatMap((pid) => processTree(pid));
+  const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+  let window: { fromUs: number; toUs: number };
+  try {
+    if (options.warmup) await load(ours, 'warm-up', 0, mix, options.warmup, options.connections, pids);
+    const fromUs = nowUs();
+    const run = await load(ours, 'portal mix', 0, mix, options.seconds, options.connections, pids);
+    window = { fromUs, toUs: nowUs() };
+    console.log(`\n### The subgraphs under node --cpu-prof, portal mix through ours, ${options.seconds} s after ${options.warmup} s warm-up:`
+      + ` ${fixed(run.rps)} req/s, subgraphs ${fixed(run.subgraphCpuMsPerRequest, 2)} CPU ms/req (profiling slows them)`);
+  } finally {
+    for (const name of names) await stack.restartSubgraph(name);
+  }
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(dir, f));
+  if (files.length !== names.length) throw new Error(`expected ${names.length} subgraph profiles in ${dir}, found ${files.length}`);
+  const summaries = files.map((file) => {
+    const profile = readProfile(file);
+    const inProfile = window.fromUs >= profile.startTime && window.toUs <= profile.endTime;
+    return summariseProfile(profile, ROOT, 10_000, inProfile ? window : undefined);
+  });
+  const summary = mergeSummaries(summaries);
+  const busy = summary.totalMs - summary.idleMs;
+  console.log(`\nProfiles in ${path.relative(ROOT, dir)}/, the five together, the timed run only: ${fixed(busy / 1000, 1)} s busy.`);
+  printProfile(summary);
+}
+
+function printProfile(summary: ReturnType<typeof summariseProfile>) {
   console.log('\nSelf time by package (share of busy time):\n\n| where | ms | % |\n|---|---:|---:|');
   for (const line of summary.areas.slice(0, 15)) console.log(`| ${line.name} | ${fixed(line.ms)} | ${fixed(100 * line.share, 1)} |`);
   console.log('\nTop self-time frames:\n\n| function | ms | % |\n|---|---:|---:|');
