@@ -787,9 +787,8 @@ async function profile(id: GatewayId, ctx: LaunchContext, port: number, mix: Pre
 async function profileSubgraphs(stack: Stack, ours: GatewayProcess, mix: Prepared[], options: Options) {
   const dir = path.join(ROOT, '.cache', 'bench-gateways', `${new Date().toISOString().replace(/[:.]/g, '-')}-subgraphs`);
   fs.mkdirSync(dir, { recursive: true });
-  const flags = `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${dir}`.trim();
   const names = stack.subgraphs.map((s) => s.name);
-  for (const name of names) await stack.restartSubgraph(name, { NODE_OPTIONS: flags });
+  for (const name of names) await stack.restartSubgraph(name, {}, ['--cpu-prof', '--cpu-prof-dir', dir]);
   const pids = stack.subgraphs.map((s) => s.child.pid!).flatMap((pid) => processTree(pid));
   const nowUs = () => Number(process.hrtime.bigint() / 1000n);
   let window: { fromUs: number; toUs: number };
