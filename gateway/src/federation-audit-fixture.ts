@@ -9,10 +9,11 @@ import { GraphQLError, parse } from 'graphql';
  * Four small subgraphs (a shop: products, inventory, reviews, accounts) that between them use every federation
  * feature the audit checks: entities resolved across subgraphs, @requires, @provides, interfaces and unions whose
  * members are entities, @shareable fields and value types, @override, @inaccessible, and a nested (compound) key.
+ * Also an entity interface completed through @interfaceObject and a @requires of a nested selection.
  * In-process, over HTTP, so a gateway reaches them as it reaches ours.
  */
 
-const LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@shareable", "@inaccessible", "@external", "@provides", "@requires", "@override", "@listSize"])';
+const LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@shareable", "@inaccessible", "@external", "@provides", "@requires", "@override", "@listSize", "@interfaceObject"])';
 
 interface Category { id: string; name: string; subCategories: Category[] }
 const standing: Category = { id: 'c3', name: 'Standing desks', subCategories: [] };
@@ -21,9 +22,9 @@ const furniture: Category = { id: 'c1', name: 'Furniture', subCategories: [desks
 const lamps: Category = { id: 'c5', name: 'Lamps', subCategories: [] };
 
 const PRODUCTS = [
-  { upc: '1', name: 'Oak desk', price: 1200, weight: 15, stockNote: 'products: call us', internalCode: 'X-1', categories: [furniture] },
-  { upc: '2', name: 'Desk lamp', price: 90, weight: 1, stockNote: 'products: call us', internalCode: 'X-2', categories: [lamps, furniture] },
-  { upc: '3', name: 'Bookshelf', price: 400, weight: 30, stockNote: 'products: call us', internalCode: 'X-3', categories: [] },
+  { upc: '1', name: 'Oak desk', price: 1200, weight: 15, dimensions: { length: 140, width: 70, unit: 'cm' }, stockNote: 'products: call us', internalCode: 'X-1', categories: [furniture] },
+  { upc: '2', name: 'Desk lamp', price: 90, weight: 1, dimensions: { length: 20, width: 20, unit: 'cm' }, stockNote: 'products: call us', internalCode: 'X-2', categories: [lamps, furniture] },
+  { upc: '3', name: 'Bookshelf', price: 400, weight: 30, dimensions: { length: 90, width: 40, unit: 'cm' }, stockNote: 'products: call us', internalCode: 'X-3', categories: [] },
 ];
 const MEDIA = [
   { __typename: 'Book', id: 'b1', title: 'Federation in practice', pages: 320 },
@@ -60,7 +61,7 @@ function products() {
         warehouses: [Warehouse!]!
       }
       type Mutation { rate(upc: String!, stars: Int!): Product }
-      interface Media { id: ID! title: String! }
+      interface Media @key(fields: "id") { id: ID! title: String! }
       type Book implements Media @key(fields: "id") { id: ID! title: String! pages: Int! }
       type Movie implements Media @key(fields: "id") { id: ID! title: String! minutes: Int! }
       union SearchResult = Product | Book | Movie
@@ -69,12 +70,14 @@ function products() {
         name: String! @shareable
         price: Int!
         weight: Int!
+        dimensions: Dimensions!
         stockNote: String!
         rating: Int
         internalCode: String @inaccessible
         categories: [Category!]! @listSize(assumedSize: 3)
       }
       type Category { id: ID! name: String! subCategories: [Category!]! @listSize(assumedSize: 5) }
+      type Dimensions @shareable { length: Int! width: Int! unit: String! }
       type Warehouse @key(fields: "code site { country city }") { code: String! site: Site! name: String! }
       type Site @shareable { country: String! city: String! }`,
     resolvers: {
@@ -98,9 +101,12 @@ function products() {
         __resolveReference: (ref: { upc: string }) => byUpc(ref.upc) ?? null,
         rating: (p: { upc: string }) => ratings.get(p.upc) ?? null,
       },
+      Media: {
+        __resolveType: (m: { __typename: string }) => m.__typename,
+        __resolveReference: (ref: { id: string }) => MEDIA.find((m) => m.id === ref.id) ?? null,
+      },
       Book: { __resolveReference: (ref: { id: string }) => MEDIA.find((m) => m.id === ref.id) },
       Movie: { __resolveReference: (ref: { id: string }) => MEDIA.find((m) => m.id === ref.id) },
-      Media: { __resolveType: (m: { __typename: string }) => m.__typename },
       SearchResult: { __resolveType: (m: { __typename: string }) => m.__typename },
       Warehouse: {
         __resolveReference: (ref: { code: string; site: { country: string; city: string } }) =>
@@ -118,12 +124,17 @@ function inventory() {
         price: Int! @external
         weight: Int! @external
         shippingEstimate: Int! @requires(fields: "price weight")
+        dimensions: Dimensions! @external
+        packaging: String! @requires(fields: "dimensions { length width }")
         inStock: Boolean
         stockNote: String! @override(from: "products")
       }
       type Warehouse @key(fields: "code site { country city }") { code: String! site: Site! capacity: Int! }
-      type Site @shareable { country: String! city: String! }`,
+      type Site @shareable { country: String! city: String! }
+      type Dimensions @shareable { length: Int! width: Int! unit: String! }
+      type Media @key(fields: "id") @interfaceObject { id: ID! copies: Int! }`,
     resolvers: {
+      Media: { __resolveReference: (ref: { id: string }) => ({ id: ref.id, copies: ref.id === 'm1' ? 0 : ref.id.length * 2 }) },
       Product: {
         __resolveReference: (ref: { upc: string; price?: number; weight?: number }) => ref,
         // free above 1000, else half the weight; needs both fields from the products subgraph
@@ -132,6 +143,8 @@ function inventory() {
           if (p.upc === '3') throw new GraphQLError('Stock unknown for this product', { extensions: { code: 'NOT_FOUND' } });
           return p.upc === '1';
         },
+        // a nested @requires: the box follows the footprint
+        packaging: (p: { dimensions: { length: number; width: number } }) => (p.dimensions.length * p.dimensions.width > 5000 ? 'pallet' : 'box'),
         stockNote: (p: { upc: string }) => `inventory: ${p.upc === '1' ? 'ships today' : 'ships next week'}`,
       },
       Warehouse: {

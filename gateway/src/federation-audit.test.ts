@@ -64,6 +64,16 @@ const CASES: Case[] = [
     },
   },
   {
+    name: '@interfaceObject: a field of every Media member from a subgraph that knows only the interface',
+    query: `{ media { __typename title copies ... on Movie { minutes } } }`,
+    expect: ({ data }) => assert.deepEqual(data.media.map((m: any) => m.copies), [4, 0, 4]),
+  },
+  {
+    name: '@requires of a nested selection (dimensions { length width })',
+    query: `{ topProducts { upc packaging dimensions { unit } } }`,
+    expect: ({ data }) => assert.deepEqual(data.topProducts.map((p: any) => p.packaging), ['pallet', 'box', 'box']),
+  },
+  {
     name: 'unions of entities, members completed by other subgraphs',
     query: `query Search($term: String!) { search(term: $term) { __typename ... on Product { upc name shippingEstimate reviews { id } } ... on Book { title reviewCount } ... on Movie { title } } }`,
     variables: { term: 'desk' },
