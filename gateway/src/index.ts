@@ -15,7 +15,7 @@ import { DossierStatusFeed } from './subscriptions/status-feed';
 import { attachSubscriptions } from './subscriptions/server';
 import { useSupergraphStatus, SupergraphStatus } from './plugins/use-supergraph-status';
 import { useTelemetryOff } from './plugins/use-telemetry-off';
-import { useOperationLimits, OperationLimitsOptions } from './plugins/use-operation-limits';
+import { listSizesFromSupergraph, ListSizes, useOperationLimits, OperationLimitsOptions } from './plugins/use-operation-limits';
 import { ClientLimiter, createClientLimiter, defaultRateLimit, useRateLimit, RateLimitOptions } from './plugins/use-rate-limit';
 import { introspectionMode, useIntrospectionPolicy, IntrospectionPolicyOptions } from './plugins/use-introspection-policy';
 import { persistedOperationPolicy, usePersistedOperations, PersistedOperationsOptions } from './plugins/use-persisted-operations';
@@ -77,13 +77,13 @@ export interface GatewayOptions {
 export const DEFAULT_MAX_TOKENS = 5000;
 
 /** In this order: every request is counted for the rate limit first, and the first refusal is the one returned. */
-function operationPolicy(options: GatewayOptions, limiter: ClientLimiter | undefined): ApolloServerPlugin<GatewayContext>[] {
+function operationPolicy(options: GatewayOptions, limiter: ClientLimiter | undefined, listSizes: (schema: GraphQLSchema) => ListSizes | undefined): ApolloServerPlugin<GatewayContext>[] {
   const rateLimit = options.rateLimit ?? defaultRateLimit();
   return [
     ...(rateLimit === false || !limiter ? [] : [useRateLimit({ ...rateLimit, limiter })]),
     usePersistedOperations(options.persistedOperations),
     useIntrospectionPolicy(options.introspection),
-    ...(options.limits === false ? [] : [useOperationLimits(options.limits)]),
+    ...(options.limits === false ? [] : [useOperationLimits({ listSizes, ...options.limits })]),
   ];
 }
 
@@ -135,6 +135,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
 
   cacheGatewayOperations();
+  // the supergraph's @listSize hints, by the API schema each request is validated with
+  const listSizes = new WeakMap<GraphQLSchema, ListSizes>();
   const gateway = new ApolloGateway({
     // plans kept (least recently used dropped), keyed by the query text's hash and operation name
     experimental_approximateQueryPlanStoreMiB: options.queryPlanCacheMiB ?? intFromEnv('GATEWAY_QUERY_PLAN_CACHE_MIB', 30),
@@ -161,12 +163,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     hideSchemaDetailsFromClientErrors: introspectionMode(options.introspection) !== 'on',
     plugins: [
       ...plugins, useMetrics({ metrics: observability.metrics }), useSupergraphStatus(status, resolveUrl), useAccessDenialLog<GatewayContext>('gateway', log),
-      ...(securityOff ? [] : operationPolicy(options, limiter)), ...(options.plugins ?? []), ...(responseCache ? [responseCache.plugin] : []),
+      ...(securityOff ? [] : operationPolicy(options, limiter, (schema) => listSizes.get(schema))), ...(options.plugins ?? []), ...(responseCache ? [responseCache.plugin] : []),
     ],
   });
   let apiSchema: GraphQLSchema | undefined;
-  gateway.onSchemaLoadOrUpdate(({ apiSchema: loaded }) => {
+  gateway.onSchemaLoadOrUpdate(({ apiSchema: loaded, coreSupergraphSdl }) => {
     checkScalarVariables(loaded); // (the schema Apollo Server validates and coerces with)
+    listSizes.set(loaded, listSizesFromSupergraph(coreSupergraphSdl));
     apiSchema = loaded;
   });
   await apollo.start();

@@ -9,7 +9,7 @@ import type { RequestContext } from './context';
 import { authChecker, ForbiddenError } from './auth/access';
 
 export const FEDERATION_LINK =
-  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible"])';
+  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@listSize"])';
 
 /** `__resolveReference` per entity type this subgraph owns: (representation, context) → entity or null. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

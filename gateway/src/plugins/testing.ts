@@ -59,9 +59,22 @@ export async function run(
   return { status: response.http.status ?? 200, headers: response.http.headers, data: data as Record<string, any> | null | undefined, errors, error: errors?.[0] };
 }
 
-/** TEST_SDL served as a real subgraph over HTTP (graphql-js executes what the gateway sends); counts requests. */
-export async function startTestSubgraph(root = testRoot()): Promise<{ url: string; requests: () => number; close(): Promise<void> }> {
-  const schema = buildSchema(TEST_SDL);
+/** A graph for the test gateway: its SDL (plain GraphQL, federation directives aside) and its root resolvers. */
+export interface TestGraph {
+  sdl: string;
+  root: object;
+  /** The subgraph's federation `@link` imports; default ["@key"]. */
+  imports?: string[];
+}
+
+/** Directive definitions of federation's a plain graphql-js schema needs to build the same SDL. */
+const PLAIN_DIRECTIVES: Record<string, string> = {
+  '@listSize': 'directive @listSize(assumedSize: Int, slicingArguments: [String!], sizedFields: [String!], requireOneSlicingArgument: Boolean = true) on FIELD_DEFINITION',
+};
+
+/** TEST_SDL (or another graph) served as a real subgraph over HTTP (graphql-js executes what the gateway sends); counts requests. */
+export async function startTestSubgraph(root: object = testRoot(), graph?: TestGraph): Promise<{ url: string; requests: () => number; close(): Promise<void> }> {
+  const schema = buildSchema([...(graph?.imports ?? []).map((name) => PLAIN_DIRECTIVES[name] ?? ''), graph?.sdl ?? TEST_SDL].join('\n'));
   let requests = 0;
   const server = http.createServer((req, res) => {
     let raw = '';
@@ -83,13 +96,14 @@ export async function startTestSubgraph(root = testRoot()): Promise<{ url: strin
   };
 }
 
-/** The real gateway over a supergraph of TEST_SDL composed as one subgraph. */
-export async function startTestGateway(options: Partial<GatewayOptions> = {}) {
-  const subgraph = await startTestSubgraph();
+/** The real gateway over a supergraph of TEST_SDL (or the graph given) composed as one subgraph. */
+export async function startTestGateway(options: Partial<GatewayOptions> = {}, graph?: TestGraph) {
+  const subgraph = await startTestSubgraph(graph?.root, graph);
+  const imports = JSON.stringify(['@key', ...(graph?.imports ?? [])]);
   const composed = composeServices([{
     name: 'registry',
     url: subgraph.url,
-    typeDefs: parse(`extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])\n${TEST_SDL}`),
+    typeDefs: parse(`extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ${imports})\n${graph?.sdl ?? TEST_SDL}`),
   }]);
   if (composed.errors) throw new Error(composed.errors.map((e) => e.message).join('; '));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onestop-gateway-plugins-'));

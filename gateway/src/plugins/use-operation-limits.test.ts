@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ApolloGateway } from '@apollo/gateway';
 import { buildSchema, getIntrospectionQuery, getOperationAST, parse } from 'graphql';
-import { analyseOperation, evaluateCost, operationLimitsFromEnv, useOperationLimits } from './use-operation-limits';
+import { composeServices } from '@apollo/composition';
+import { analyseOperation, evaluateCost, listSizesFromSupergraph, operationLimitsFromEnv, useOperationLimits } from './use-operation-limits';
 import { run, startTestGateway, TEST_SDL, testServer } from './testing';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -37,6 +38,96 @@ test('a page\'s limit sizes its items; a list without one counts the default lis
   assert.equal(evaluateCost(variable.cost, { n: 100 }), 2 + 100);
   assert.equal(evaluateCost(variable.cost, {}), 2 + 10, 'the variable\'s default');
   assert.equal(evaluateCost(variable.cost, { n: 'many' }), 2 + 10, 'not a number: the default');
+});
+
+/** A catalogue whose categories nest three deep, each level a small list: the case the default list size over-counts. */
+const CATALOGUE = `
+  type Query { products(first: Int = 10): [Product!]! search(take: Int! = 50, limit: Int): SearchPage! category(id: ID!): Category }
+  type Product { id: ID! categories: [Category!]! @listSize(assumedSize: 3) tags: [String!]! }
+  type Category { id: ID! name: String! subCategories: [Category!]! @listSize(assumedSize: 5) }
+  type SearchPage { items: [Product!]! related: [Product!]! totalCount: Int! }
+  extend type Query { pages(take: Int! = 50): SearchPage! @listSize(slicingArguments: ["take"], sizedFields: ["items"]) }
+`;
+const CATALOGUE_DIRECTIVE = 'directive @listSize(assumedSize: Int, slicingArguments: [String!], sizedFields: [String!], requireOneSlicingArgument: Boolean = true) on FIELD_DEFINITION';
+
+test('@listSize: a small nested list counts its assumed size, a slicing argument its value, sizedFields only those lists', () => {
+  const sdl = `${CATALOGUE_DIRECTIVE}\n${CATALOGUE}`;
+  const schema = buildSchema(sdl);
+  const listSizes = listSizesFromSupergraph(sdl);
+  assert.deepEqual(listSizes.get('Product.categories'), { assumedSize: 3 });
+  assert.deepEqual(listSizes.get('Query.pages'), { slicingArguments: ['take'], sizedFields: ['items'] });
+  const nested = '{ products { categories { name subCategories { name subCategories { id name } } } } }';
+  // products 1 + 10 × (categories 1 + 3 × (name 1 + sub 1 + 5 × (name 1 + sub 1 + 5 × 2)))
+  const hinted = 1 + 10 * (1 + 3 * (1 + 1 + 5 * (1 + 1 + 5 * 2)));
+  assert.equal(shape(nested, { listSizes }, schema).cost, hinted);
+  assert.equal(shape(nested, {}, schema).cost, 1 + 10 * (1 + 20 * (1 + 1 + 20 * (1 + 1 + 20 * 2))), 'without hints: 20 a list');
+  // the page's slicing argument bounds `items` only; `related` (not a sized field) counts the default
+  assert.equal(shape('{ pages(take: 4) { items { id } related { id } } }', { listSizes }, schema).cost, 1 + (1 + 4) + (1 + 20));
+  assert.equal(shape('{ pages { items { id } } }', { listSizes }, schema).cost, 1 + 1 + 50, 'the slicing argument\'s default');
+  const document = parse('query($n: Int!) { pages(take: $n) { items { id } } }');
+  const variable = analyseOperation(schema, document, getOperationAST(document)!, { listSizes });
+  assert.equal(evaluateCost(variable.cost, { n: 7 }), 1 + 1 + 7);
+  // a field without a hint keeps limit/first
+  assert.equal(shape('{ search(limit: 2) { items { id } } }', { listSizes }, schema).cost, 1 + 1 + 2);
+});
+
+test('@listSize from a composed supergraph: the name its @link imports it as', () => {
+  const composed = composeServices([{
+    name: 'catalogue',
+    url: 'http://127.0.0.1:1/graphql',
+    typeDefs: parse(`extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@listSize"])\n${CATALOGUE}`),
+  }]);
+  assert.equal(composed.errors, undefined);
+  const hints = listSizesFromSupergraph(composed.supergraphSdl!);
+  assert.deepEqual(hints.get('Category.subCategories'), { assumedSize: 5 });
+  assert.deepEqual(hints.get('Query.pages'), { slicingArguments: ['take'], sizedFields: ['items'] });
+  // renamed on import, or not imported (then namespaced by the spec's name)
+  const renamed = `schema @link(url: "https://specs.apollo.dev/cost/v0.1", import: [{ name: "@listSize", as: "@size" }]) { query: Query }
+    type Query { a: [Int] @size(assumedSize: 2) b: [Int] @listSize(assumedSize: 9) }`;
+  assert.deepEqual([...listSizesFromSupergraph(renamed)], [['Query.a', { assumedSize: 2 }]]);
+  const namespaced = `schema @link(url: "https://specs.apollo.dev/cost/v0.1") { query: Query } type Query { a: [Int] @cost__listSize(assumedSize: 4) }`;
+  assert.deepEqual([...listSizesFromSupergraph(namespaced)], [['Query.a', { assumedSize: 4 }]]);
+});
+
+test('our supergraph\'s hints: a citizen\'s enterprises, their branches and those\'s business lines pass; the bombs are still refused', async () => {
+  const sdl = fs.readFileSync(path.join(ROOT, 'schemas', 'supergraph.graphql'), 'utf8');
+  const gateway = new ApolloGateway({ supergraphSdl: sdl });
+  const { schema } = await gateway.load();
+  await gateway.stop();
+  const listSizes = listSizesFromSupergraph(sdl);
+  assert.deepEqual(listSizes.get('Enterprise.branches'), { assumedSize: 10 });
+  const legitimate = `query($p: String!) { citizen(personalNumber: $p) {
+    enterprises { name businessLines { vsicCode } branches { name businessLines { vsicCode description isMain } } } } }`;
+  // citizen 1 + enterprises (1 + 20 × (name 1 + lines (1 + 10) + branches (1 + 10 × (name 1 + lines (1 + 10 × 3)))))
+  assert.equal(shape(legitimate, { listSizes }, schema).cost, 1 + 1 + 20 * (1 + 11 + 1 + 10 * (1 + 1 + 10 * 3)));
+  assert.ok(shape(legitimate, {}, schema).cost > 10_000, 'over the default budget without the hints');
+  const costBomb = '{ enterprises(limit: 500) { items { branches { branches { businessLines { vsicCode description } } } } } }';
+  assert.ok(shape(costBomb, { listSizes }, schema).cost > 10_000);
+  const nested = (n: number): string => (n ? `branches { ${nested(n - 1)} }` : 'name');
+  const depthBomb = `{ enterprises(limit: 1) { items { ${nested(12)} } } }`;
+  assert.ok(shape(depthBomb, { listSizes }, schema).depth > 12);
+  const aliasBomb = `{ citizen(personalNumber: "x") { ${Array.from({ length: 31 }, (_, i) => `a${i}: fullName`).join(' ')} } }`;
+  assert.ok(shape(aliasBomb, { listSizes }, schema).aliases > 30);
+});
+
+test('the gateway reads its supergraph\'s @listSize: a small nested query passes, the same at page size 500 is refused', async () => {
+  const root = {
+    products: ({ first }: { first: number }) => Array.from({ length: Math.min(first, 2) }, (_, i) => ({ id: `p${i}`, tags: [], categories: [{ id: 'c', name: 'Desks', subCategories: [] }] })),
+    pages: ({ take }: { take: number }) => ({ items: [], related: [], totalCount: take }),
+  };
+  const gateway = await startTestGateway({}, { sdl: CATALOGUE, root, imports: ['@listSize'] });
+  try {
+    const nested = '{ products { categories { name subCategories { name subCategories { id name } } } } }';
+    const ok = await gateway.post({ query: nested });
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    assert.equal(ok.body.data.products[0].categories[0].name, 'Desks');
+    const refused = await gateway.post({ query: nested.replace('products', 'products(first: 500)') });
+    assert.equal(refused.status, 400);
+    assert.equal(refused.body.errors![0].extensions.code, 'OPERATION_LIMIT_EXCEEDED');
+    assert.equal(refused.body.errors![0].extensions.limit, 'cost');
+  } finally {
+    await gateway.stop();
+  }
 });
 
 test('fragment cycles and exponential fragment nesting neither hang nor blow up', () => {

@@ -4,6 +4,7 @@ import {
   FieldNode,
   FragmentDefinitionNode,
   getNamedType,
+  ConstDirectiveNode,
   getNullableType,
   GraphQLField,
   GraphQLNamedType,
@@ -13,6 +14,7 @@ import {
   isObjectType,
   Kind,
   OperationDefinitionNode,
+  parse,
   SchemaMetaFieldDef,
   SelectionSetNode,
   TypeMetaFieldDef,
@@ -40,6 +42,65 @@ export interface OperationLimitsOptions {
   introspectionListSize?: number;
   /** Distinct operations whose analysis is kept, the least recently used dropped first. Default 1000. */
   cacheSize?: number;
+  /**
+   * What the schema says of its lists' sizes (`@listSize` in the supergraph, see listSizesFromSupergraph), for the
+   * schema a request is validated with; without, or for a field without a hint, the defaults above.
+   */
+  listSizes?: (schema: GraphQLSchema) => ListSizes | undefined;
+}
+
+/**
+ * The cost specification's `@listSize` (https://specs.apollo.dev/cost/v0.1, Federation 2.9; IBM's GraphQL cost
+ * directives): `assumedSize` is the most items the list has when no slicing argument says; `slicingArguments` name
+ * the arguments that bound it (instead of `limit`/`first`); `sizedFields` name the lists inside a page that the
+ * slicing argument bounds (instead of every list directly inside it).
+ */
+export interface ListSizeHint {
+  assumedSize?: number;
+  slicingArguments?: readonly string[];
+  sizedFields?: readonly string[];
+}
+
+/** Hints by `Type.field`. */
+export type ListSizes = ReadonlyMap<string, ListSizeHint>;
+
+const COST_SPEC = 'https://specs.apollo.dev/cost/';
+
+/**
+ * The `@listSize` hints of a supergraph (or any SDL): the directive's name is the one the cost spec's `@link`
+ * imports it as (`@listSize`, or `@cost__listSize` when not imported), `@listSize` when the SDL has no such link.
+ */
+export function listSizesFromSupergraph(sdl: string): ListSizes {
+  const document = parse(sdl, { noLocation: true });
+  let name = 'listSize';
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.SCHEMA_DEFINITION && definition.kind !== Kind.SCHEMA_EXTENSION) continue;
+    for (const link of definition.directives ?? []) {
+      const args = Object.fromEntries((link.arguments ?? []).map((a) => [a.name.value, valueFromASTUntyped(a.value)]));
+      if (link.name.value !== 'link' || typeof args.url !== 'string' || !args.url.startsWith(COST_SPEC)) continue;
+      name = `${args.as ?? 'cost'}__listSize`;
+      for (const entry of (args.import ?? []) as (string | { name: string; as?: string })[]) {
+        if (entry === '@listSize') name = 'listSize';
+        else if (typeof entry === 'object' && entry.name === '@listSize') name = (entry.as ?? '@listSize').slice(1);
+      }
+    }
+  }
+  const hints = new Map<string, ListSizeHint>();
+  for (const definition of document.definitions) {
+    if (!('fields' in definition) || !definition.fields || definition.kind === Kind.INPUT_OBJECT_TYPE_DEFINITION || definition.kind === Kind.INPUT_OBJECT_TYPE_EXTENSION) continue;
+    for (const field of definition.fields) {
+      const directive = (field.directives as readonly ConstDirectiveNode[] | undefined)?.find((d) => d.name.value === name);
+      if (!directive) continue;
+      const args = Object.fromEntries((directive.arguments ?? []).map((a) => [a.name.value, valueFromASTUntyped(a.value)]));
+      const hint: ListSizeHint = {
+        ...(typeof args.assumedSize === 'number' ? { assumedSize: Math.max(0, args.assumedSize) } : {}),
+        ...(Array.isArray(args.slicingArguments) ? { slicingArguments: args.slicingArguments.map(String) } : {}),
+        ...(Array.isArray(args.sizedFields) ? { sizedFields: args.sizedFields.map(String) } : {}),
+      };
+      hints.set(`${definition.name.value}.${field.name.value}`, hint);
+    }
+  }
+  return hints;
 }
 
 /** What limits are checked against; `cost` depends on the variables when a list size comes from one. */
@@ -61,6 +122,12 @@ interface CostSum {
   /** Evaluation memo, so a sub-sum shared by many fragment spreads is evaluated once per request. */
   pass?: number;
   value?: number;
+}
+
+/** A page's size and, when its hint names them, the lists inside it that the size applies to. */
+interface Page {
+  size: Size;
+  fields?: ReadonlySet<string>;
 }
 
 interface Summary {
@@ -124,9 +191,10 @@ export function analyseOperation(
   schema: GraphQLSchema,
   document: DocumentNode,
   operation: OperationDefinitionNode,
-  options: { defaultListSize?: number; introspectionListSize?: number } = {},
+  options: { defaultListSize?: number; introspectionListSize?: number; listSizes?: ListSizes } = {},
 ): OperationShape {
   const defaultListSize = options.defaultListSize ?? 20;
+  const hints = options.listSizes;
   const introspectionListSize = options.introspectionListSize ?? 1;
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
@@ -139,12 +207,16 @@ export function analyseOperation(
   const memo = new Map<string, Summary>();
   const inProgress = new Set<string>();
 
-  /** The `limit`/`first` of a field: given in the operation, else the argument's default; null when it has none. */
-  const sizeArgument = (field: FieldNode, definition: GraphQLField<unknown, unknown> | undefined): Size | null => {
-    const given = field.arguments?.find((argument) => SIZE_ARGUMENTS.has(argument.name.value));
-    const declared = definition?.args.find((argument) => (given ? argument.name === given.name.value : SIZE_ARGUMENTS.has(argument.name)));
-    const fallback = typeof declared?.defaultValue === 'number' ? declared.defaultValue : defaultListSize;
-    if (!given) return declared ? fallback : null;
+  /**
+   * A field's slicing argument (its hint's, else `limit`/`first`): given in the operation, else the argument's default,
+   * else the hint's assumed size; the assumed size when it has no slicing argument; null when nothing says.
+   */
+  const sizeArgument = (field: FieldNode, definition: GraphQLField<unknown, unknown> | undefined, hint: ListSizeHint | undefined): Size | null => {
+    const slicing = hint?.slicingArguments ? new Set(hint.slicingArguments) : SIZE_ARGUMENTS;
+    const given = field.arguments?.find((argument) => slicing.has(argument.name.value));
+    const declared = definition?.args.find((argument) => (given ? argument.name === given.name.value : slicing.has(argument.name)));
+    const fallback = typeof declared?.defaultValue === 'number' ? declared.defaultValue : (hint?.assumedSize ?? defaultListSize);
+    if (!given) return declared ? fallback : (hint?.assumedSize ?? null);
     if (given.value.kind === Kind.INT) return Math.max(0, Number(given.value.value));
     if (given.value.kind === Kind.VARIABLE) {
       const variable = given.value.name.value;
@@ -154,10 +226,17 @@ export function analyseOperation(
     return fallback;
   };
 
-  const sizeKey = (size: Size | null) => (size === null ? '-' : typeof size === 'number' ? String(size) : `$${size.variable}:${size.fallback}`);
+  const sizeKey = (page: Page | null) => {
+    if (page === null) return '-';
+    const { size, fields } = page;
+    return `${typeof size === 'number' ? String(size) : `$${size.variable}:${size.fallback}`}${fields ? `[${[...fields].join(',')}]` : ''}`;
+  };
 
-  /** `pageSize`: the size of a page field's `limit`, which applies to the lists directly inside it (its `items`). */
-  const visit = (selectionSet: SelectionSetNode, parent: GraphQLNamedType | undefined, pageSize: Size | null, introspection: boolean): Summary => {
+  /**
+   * `page`: the size of a page field's `limit`, which applies to the lists directly inside it (its `items`), or only
+   * to those its hint's `sizedFields` name.
+   */
+  const visit = (selectionSet: SelectionSetNode, parent: GraphQLNamedType | undefined, page: Page | null, introspection: boolean): Summary => {
     let depth = 0;
     let aliases = 0;
     let fields = 0;
@@ -177,10 +256,13 @@ export function analyseOperation(
         const enteringIntrospection = introspection || name === '__schema' || name === '__type';
         const type = definition && getNullableType(definition.type);
         const list = type !== undefined && isListType(type);
-        const size = sizeArgument(selection, definition);
+        const hint = parent && hints?.get(`${parent.name}.${name}`);
+        const size = sizeArgument(selection, definition, hint);
+        const innerPage = list || size === null ? null : { size, fields: hint?.sizedFields ? new Set(hint.sizedFields) : undefined };
         const child = selection.selectionSet
-          ? visit(selection.selectionSet, definition && getNamedType(definition.type), list ? null : size, enteringIntrospection)
+          ? visit(selection.selectionSet, definition && getNamedType(definition.type), innerPage, enteringIntrospection)
           : EMPTY;
+        const pageSize = page && (!page.fields || page.fields.has(name)) ? page.size : null;
         const listSize: Size = enteringIntrospection ? introspectionListSize : (size ?? pageSize ?? defaultListSize);
         merge({
           depth: enteringIntrospection ? 1 : 1 + child.depth,
@@ -190,16 +272,16 @@ export function analyseOperation(
         });
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
-        merge(visit(selection.selectionSet, type, pageSize, introspection));
+        merge(visit(selection.selectionSet, type, page, introspection));
       } else {
         const fragment = fragments.get(selection.name.value);
         if (!fragment) continue;
-        const key = `${fragment.name.value}|${sizeKey(pageSize)}|${introspection ? 1 : 0}`;
+        const key = `${fragment.name.value}|${sizeKey(page)}|${introspection ? 1 : 0}`;
         if (inProgress.has(key)) continue; // a cycle: validation refuses it; never follow it
         let summary = memo.get(key);
         if (!summary) {
           inProgress.add(key);
-          summary = visit(fragment.selectionSet, schema.getType(fragment.typeCondition.name.value), pageSize, introspection);
+          summary = visit(fragment.selectionSet, schema.getType(fragment.typeCondition.name.value), page, introspection);
           inProgress.delete(key);
           memo.set(key, summary);
         }
@@ -246,7 +328,7 @@ export function useOperationLimits(options: OperationLimitsOptions = {}): Apollo
       const key = `${queryHash}:${operation.name?.value ?? ''}`;
       let entry = cache.get(key);
       if (!entry || entry.schema !== schema) {
-        entry = { schema, shape: analyseOperation(schema, document, operation, analysis) };
+        entry = { schema, shape: analyseOperation(schema, document, operation, { ...analysis, listSizes: options.listSizes?.(schema) }) };
         cache.set(key, entry);
       }
       const { shape } = entry;

@@ -264,3 +264,16 @@ export function newestProfile(dir: string): string | undefined {
     .map((f) => path.join(dir, f))
     .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
 }
+
+/** Several processes' summaries as one (the subgraphs together): times added up, shares of their busy time together. */
+export function mergeSummaries(summaries: ProfileSummary[], top = 25): ProfileSummary {
+  const totalMs = summaries.reduce((sum, s) => sum + s.totalMs, 0);
+  const idleMs = summaries.reduce((sum, s) => sum + s.idleMs, 0);
+  const busyMs = Math.max(0.001, totalMs - idleMs);
+  const merge = (pick: (s: ProfileSummary) => ProfileLine[]) => {
+    const byName = new Map<string, number>();
+    for (const s of summaries) for (const line of pick(s)) byName.set(line.name, (byName.get(line.name) ?? 0) + line.ms);
+    return [...byName.entries()].sort((x, y) => y[1] - x[1]).slice(0, top).map(([name, ms]) => ({ name, ms, share: ms / busyMs }));
+  };
+  return { totalMs, idleMs, frames: merge((s) => s.frames), areas: merge((s) => s.areas), inclusive: merge((s) => s.inclusive) };
+}

@@ -1,6 +1,6 @@
 import { test } from '@jest/globals';
 import assert from 'node:assert/strict';
-import { areaOf, canonicalJson, cpuMs, CpuProfile, firstDifference, interleave, median, processTree, rssBytes, summariseProfile } from './bench-gateways-util';
+import { areaOf, canonicalJson, cpuMs, CpuProfile, firstDifference, interleave, median, mergeSummaries, processTree, rssBytes, summariseProfile } from './bench-gateways-util';
 
 test('bench:gateways: answers compare by data, not key order', () => {
   const a = { citizen: { fullName: 'Vũ Công Khánh', dossiers: [{ code: 'x', status: 'RESOLVED' }] } };
@@ -74,4 +74,16 @@ test('bench:gateways: CPU profile self time, by function and by package, within 
   assert.equal(areaOf('', '(garbage collector)'), '(garbage collector)');
   assert.equal(areaOf('', 'writev'), '(native)');
   assert.equal(areaOf('/repo/platform/dist/http.js', 'handle'), 'ours: platform');
+});
+
+test('bench:gateways: the subgraphs\' profiles summed as one', () => {
+  const line = (name: string, ms: number) => ({ name, ms, share: 0 });
+  const a = { totalMs: 10, idleMs: 4, frames: [line('f', 3), line('g', 3)], areas: [line('graphql', 6)], inclusive: [line('f', 6)] };
+  const b = { totalMs: 10, idleMs: 8, frames: [line('g', 2)], areas: [line('graphql', 1), line('typeorm', 1)], inclusive: [] };
+  const merged = mergeSummaries([a, b]);
+  assert.equal(merged.totalMs, 20);
+  assert.equal(merged.idleMs, 12);
+  assert.deepEqual(merged.frames.map((f) => [f.name, f.ms]), [['g', 5], ['f', 3]]);
+  assert.deepEqual(merged.areas.map((f) => [f.name, f.ms, f.share]), [['graphql', 7, 7 / 8], ['typeorm', 1, 1 / 8]]);
+  assert.equal(mergeSummaries([a, b], 1).frames.length, 1);
 });

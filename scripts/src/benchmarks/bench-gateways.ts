@@ -1,5 +1,6 @@
 /**
- * `npm run bench:gateways`: our gateway against plain @apollo/gateway and Hive Gateway (defaults, and --jit), side by
+ * `npm run bench:gateways`: our gateway against plain @apollo/gateway and Hive Gateway (defaults, --jit, and its Rust
+ * query planner and executor from Hive Router, `--hive-router-runtime`), side by
  * side on the same supergraph file and the same running subgraphs (one stack on the seeded SQLite demo data), loaded in
  * turn by autocannon with a portal mix where every request carries different variables (and, separately, one
  * citizen's overview over and over). Rounds are interleaved (A B C D A B C D…) and medians reported, with peak RSS
@@ -25,7 +26,7 @@ import { ADMIN, Stack, startStack } from '../stack/stack';
 import { GATEWAY_MAIN, ROOT, SUPERGRAPH_PATH } from '../stack/subgraphs';
 import { graphql } from '../testing/helpers';
 import {
-  canonicalJson, cpuMs, firstDifference, interleave, median, newestProfile, processTree, readProfile, rssBytes, summariseProfile,
+  canonicalJson, cpuMs, firstDifference, interleave, median, mergeSummaries, newestProfile, processTree, readProfile, rssBytes, summariseProfile,
 } from './bench-gateways-util';
 
 // autocannon ships no types
@@ -39,21 +40,27 @@ const CLUSTER_MAIN = path.join(__dirname, 'bench-gateways-cluster.js');
 const PORTAL_OPERATIONS = path.join(ROOT, 'gateway', 'operations', 'portal');
 
 const USAGE = `Usage: npm run bench:gateways -- [--seconds 10] [--connections 20] [--rounds 3] [--warmup 3] [--workers 1]
-       [--gateways ours,apollo,hive,hive-jit] [--cpu-prof [--cpu-prof-gateway ours]] [--citizens 5000] [--port 4900]
+       [--gateways ours,apollo,hive,hive-jit,hive-router] [--cpu-prof [--cpu-prof-gateway ours]] [--cpu-prof-subgraphs]
+       [--citizens 5000] [--port 4900]
 
-Our gateway against plain @apollo/gateway and Hive Gateway (its defaults, and --jit), on the same supergraph file and
-the same subgraphs, under a portal mix (every request with different variables) and under one repeated query.
+Our gateway against plain @apollo/gateway and Hive Gateway (its defaults, --jit, and --hive-router-runtime: Hive
+Router's Rust query planner and executor), on the same supergraph file and the same subgraphs, under a portal mix (every request with different variables) and under one repeated query.
 --workers N     processes per gateway: ours with GATEWAY_WORKERS=N, plain Apollo as N node cluster workers (bench-gateways-cluster),
                 Hive with --fork N; memory and CPU count the primary and its workers together
 --cpu-prof      afterwards, one more run of the mix against a fresh instance of our gateway (or of the one named
                 by --cpu-prof-gateway) under node --cpu-prof; prints the top self-time frames and packages and
                 keeps the profile in .cache/bench-gateways/
+--cpu-prof-subgraphs  afterwards, the five subgraphs restarted under node --cpu-prof and one more run of the mix
+                through our gateway; prints where they spend their time together (profiles in .cache/bench-gateways/)
 --port N        the stack uses N (its own gateway, for discovery only) and N+1…N+5 (subgraphs); the gateways
-                under test N+10…N+14
-Hive Gateway is installed into bench/gateways/ (npm install --prefix bench/gateways) on first use.`;
+                under test N+10…N+15
+Hive Gateway and @graphql-hive/router-runtime are installed into bench/gateways/ (npm install --prefix bench/gateways)
+on first use.`;
 
-type GatewayId = 'ours' | 'apollo' | 'hive' | 'hive-jit';
-const ALL_GATEWAYS: GatewayId[] = ['ours', 'apollo', 'hive', 'hive-jit'];
+type GatewayId = 'ours' | 'apollo' | 'hive' | 'hive-jit' | 'hive-router';
+const ALL_GATEWAYS: GatewayId[] = ['ours', 'apollo', 'hive', 'hive-jit', 'hive-router'];
+/** The strongest peer: the headline ratio is against it. */
+const HEADLINE_PEER: GatewayId = 'hive-router';
 
 type Kind = 'citizen overview' | 'dossier lookup' | 'officer inbox' | 'analyst report';
 
@@ -89,6 +96,7 @@ interface Options {
   gateways: GatewayId[];
   /** The gateway to profile after the timed rounds, if any. */
   cpuProf?: GatewayId;
+  cpuProfSubgraphs: boolean;
   citizens: number;
   port: number;
 }
@@ -141,6 +149,7 @@ function parseOptions(): Options | undefined {
       gateways: { type: 'string' },
       'cpu-prof': { type: 'boolean' },
       'cpu-prof-gateway': { type: 'string' },
+      'cpu-prof-subgraphs': { type: 'boolean' },
       citizens: { type: 'string' },
       port: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -156,10 +165,10 @@ function parseOptions(): Options | undefined {
     return n;
   };
   const profiled = (values['cpu-prof-gateway'] ?? 'ours') as GatewayId;
-  if (!ALL_GATEWAYS.includes(profiled)) throw new Error(`--cpu-prof-gateway: unknown "${profiled}" (ours, apollo, hive, hive-jit)`);
+  if (!ALL_GATEWAYS.includes(profiled)) throw new Error(`--cpu-prof-gateway: unknown "${profiled}" (${ALL_GATEWAYS.join(', ')})`);
   if (values['cpu-prof-gateway'] && !values['cpu-prof']) throw new Error('--cpu-prof-gateway goes with --cpu-prof');
   const gateways = (values.gateways ?? ALL_GATEWAYS.join(',')).split(',').map((g) => g.trim()).filter(Boolean) as GatewayId[];
-  for (const g of gateways) if (!ALL_GATEWAYS.includes(g)) throw new Error(`--gateways: unknown "${g}" (ours, apollo, hive, hive-jit)`);
+  for (const g of gateways) if (!ALL_GATEWAYS.includes(g)) throw new Error(`--gateways: unknown "${g}" (${ALL_GATEWAYS.join(', ')})`);
   // Ours always, and first: the others are checked and compared against it.
   return {
     seconds: int('seconds', values.seconds, 10, 1),
@@ -169,6 +178,7 @@ function parseOptions(): Options | undefined {
     workers: int('workers', values.workers, 1, 1),
     gateways: ALL_GATEWAYS.filter((g) => g === 'ours' || gateways.includes(g)),
     cpuProf: values['cpu-prof'] ? profiled : undefined,
+    cpuProfSubgraphs: Boolean(values['cpu-prof-subgraphs']),
     citizens: int('citizens', values.citizens ?? process.env.BENCH_CITIZENS, 5000, 10),
     port: int('port', values.port, 4900, 1024),
   };
@@ -184,18 +194,28 @@ function versionOf(dir: string, pkg: string): string | undefined {
   }
 }
 
-/** Installs bench/gateways/ (Hive Gateway at the version its package.json pins) unless it is there; returns its bin. */
-function ensureHive(): { bin: string; version: string } {
-  const wanted = JSON.parse(fs.readFileSync(path.join(HIVE_DIR, 'package.json'), 'utf8')).dependencies['@graphql-hive/gateway'] as string;
-  if (versionOf(HIVE_DIR, '@graphql-hive/gateway') !== wanted) {
+const HIVE_PACKAGES = ['@graphql-hive/gateway', '@graphql-hive/router-runtime'];
+
+/** Installs bench/gateways/ (Hive Gateway and its router runtime at the versions its package.json pins) unless there; returns its bin. */
+function ensureHive(): { bin: string; version: string; routerVersion: string } {
+  const pinned = JSON.parse(fs.readFileSync(path.join(HIVE_DIR, 'package.json'), 'utf8')).dependencies as Record<string, string>;
+  const wanted = pinned['@graphql-hive/gateway'];
+  if (HIVE_PACKAGES.some((pkg) => versionOf(HIVE_DIR, pkg) !== pinned[pkg])) {
     console.log(`Installing Hive Gateway ${wanted} into ${path.relative(ROOT, HIVE_DIR)}/ (npm install --prefix bench/gateways)…`);
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
     const result = spawnSync(npm, ['install', '--prefix', HIVE_DIR, '--no-audit', '--no-fund'], { stdio: 'inherit' });
     if (result.status !== 0) throw new Error(`npm install --prefix ${HIVE_DIR} failed (${result.error?.message ?? `exit ${result.status}`})`);
   }
   const version = versionOf(HIVE_DIR, '@graphql-hive/gateway');
-  if (version !== wanted) throw new Error(`bench/gateways: expected @graphql-hive/gateway ${wanted}, found ${version}`);
-  return { bin: path.join(HIVE_DIR, 'node_modules', '@graphql-hive', 'gateway', 'dist', 'bin.js'), version };
+  for (const pkg of HIVE_PACKAGES) {
+    const found = versionOf(HIVE_DIR, pkg);
+    if (found !== pinned[pkg]) throw new Error(`bench/gateways: expected ${pkg} ${pinned[pkg]}, found ${found}`);
+  }
+  return {
+    bin: path.join(HIVE_DIR, 'node_modules', '@graphql-hive', 'gateway', 'dist', 'bin.js'),
+    version: version!,
+    routerVersion: versionOf(HIVE_DIR, '@graphql-hive/router-runtime')!,
+  };
 }
 
 // ---- the gateways under test ----
@@ -255,11 +275,25 @@ function launchGateway(id: GatewayId, port: number, ctx: LaunchContext, nodeFlag
       ]), ctx.env, url);
     case 'hive':
     case 'hive-jit':
+    case 'hive-router':
       return spawnProcess(id, [
         ...nodeFlags, ctx.hiveBin!, 'supergraph', SUPERGRAPH_PATH, '--config-path', HIVE_CONFIG, '--port', String(port), '--host', '127.0.0.1',
         ...(ctx.workers > 1 ? ['--fork', String(ctx.workers)] : []),
         ...(id === 'hive-jit' ? ['--jit'] : []),
+        ...(id === 'hive-router' ? ['--hive-router-runtime'] : []),
       ], { ...ctx.env, BENCH_SUBGRAPH_URLS: JSON.stringify(Object.fromEntries(subgraphs)) }, url, HIVE_DIR);
+  }
+}
+
+/**
+ * Hive Gateway falls back to its default runtime, with only a warning, when it cannot load the router runtime: the
+ * arm must not silently measure the other configuration.
+ */
+function checkRouterRuntime(proc: GatewayProcess): void {
+  if (proc.id !== 'hive-router') return;
+  const log = proc.output.join('\n');
+  if (/Could not load the @graphql-hive\/router-runtime/.test(log) || !/Using Hive Router Runtime/.test(log)) {
+    throw new Error(`hive-router did not start with the router runtime:\n${proc.output.slice(-30).join('\n')}`);
   }
 }
 
@@ -410,7 +444,11 @@ async function checkSameData(gateways: GatewayProcess[], requests: Prepared[]): 
   const worker = async () => {
     while (next < requests.length && problems.length < 20) {
       const request = requests[next++];
-      const answers = await Promise.all(gateways.map((g) => ask(g.url, request)));
+      const answers = await Promise.all(gateways.map((g) => ask(g.url, request).catch((error: Error) => {
+        const exited = g.child.exitCode ?? g.child.signalCode;
+        throw new Error(`${g.id}: ${request.kind} ${JSON.stringify(request.variables)} → ${error.message} (${(error.cause as Error | undefined)?.message ?? 'no cause'})`
+          + `${exited !== null ? `; it exited (${exited})` : ''}:\n${g.output.slice(-20).join('\n')}`);
+      })));
       const [ours] = answers;
       for (let i = 0; i < gateways.length; i++) {
         const a = answers[i];
@@ -498,6 +536,7 @@ const LABELS: Record<GatewayId, string> = {
   apollo: 'plain @apollo/gateway',
   hive: 'Hive Gateway',
   'hive-jit': 'Hive Gateway --jit',
+  'hive-router': 'Hive Gateway --hive-router-runtime',
 };
 
 const fixed = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
@@ -534,24 +573,38 @@ function printTables(runs: Run[], scenarios: string[], gateways: GatewayId[], id
   const summaries = new Map(scenarios.map((scenario) => [scenario, new Map(gateways.map((g) => [g, summarise(runs, scenario, g, idleRss.get(g) ?? NaN)]))]));
   for (const scenario of scenarios) {
     console.log(`\n### ${scenario} (median of ${rounds} round${rounds > 1 ? 's' : ''})\n`);
-    console.log('| gateway | req/s | p50 ms | p99 ms | errors | RSS idle → peak MiB | gateway CPU ms/req | subgraphs CPU ms/req |');
-    console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+    console.log('| gateway | req/s | p50 ms | p99 ms | errors | RSS idle → peak MiB | gateway CPU ms/req | subgraphs CPU ms/req | stack req per CPU-s |');
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const g of gateways) {
       const x = summaries.get(scenario)!.get(g)!;
-      console.log(`| ${LABELS[g]} | ${fixed(x.rps)} | ${fixed(x.p50, 1)} | ${fixed(x.p99, 1)} | ${x.errors} | ${mib(x.idleRss)} → ${mib(x.peakRss)} | ${fixed(x.gatewayCpu, 2)} | ${fixed(x.subgraphCpu, 2)} |`);
+      console.log(`| ${LABELS[g]} | ${fixed(x.rps)} | ${fixed(x.p50, 1)} | ${fixed(x.p99, 1)} | ${x.errors} | ${mib(x.idleRss)} → ${mib(x.peakRss)} | ${fixed(x.gatewayCpu, 2)} | ${fixed(x.subgraphCpu, 2)} | ${fixed(stackPerCpuSecond(x))} |`);
     }
   }
   if (gateways.length < 2) return;
-  console.log('\n### Ratios, ours ÷ each (same run; req/s above 1 and the others below 1 are better for ours)\n');
-  console.log('| ours ÷ | scenario | req/s | p50 | p99 | peak RSS | gateway CPU/req |');
-  console.log('|---|---|---:|---:|---:|---:|---:|');
-  for (const g of gateways.filter((x) => x !== 'ours')) {
+  console.log('\n### Ratios, ours ÷ each (same run; req/s and stack req per CPU-s above 1, the others below 1 are better for ours)\n');
+  console.log('| ours ÷ | scenario | req/s | p50 | p99 | peak RSS | gateway CPU/req | stack req per CPU-s |');
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|');
+  // the strongest peer first: the headline
+  const others = gateways.filter((x) => x !== 'ours').sort((a, b) => Number(b === HEADLINE_PEER) - Number(a === HEADLINE_PEER));
+  for (const g of others) {
     for (const scenario of scenarios) {
       const ours = summaries.get(scenario)!.get('ours')!;
       const other = summaries.get(scenario)!.get(g)!;
-      console.log(`| ${LABELS[g]} | ${scenario} | ${fixed(ours.rps / other.rps, 2)} | ${fixed(ours.p50 / other.p50, 2)} | ${fixed(ours.p99 / other.p99, 2)} | ${fixed(ours.peakRss / other.peakRss, 2)} | ${fixed(ours.gatewayCpu / other.gatewayCpu, 2)} |`);
+      console.log(`| ${LABELS[g]} | ${scenario} | ${fixed(ours.rps / other.rps, 2)} | ${fixed(ours.p50 / other.p50, 2)} | ${fixed(ours.p99 / other.p99, 2)} | ${fixed(ours.peakRss / other.peakRss, 2)} | ${fixed(ours.gatewayCpu / other.gatewayCpu, 2)} | ${fixed(stackPerCpuSecond(ours) / stackPerCpuSecond(other), 2)} |`);
     }
   }
+  if (gateways.includes(HEADLINE_PEER)) {
+    const perRound = runs.filter((r) => r.scenario === scenarios[0] && r.gateway === 'ours').map((r) => {
+      const peer = runs.find((x) => x.scenario === r.scenario && x.round === r.round && x.gateway === HEADLINE_PEER);
+      return peer ? fixed(r.rps / peer.rps, 2) : '–';
+    });
+    console.log(`\nHeadline, ours ÷ ${LABELS[HEADLINE_PEER]}, ${scenarios[0]} req/s by round: ${perRound.join(', ')}.`);
+  }
+}
+
+/** Requests per CPU-second of the whole stack (this gateway and the five subgraphs), from the CPU each used per request. */
+function stackPerCpuSecond(x: Summary): number {
+  return 1000 / (x.gatewayCpu + x.subgraphCpu);
 }
 
 function printRounds(runs: Run[]): void {
@@ -591,7 +644,7 @@ async function main() {
     await seedWithProgress({ citizens: options.citizens, env });
   }
   const ports = new Map(options.gateways.map((g, i) => [g, options.port + 10 + ALL_GATEWAYS.indexOf(g)] as const));
-  const profilePort = options.port + 14;
+  const profilePort = options.port + 10 + ALL_GATEWAYS.length;
   for (const port of [options.port, ...Array.from({ length: 5 }, (_, i) => options.port + 1 + i), ...ports.values(), ...(options.cpuProf ? [profilePort] : [])]) {
     if (!(await portFree(port))) throw new Error(`port ${port} is in use (another bench?); choose others with --port`);
   }
@@ -620,6 +673,7 @@ async function main() {
     const ctx: LaunchContext = { stack, env, workers: options.workers, hiveBin: hive?.bin };
     for (const g of options.gateways) running.push(launchGateway(g, ports.get(g)!, ctx));
     await Promise.all(running.map((g) => waitAnswering(g)));
+    running.forEach(checkRouterRuntime);
 
     const { mix, byKind } = await discover(stack, signer);
     const distinct = [...byKind.values()].flat();
@@ -638,7 +692,7 @@ async function main() {
     console.log(`\nSame data from all ${running.length} gateways. Node ${process.version}; ${options.connections} connections; ${options.seconds} s per run;`
       + ` ${options.rounds} round(s), interleaved; ${options.workers} worker process(es) per gateway; SQLite demo data (${options.citizens} citizens).`);
     console.log(`Gateways: ours (gateway/dist/main.js, @apollo/gateway ${apolloVersion}), plain @apollo/gateway ${apolloVersion} (ApolloServer defaults,`
-      + ` standalone server)${hive ? `, Hive Gateway ${hive.version} (its defaults; and with --jit)` : ''}.`);
+      + ` standalone server)${hive ? `, Hive Gateway ${hive.version} (its defaults; with --jit; with --hive-router-runtime, @graphql-hive/router-runtime ${hive.routerVersion})` : ''}.`);
     console.log('Not the same work: ours verifies every request\'s JWT (Authorization: Bearer), applies its operation limits and signs the caller\'s'
       + ` identity for the subgraphs; the others verify nothing and forward the ${IDENTITY_HEADER} header the load generator precomputed`
       + ' with the gateway\'s key. Every request carries both headers.');
@@ -688,6 +742,7 @@ async function main() {
     if (failed.length) console.log(`\nWARNING: ${failed.length} run(s) had errors (see above).`);
 
     if (options.cpuProf) await profile(options.cpuProf, ctx, profilePort, mix, options, subgraphPids);
+    if (options.cpuProfSubgraphs) await profileSubgraphs(stack, running[0], mix, options);
     console.log(`\nTotal time ${fixed((Date.now() - started) / 1000)} s.`);
   } finally {
     await stopAll();
@@ -702,6 +757,7 @@ async function profile(id: GatewayId, ctx: LaunchContext, port: number, mix: Pre
   let window: { fromUs: number; toUs: number } | undefined;
   try {
     await waitAnswering(proc);
+    checkRouterRuntime(proc);
     if (options.warmup) await load(proc, 'warm-up', 0, mix, options.warmup, options.connections, subgraphPids);
     const nowUs = () => Number(process.hrtime.bigint() / 1000n);
     const fromUs = nowUs();
@@ -721,6 +777,45 @@ async function profile(id: GatewayId, ctx: LaunchContext, port: number, mix: Pre
   const busy = summary.totalMs - summary.idleMs;
   console.log(`\nProfile ${path.relative(ROOT, file)} (open in Chrome DevTools). ${inProfile ? 'The timed run only' : 'The whole process life (start and warm-up included)'}:`
     + ` ${fixed(summary.totalMs / 1000, 1)} s sampled, ${fixed(busy / 1000, 1)} s busy (${fixed((100 * busy) / summary.totalMs)} %).`);
+  printProfile(summary);
+}
+
+/**
+ * The five subgraphs restarted (same ports) under `node --cpu-prof`, one more run of the mix through our gateway
+ * (already running, its connections re-established), then restarted again without it, which writes the profiles.
+ */
+async function profileSubgraphs(stack: Stack, ours: GatewayProcess, mix: Prepared[], options: Options) {
+  const dir = path.join(ROOT, '.cache', 'bench-gateways', `${new Date().toISOString().replace(/[:.]/g, '-')}-subgraphs`);
+  fs.mkdirSync(dir, { recursive: true });
+  const names = stack.subgraphs.map((s) => s.name);
+  for (const name of names) await stack.restartSubgraph(name, {}, ['--cpu-prof', '--cpu-prof-dir', dir]);
+  const pids = stack.subgraphs.map((s) => s.child.pid!).flatMap((pid) => processTree(pid));
+  const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+  let window: { fromUs: number; toUs: number };
+  try {
+    if (options.warmup) await load(ours, 'warm-up', 0, mix, options.warmup, options.connections, pids);
+    const fromUs = nowUs();
+    const run = await load(ours, 'portal mix', 0, mix, options.seconds, options.connections, pids);
+    window = { fromUs, toUs: nowUs() };
+    console.log(`\n### The subgraphs under node --cpu-prof, portal mix through ours, ${options.seconds} s after ${options.warmup} s warm-up:`
+      + ` ${fixed(run.rps)} req/s, subgraphs ${fixed(run.subgraphCpuMsPerRequest, 2)} CPU ms/req (profiling slows them)`);
+  } finally {
+    for (const name of names) await stack.restartSubgraph(name);
+  }
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(dir, f));
+  if (files.length !== names.length) throw new Error(`expected ${names.length} subgraph profiles in ${dir}, found ${files.length}`);
+  const summaries = files.map((file) => {
+    const profile = readProfile(file);
+    const inProfile = window.fromUs >= profile.startTime && window.toUs <= profile.endTime;
+    return summariseProfile(profile, ROOT, 10_000, inProfile ? window : undefined);
+  });
+  const summary = mergeSummaries(summaries);
+  const busy = summary.totalMs - summary.idleMs;
+  console.log(`\nProfiles in ${path.relative(ROOT, dir)}/, the five together, the timed run only: ${fixed(busy / 1000, 1)} s busy.`);
+  printProfile(summary);
+}
+
+function printProfile(summary: ReturnType<typeof summariseProfile>) {
   console.log('\nSelf time by package (share of busy time):\n\n| where | ms | % |\n|---|---:|---:|');
   for (const line of summary.areas.slice(0, 15)) console.log(`| ${line.name} | ${fixed(line.ms)} | ${fixed(100 * line.share, 1)} |`);
   console.log('\nTop self-time frames:\n\n| function | ms | % |\n|---|---:|---:|');

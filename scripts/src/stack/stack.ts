@@ -26,8 +26,8 @@ export interface Stack {
   gatewayUrl: string;
   subgraphs: StackProcess[];
   gateway: StackProcess;
-  /** Stops one subgraph (or finds it dead) and starts it again on the same port with the given environment. */
-  restartSubgraph(name: string, env?: NodeJS.ProcessEnv): Promise<StackProcess>;
+  /** Stops one subgraph (or finds it dead) and starts it again on the same port with the given environment (and node flags). */
+  restartSubgraph(name: string, env?: NodeJS.ProcessEnv, nodeArgs?: string[]): Promise<StackProcess>;
   /** `Authorization` headers with a development token for this identity (the stack trusts the dev issuer). */
   as(identity: Identity): Promise<Record<string, string>>;
   stop(): Promise<void>;
@@ -36,10 +36,10 @@ export interface Stack {
 /** The identities tests and demos use most. */
 export const ADMIN: Identity = { role: 'admin', subject: 'admin.e2e', name: 'Quản trị hệ thống' };
 
-function launch(name: string, args: string[], env: NodeJS.ProcessEnv, url: string, output: StackOptions['output']): StackProcess {
+function launch(name: string, args: string[], env: NodeJS.ProcessEnv, url: string, output: StackOptions['output'], extraNodeArgs: string[] = []): StackProcess {
   // STACK_NODE_ARGS: node flags for every process of the stack, e.g. '--cpu-prof --cpu-prof-dir=.cache/profiles'
   const nodeArgs = (process.env.STACK_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, ...args], { env: { ...env, EXIT_WITH_PARENT: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, ...extraNodeArgs, ...args], { env: { ...env, EXIT_WITH_PARENT: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   // a read may end inside a line (logs leave in buffered writes): keep the rest for the next one, per stream
   const collector = () => {
@@ -113,23 +113,23 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   authKeysDir(env);
   const as = async (identity: Identity) => ({ authorization: `Bearer ${await mintDevToken(identity, { env, ttlSeconds: 3600 })}` });
   const timeout = options.readyTimeoutMs ?? 60_000;
-  const launchSubgraph = (index: number, extra: NodeJS.ProcessEnv = {}) => {
+  const launchSubgraph = (index: number, extra: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []) => {
     const { name, dir } = SUBGRAPHS[index];
     const port = basePort + index + 1;
     return launch(name, [subgraphMain(dir), 'serve'], { ...env, ...options.subgraphEnv?.[name], ...extra, PORT: String(port) },
-      `http://127.0.0.1:${port}/graphql`, options.output);
+      `http://127.0.0.1:${port}/graphql`, options.output, nodeArgs);
   };
   const subgraphs = SUBGRAPHS.map((_, index) => launchSubgraph(index));
   const all: StackProcess[] = [...subgraphs];
   const stopAll = async () => {
     await Promise.all(all.map(stopProcess));
   };
-  const restartSubgraph = async (name: string, extra: NodeJS.ProcessEnv = {}) => {
+  const restartSubgraph = async (name: string, extra: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []) => {
     const index = SUBGRAPHS.findIndex((s) => s.name === name);
     if (index < 0) throw new Error(`no subgraph ${name}`);
     const old = subgraphs[index];
     await stopProcess(old);
-    const fresh = launchSubgraph(index, extra);
+    const fresh = launchSubgraph(index, extra, nodeArgs);
     subgraphs[index] = fresh;
     all[all.indexOf(old)] = fresh;
     await waitReady(fresh, timeout);

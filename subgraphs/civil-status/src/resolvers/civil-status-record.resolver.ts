@@ -1,4 +1,4 @@
-import { Authorized, Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Authorized, Arg, Ctx, FieldResolver, ID, Query, Resolver, Root, Directive } from 'type-graphql';
 import { BadUserInputError, ForbiddenError, groupByKey, RequestContext, rowsByKeys } from '@onestop/platform';
 import { CivilStatusFollowUp } from '../entities/follow-up';
 import { Citizen } from '../entities/citizen';
@@ -28,6 +28,8 @@ export class CivilStatusRecordResolver {
     return citizenByNumber(ctx).load(record.subjectPersonalNumber);
   }
 
+  // cost analysis: at most about this many items (gateway's @listSize; a list without a hint counts 20)
+  @Directive('@listSize(assumedSize: 5)')
   @FieldResolver(() => [CivilStatusFollowUp], { description: 'What police and social insurance did after this registration' })
   followUps(@Root() record: CivilStatusRecord, @Ctx() ctx: RequestContext): Promise<CivilStatusFollowUp[]> {
     return ctx.loader<number, CivilStatusFollowUp[]>('followUpsByRecord', async (ids) => groupByKey(

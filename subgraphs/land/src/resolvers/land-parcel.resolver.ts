@@ -1,4 +1,4 @@
-import { Authorized, Arg, Args, ArgsType, Ctx, Field, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import { Authorized, Arg, Args, ArgsType, Ctx, Field, FieldResolver, Int, Query, Resolver, Root, Directive } from 'type-graphql';
 import { FindOptionsWhere } from 'typeorm';
 import { BadUserInputError, ForbiddenError, PageArgs, PageOf, pageWindow, parseLandParcelId, RequestContext, required } from '@onestop/platform';
 import { LandParcel } from '../entities/land-parcel';
@@ -67,6 +67,8 @@ export class LandParcelResolver {
     return rightsBy(ctx, 'parcelId', activeOnly).load(parcel.id);
   }
 
+  // cost analysis: at most about this many items (gateway's @listSize; a list without a hint counts 20)
+  @Directive('@listSize(assumedSize: 10)')
   @FieldResolver(() => [LandTransaction], { description: 'Newest first; a citizen: of parcels they hold or are a party to' })
   async transactions(@Root() parcel: LandParcel, @Ctx() ctx: RequestContext): Promise<LandTransaction[]> {
     await requireParcelRecords(ctx, parcel.id, 'transactions');

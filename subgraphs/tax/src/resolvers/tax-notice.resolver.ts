@@ -1,4 +1,4 @@
-import { Authorized, Arg, Ctx, FieldResolver, Float, Query, Resolver, Root } from 'type-graphql';
+import { Authorized, Arg, Ctx, FieldResolver, Float, Query, Resolver, Root, Directive } from 'type-graphql';
 import { BadUserInputError, RequestContext, ForbiddenError } from '@onestop/platform';
 import { TaxNotice } from '../entities/tax-notice';
 import { TaxObligation } from '../entities/tax-obligation';
@@ -26,6 +26,8 @@ export class TaxNoticeResolver {
     return guardNotice(ctx, await ctx.db.getRepository(TaxNotice).findOneBy({ noticeNumber }));
   }
 
+  // cost analysis: at most about this many items (gateway's @listSize; a list without a hint counts 20)
+  @Directive('@listSize(assumedSize: 10)')
   @FieldResolver(() => [TaxObligation], { description: 'The amounts to pay' })
   lines(@Root() notice: TaxNotice, @Ctx() ctx: RequestContext): Promise<TaxObligation[]> {
     return obligationsBy(ctx, 'noticeId').load(notice.id);

@@ -1,4 +1,4 @@
-import { Authorized, Args, ArgsType, Ctx, Field, FieldResolver, Float, Query, Resolver, Root } from 'type-graphql';
+import { Authorized, Args, ArgsType, Ctx, Field, FieldResolver, Float, Query, Resolver, Root, Directive } from 'type-graphql';
 import { FindOptionsWhere } from 'typeorm';
 import { BadUserInputError, PageArgs, PageOf, pageWindow, RequestContext, required, validateEnterpriseCode, validatePersonalNumber, WorkingCalendar, requireSelfIfCitizen, PersonalData } from '@onestop/platform';
 import { TaxNotice } from '../entities/tax-notice';
@@ -55,6 +55,8 @@ export class TaxObligationResolver {
     return obligation.status === TaxObligationStatus.UNPAID && obligation.dueDate < calendar.localDate(new Date());
   }
 
+  // cost analysis: at most about this many items (gateway's @listSize; a list without a hint counts 20)
+  @Directive('@listSize(assumedSize: 10)')
   @FieldResolver(() => [TaxPayment])
   payments(@Root() obligation: TaxObligation, @Ctx() ctx: RequestContext): Promise<TaxPayment[]> {
     return paymentsByObligation(ctx).load(obligation.id);
