@@ -8,6 +8,7 @@ import { createSubgraphDispatcher, SubgraphDataSource } from './subgraph-data-so
 import { SupergraphFile } from './supergraph-file';
 import { cacheGatewayOperations } from './operation-cache';
 import { explorerEnabled, explorerRoutes } from './explorer';
+import { documentProxyRoutes } from './documents-proxy';
 import { ExecutionResult, GraphQLError, GraphQLSchema } from 'graphql';
 import { transportFromEnv, Transport } from '@onestop/platform/gateway';
 import { DossierStatusFeed } from './subscriptions/status-feed';
@@ -174,6 +175,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     context: async (req, requestId) => (securityOff ? { requestId, clientId: 'insecure' } : { requestId, ...(await authenticate(req)) }),
     routes: {
       ...explorer,
+      ...documentProxyRoutes({
+        subgraphUrl: (name) => {
+          const known = status.subgraphs.find((subgraph) => subgraph.name === name);
+          return known && resolveUrl(name, known.url);
+        },
+        authenticate: securityOff ? null : authenticate, signer: securityOff ? undefined : identitySigner, log,
+      }),
       ...observability.routes,
       'GET /health': (_req, res) => sendJson(res, 200, { status: 'ok' }),
       'GET /ready': async (_req, res) => {

@@ -14,9 +14,10 @@ export interface IssuedDocument {
   kind: string;
   /** The issuing agency, as in the handoff key ring (its public key is `<issuer>.pub.pem`). */
   issuer: string;
+  /** The agency (code) on whose behalf it was issued, e.g. H99.DATDAI.00. */
+  agencyCode: string;
   /** ISO 8601, UTC. */
   issuedAt: string;
-  dossierCode: string;
 }
 
 /** A signed result as it travels beside the file (the offline CLI reads this). */
@@ -29,7 +30,7 @@ const DOMAIN = 'onestop-document-v1';
 
 /** The exact bytes signed: a domain tag, then the fields in a fixed order (no JSON key-order ambiguity). */
 export function signedBytes(d: IssuedDocument): Buffer {
-  return Buffer.from([DOMAIN, d.hash, d.mediaType, String(d.size), d.kind, d.issuer, d.issuedAt, d.dossierCode].join('\n'), 'utf8');
+  return Buffer.from([DOMAIN, d.hash, d.mediaType, String(d.size), d.kind, d.issuer, d.agencyCode, d.issuedAt].join('\n'), 'utf8');
 }
 
 export function signDocument(document: IssuedDocument, privateKey: KeyObject): DocumentSignature {
@@ -56,12 +57,12 @@ export async function hashFile(file: string): Promise<{ hash: string; size: numb
   return { hash: hash.digest('hex'), size };
 }
 
-export type OfflineVerdict = { genuine: true; issuer: string; issuedAt: string; kind: string; dossierCode: string } | { genuine: false; reason: string };
+export type OfflineVerdict = { genuine: true; issuer: string; agencyCode: string; issuedAt: string; kind: string } | { genuine: false; reason: string };
 
 /** The file is the one the signature names, unaltered, and the signature is the issuer's. */
 export async function verifyDocumentFile(file: string, signed: DocumentSignature, publicKey: KeyObject): Promise<OfflineVerdict> {
   const { hash, size } = await hashFile(file);
   if (hash !== signed.hash || size !== signed.size) return { genuine: false, reason: `the file's SHA-256 ${hash} (${size} bytes) is not the signed ${signed.hash} (${signed.size} bytes)` };
   if (!signatureValid(signed, publicKey)) return { genuine: false, reason: `the signature is not ${signed.issuer}'s over this document` };
-  return { genuine: true, issuer: signed.issuer, issuedAt: signed.issuedAt, kind: signed.kind, dossierCode: signed.dossierCode };
+  return { genuine: true, issuer: signed.issuer, agencyCode: signed.agencyCode, issuedAt: signed.issuedAt, kind: signed.kind };
 }

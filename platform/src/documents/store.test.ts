@@ -124,7 +124,7 @@ describe('sniffing and signatures', () => {
     const dir = tempDir('signed');
     const file = path.join(dir, 'extract.pdf');
     fs.writeFileSync(file, PDF);
-    const signed = signDocument({ hash: sha(PDF), mediaType: 'application/pdf', size: PDF.length, kind: 'BIRTH_EXTRACT', issuer: 'civil-status', issuedAt: '2026-02-03T04:05:06.000Z', dossierCode: 'X-260203-0001' }, privateKey);
+    const signed = signDocument({ hash: sha(PDF), mediaType: 'application/pdf', size: PDF.length, kind: 'BIRTH_EXTRACT', issuer: 'civil-status', agencyCode: 'H99.TUPHAP.00', issuedAt: '2026-02-03T04:05:06.000Z' }, privateKey);
     expect(signatureValid(signed, publicKey)).toBe(true);
     expect(await verifyDocumentFile(file, signed, publicKey)).toMatchObject({ genuine: true, issuer: 'civil-status', kind: 'BIRTH_EXTRACT' });
     expect(await verifyDocumentFile(file, signed, other.publicKey)).toMatchObject({ genuine: false, reason: expect.stringContaining('signature') });

@@ -45,9 +45,6 @@ class ReturnResultInput {
   @Field(() => Float, { nullable: true, description: 'Fees and charges collected on site, in đồng' })
   @Min(0)
   feeCollected?: number | null;
-
-  @Field(() => Boolean, { nullable: true, description: 'The result was issued electronically (default: when returned electronically)' })
-  electronicResult?: boolean | null;
 }
 
 @InputType({ description: 'The applicant\'s satisfaction with the handling of their dossier' })
@@ -75,7 +72,7 @@ class NoticeRecord {
 type Who = 'staff' | 'applicant';
 
 /** The dossier under a row lock, if the caller may act on it: staff of its receiving or handling agency, or its applicant. */
-async function lockedDossier(manager: EntityManager, ctx: RequestContext, code: string, who: Who[]): Promise<Dossier> {
+export async function lockedDossier(manager: EntityManager, ctx: RequestContext, code: string, who: Who[]): Promise<Dossier> {
   const dossier = await manager.getRepository(Dossier).findOne({ where: { code: required(validateDossierCode(code), 'input.code') }, lock: rowLock(manager) });
   if (!dossier || !mayReadDossier(ctx, dossier)) throw new NotFoundError('Dossier', code);
   const identity = ctx.identity;
@@ -149,7 +146,7 @@ export class LifecycleResolver {
   @Mutation(() => Dossier, { description: 'The result handed back at the counter, sent by public postal service or electronically; fees collected recorded' })
   returnResult(@Arg('input') input: ReturnResultInput, @Ctx() ctx: RequestContext): Promise<Dossier> {
     return this.step(ctx, input.code, ['staff'], () => ({
-      to: S.RETURNED, action: 'RESULT_RETURNED', returnChannel: input.channel, feeCollected: input.feeCollected ?? null, electronicResult: input.electronicResult ?? undefined,
+      to: S.RETURNED, action: 'RESULT_RETURNED', returnChannel: input.channel, feeCollected: input.feeCollected ?? null,
       note: { COUNTER: 'Trả kết quả tại bộ phận một cửa', POSTAL: 'Trả kết quả qua dịch vụ bưu chính công ích', ELECTRONIC: 'Trả kết quả điện tử' }[input.channel],
     }));
   }
