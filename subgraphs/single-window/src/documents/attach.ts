@@ -68,9 +68,10 @@ export async function attachDocuments(
     if (existing.some((d) => d.hash === hash && d.kind === reference.kind)) throw new BadUserInputError(`${field}[${i}]`, 'already on the dossier');
     total += content.size;
     if (total > dossierMaxBytes()) throw new BadUserInputError(`${field}[${i}]`, `the dossier's documents would exceed ${dossierMaxBytes()} bytes`);
-    const origin = uploaded ? (identity?.role === 'citizen' ? DocumentOrigin.UPLOADED : DocumentOrigin.DIGITISED) : earlier!.origin;
+    // already in the applicant's store (an earlier dossier's paper or result): reused, whoever uploaded it
+    const origin = earlier ? earlier.origin : identity?.role === 'citizen' ? DocumentOrigin.UPLOADED : DocumentOrigin.DIGITISED;
     return manager.getRepository(DossierDocument).create({
-      dossierCode: dossier.code, hash, mediaType: content.mediaType, size: content.size, kind: reference.kind, origin, reused: !uploaded,
+      dossierCode: dossier.code, hash, mediaType: content.mediaType, size: content.size, kind: reference.kind, origin, reused: !!earlier,
       ownerPersonalNumber: dossier.applicantPersonalNumber, ...who(identity), addedAt: now, issuer: null, issuingAgencyCode: null, signature: null,
     });
   });
