@@ -2,19 +2,29 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
-import { Identity } from '@onestop/platform';
+import { Identity, mintDevToken, RunningSubgraph, startSubgraph } from '@onestop/platform';
+import { s3TestEnv } from '@onestop/platform/testing';
+import { singleWindow } from '@onestop/single-window';
+import { civilStatus } from '@onestop/civil-status';
+import { RunningGateway, startGateway } from '@onestop/gateway';
 import { seedDemoData } from '../demo-data';
 import { CENTER, procedureCode, TAX_OFFICE } from '../demo-data/reference';
-import { ADMIN, startStack, Stack } from '../stack/stack';
-import { graphql, GraphQLResponse, tempDir } from '../testing/helpers';
+import { ADMIN } from '../stack/stack';
+import { SUPERGRAPH_PATH } from '../stack/subgraphs';
+import { graphql, GraphQLResponse, runId, tempDir } from '../testing/helpers';
 import { verifyDocumentCli } from '../cli/verify-document';
 
 /**
- * Documents end to end through the gateway: one-time upload URLs, streaming uploads refused by content and size,
- * papers linked to dossiers and reused from the citizen's store, downloads authorised like the dossier and logged,
- * an electronic result signed and verified online and offline.
+ * Documents through the gateway, with single-window and civil-status served in this process (so coverage sees the
+ * routes): one-time upload URLs, streaming uploads refused by content and size, papers linked to dossiers and reused
+ * from the citizen's store, downloads authorised like the dossier and logged, an electronic result signed and
+ * verified online and offline. The store is S3 (the test server) when there is one, else files under DATA_DIR.
  */
-const env = { DATA_DIR: tempDir('documents'), DB_URL: '', DOCUMENT_MAX_BYTES: String(2 * 1024 * 1024) };
+const s3 = s3TestEnv();
+const env: Record<string, string> = {
+  DATA_DIR: tempDir('documents'), DB_URL: '', DOCUMENT_MAX_BYTES: String(2 * 1024 * 1024),
+  ...(s3 ? { ...s3, S3_BUCKET: `onestop-documents-${runId()}` } : { DOCUMENT_STORE: 'files' }),
+};
 const pdf = (text: string) => Buffer.concat([Buffer.from(`%PDF-1.4\n% ${text}\n`), randomBytes(4000), Buffer.from('\n%%EOF\n')]);
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const MARRIAGE = procedureCode('1.000894');
@@ -23,8 +33,10 @@ const REGISTER = `mutation($input: SubmitDossierInput!) { registerDossierOnline(
   code digitised reusedData documents { hash kind origin reused mediaType size downloadUrl } missingPapers { kind } } }`;
 const UPLOAD = 'mutation { requestDocumentUpload { url expiresAt maxBytes } }';
 
-describe('documents through the gateway', () => {
-  let stack: Stack;
+describe(`documents through the gateway (${s3 ? 'S3 store' : 'file store'})`, () => {
+  const running: RunningSubgraph[] = [];
+  let gatewayServer: RunningGateway;
+  const saved = { ...process.env };
   let gateway = '';
   let base = '';
   const as = new Map<string, Record<string, string>>();
@@ -52,10 +64,16 @@ describe('documents through the gateway', () => {
   });
 
   beforeAll(async () => {
+    Object.assign(process.env, env);
     await seedDemoData({ citizens: 50, env });
-    stack = await startStack({ env, basePort: 14800, output: 'quiet' });
-    gateway = stack.gatewayUrl;
+    for (const definition of [singleWindow, civilStatus]) running.push(await startSubgraph(definition, { port: 0 }));
+    gatewayServer = await startGateway({
+      supergraphPath: SUPERGRAPH_PATH, port: 0, watch: false, subscriptions: false, responseCache: false, log: () => undefined,
+      subgraphUrls: Object.fromEntries(running.map((subgraph) => [subgraph.name, subgraph.url])),
+    });
+    gateway = gatewayServer.url;
     base = new URL('/', gateway).toString();
+    const stack = { as: async (identity: Identity) => ({ authorization: `Bearer ${await mintDevToken(identity, { env, ttlSeconds: 3600 })}` }) };
     as.set('admin', await stack.as(ADMIN));
     const people = ok(await gql('{ dossiers(limit: 100) { items { applicant { personalNumber } } } }', undefined, 'admin')).dossiers.items
       .map((d: { applicant: { personalNumber: string } | null }) => d.applicant?.personalNumber).filter(Boolean) as string[];
@@ -67,7 +85,9 @@ describe('documents through the gateway', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await stack?.stop();
+    await gatewayServer?.stop();
+    for (const subgraph of running) await subgraph.stop();
+    process.env = saved;
   });
 
   test('an upload URL works once, for the caller it was issued to, and only for PDF, JPEG or PNG within the limit', async () => {
