@@ -165,6 +165,12 @@ describe(`documents through the gateway (${s3 ? 'S3 store' : 'file store'})`, ()
   test('an electronic result is signed by the agency system, verified by anyone without its content, and offline from the file', async () => {
     const dossier = ok(await gql(REGISTER, marriage(citizenA, []), 'A')).registerDossierOnline;
     ok(await gql('mutation($c: String!) { acceptDossier(code: $c) { status } }', { c: dossier.code }, 'admin'));
+    // form 01 records what is missing; form 02 lists it from the records
+    ok(await gql('mutation($c: String!) { requestSupplement(input: { code: $c, reason: "Thiếu giấy tờ" }) { status } }', { c: dossier.code }, 'admin'));
+    const notes = ok(await gql('query($c: String!) { dossier(code: $c) { timeline { action note } } }', { c: dossier.code }, 'admin')).dossier.timeline;
+    expect(notes.find((e: { action: string }) => e.action === 'RECEIVED').note).toBe('Giấy tiếp nhận hồ sơ và hẹn trả kết quả (mẫu 01); thành phần hồ sơ: 0; còn thiếu: Tờ khai đăng ký kết hôn');
+    expect(notes.find((e: { action: string }) => e.action === 'SUPPLEMENT_REQUESTED').note).toBe('Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (mẫu 02): Thiếu giấy tờ; còn thiếu: Tờ khai đăng ký kết hôn; clock paused');
+    ok(await gql('mutation($c: String!) { receiveSupplement(code: $c) { status } }', { c: dossier.code }, 'admin'));
     ok(await gql('mutation($c: String!) { resolveDossier(code: $c) { status } }', { c: dossier.code }, 'admin'));
     const RETURN = 'mutation($c: String!) { returnResult(input: { code: $c, channel: ELECTRONIC }) { status electronicResult } }';
     expect((await gql(RETURN, { c: dossier.code }, 'admin')).errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'NO_ELECTRONIC_RESULT' });

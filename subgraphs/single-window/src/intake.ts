@@ -3,7 +3,7 @@ import {
   BadUserInputError, formatDossierCode, Identity, required, validateEnterpriseCode, validatePersonalNumber,
 } from '@onestop/platform';
 import { workingCalendar } from './calendar';
-import { attachDocuments, DocumentReference } from './documents/attach';
+import { attachDocuments, DocumentReference, receiptNote } from './documents/attach';
 import { Agency } from './entities/agency';
 import { Dossier } from './entities/dossier';
 import { DossierCodeCounter } from './entities/dossier-code-counter';
@@ -146,6 +146,7 @@ export async function receiveDossier(db: DataSource, request: IntakeRequest, now
       ratedAt: null,
     });
     await manager.getRepository(Dossier).insert(dossier);
+    if (request.documents?.length) await attachDocuments(manager, request.identity ?? null, dossier, request.documents, 'input.documents', now, false);
     await manager.getRepository(DossierEvent).insert({
       dossierCode: dossier.code,
       at: now,
@@ -154,9 +155,8 @@ export async function receiveDossier(db: DataSource, request: IntakeRequest, now
       statusCode: dossier.statusCode,
       agencyCode: receiving.code,
       officerId: request.officerId ?? null,
-      note: draft ? 'Đăng ký trực tuyến, chờ tiếp nhận' : 'Giấy tiếp nhận hồ sơ và hẹn trả kết quả (mẫu 01)',
+      note: draft ? 'Đăng ký trực tuyến, chờ tiếp nhận' : await receiptNote(manager, dossier),
     });
-    if (request.documents?.length) await attachDocuments(manager, request.identity ?? null, dossier, request.documents, 'input.documents', now, false);
     if (!draft) await addToStatistics(manager, dossier, localDay, receivedCounts(dossier));
     await afterIntake?.(manager, dossier, procedure);
     return dossier;
@@ -179,7 +179,7 @@ export async function acceptDraft(manager: EntityManager, dossier: Dossier, at: 
   });
   await manager.getRepository(DossierEvent).insert({
     dossierCode: dossier.code, at, action: 'RECEIVED', status: dossier.status, statusCode: dossier.statusCode, agencyCode, officerId,
-    note: 'Giấy tiếp nhận hồ sơ và hẹn trả kết quả (mẫu 01)',
+    note: await receiptNote(manager, dossier),
   });
   await addToStatistics(manager, dossier, workingCalendar().localDate(at), receivedCounts(dossier));
   return dossier;

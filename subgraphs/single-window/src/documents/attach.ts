@@ -7,7 +7,7 @@ import { Procedure } from '../entities/procedure';
 import { receivedCounts } from '../statistics/counts';
 import { addToStatistics } from '../statistics/rollup';
 import { workingCalendar } from '../calendar';
-import { KIND, parsePapers } from './papers';
+import { KIND, missingPapers, parsePapers, RequiredPaper } from './papers';
 
 /** A paper named in a submission: its kind and the hash of content the caller uploaded or the applicant already has. */
 export interface DocumentReference {
@@ -115,4 +115,19 @@ export async function deriveDigitisation(manager: EntityManager, dossier: Dossie
 export function assertOpenForPapers(dossier: Dossier): void {
   const closed = [DossierStatus.INTAKE_REJECTED, DossierStatus.WITHDRAWN, DossierStatus.STOPPED, DossierStatus.RESOLVED, DossierStatus.RETURNED];
   if (closed.includes(dossier.status)) throw new ConflictError(`Dossier ${dossier.code} is ${dossier.status}: it takes no more papers`, { reason: 'DOSSIER_CLOSED' });
+}
+
+/** The procedure's mandatory papers the dossier's records lack (what form 02 asks for). */
+export async function missingPapersOf(manager: EntityManager, dossier: Pick<Dossier, 'code' | 'procedureCode'>): Promise<RequiredPaper[]> {
+  const procedure = await manager.getRepository(Procedure).findOneBy({ code: dossier.procedureCode });
+  const documents = await manager.getRepository(DossierDocument).findBy({ dossierCode: dossier.code });
+  return missingPapers(parsePapers(procedure?.requiredPapers), documents.filter(isPaper).map((d) => d.kind));
+}
+
+/** Form 01's line on the papers: how many were received, and which mandatory ones are missing. */
+export async function receiptNote(manager: EntityManager, dossier: Pick<Dossier, 'code' | 'procedureCode'>): Promise<string> {
+  const base = 'Giấy tiếp nhận hồ sơ và hẹn trả kết quả (mẫu 01)';
+  const papers = (await manager.getRepository(DossierDocument).findBy({ dossierCode: dossier.code })).filter(isPaper).length;
+  const missing = await missingPapersOf(manager, dossier);
+  return `${base}; thành phần hồ sơ: ${papers}${missing.length ? `; còn thiếu: ${missing.map((p) => p.name).join(', ')}` : ''}`.slice(0, 500);
 }

@@ -9,6 +9,7 @@ import { Dossier, Rating, ReturnChannel } from '../entities/dossier';
 import { DossierStatus as S } from '../entities/dossier-status';
 import { issueApology, rateDossier } from '../lifecycle/after-result';
 import { moveDossier, Step } from '../lifecycle/move';
+import { missingPapersOf } from '../documents/attach';
 
 @InputType()
 class DossierReasonInput {
@@ -92,10 +93,13 @@ function agencyOf(ctx: RequestContext): string | null {
 /** The steps officers and applicants take at the counter or online (forms 02, 04, 05; withdrawal, result, rating). */
 @Resolver(() => Dossier)
 export class LifecycleResolver {
-  private step(ctx: RequestContext, code: string, who: Who[], step: (d: Dossier) => Omit<Step, 'at' | 'agencyCode' | 'officerId'>): Promise<Dossier> {
+  private step(
+    ctx: RequestContext, code: string, who: Who[],
+    step: (d: Dossier, manager: EntityManager) => Omit<Step, 'at' | 'agencyCode' | 'officerId'> | Promise<Omit<Step, 'at' | 'agencyCode' | 'officerId'>>,
+  ): Promise<Dossier> {
     return ctx.db.transaction(async (manager) => {
       const dossier = await lockedDossier(manager, ctx, code, who);
-      return moveDossier(manager, dossier, { ...step(dossier), at: new Date(), agencyCode: agencyOf(ctx), officerId: officerOf(ctx) }, (n) => ctx.handoffs.notify(manager, n));
+      return moveDossier(manager, dossier, { ...(await step(dossier, manager)), at: new Date(), agencyCode: agencyOf(ctx), officerId: officerOf(ctx) }, (n) => ctx.handoffs.notify(manager, n));
     });
   }
 
@@ -103,10 +107,12 @@ export class LifecycleResolver {
   @Scope("the dossier's receiving or handling agency")
   @Mutation(() => Dossier, { description: 'Form 02: ask the applicant to supplement the dossier; its clock stops until they do' })
   requestSupplement(@Arg('input') input: SupplementRequestInput, @Ctx() ctx: RequestContext): Promise<Dossier> {
-    const missing = input.missingItems?.length ? `; còn thiếu: ${input.missingItems.join(', ')}` : '';
-    return this.step(ctx, input.code, ['staff'], () => ({
-      to: S.SUPPLEMENT_REQUESTED, action: 'SUPPLEMENT_REQUESTED', note: `Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (mẫu 02): ${input.reason}${missing}`,
-    }));
+    return this.step(ctx, input.code, ['staff'], async (d, manager) => {
+      // what the officer names, and the procedure's mandatory papers the dossier's records lack
+      const items = [...(input.missingItems ?? []), ...(await missingPapersOf(manager, d)).map((paper) => paper.name)];
+      const missing = items.length ? `; còn thiếu: ${[...new Set(items)].join(', ')}` : '';
+      return { to: S.SUPPLEMENT_REQUESTED, action: 'SUPPLEMENT_REQUESTED', note: `Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (mẫu 02): ${input.reason}${missing}` };
+    });
   }
 
   @Authorized('staff', 'citizen')
