@@ -208,4 +208,23 @@ describe(`documents through the gateway (${s3 ? 'S3 store' : 'file store'})`, ()
     expect((await verifyDocumentCli([])).code).toBe(2);
     console.log(`verifyDocument through the gateway: ${verifyMs.toFixed(1)} ms`);
   });
+
+  test('the demo data has documents: papers (PDFs, PNG scans), reuse and signed results, stored and served', async () => {
+    const items = ok(await gql('{ dossiers(limit: 60, statuses: [RETURNED]) { items { code digitised reusedData electronicResult documents { hash kind origin reused mediaType downloadUrl } } } }', undefined, 'admin')).dossiers.items;
+    type Doc = { hash: string; origin: string; reused: boolean; mediaType: string; downloadUrl: string };
+    const all: (Doc & { dossier: { digitised: boolean; reusedData: boolean; electronicResult: boolean } })[] = items.flatMap((d: { documents: Doc[] }) => d.documents.map((doc) => ({ ...doc, dossier: d })));
+    for (const d of items) {
+      expect(d.digitised).toBe(d.documents.some((doc: Doc) => doc.origin !== 'ISSUED' || doc.reused));
+      expect(d.reusedData).toBe(d.documents.some((doc: Doc) => doc.reused));
+      expect(d.electronicResult).toBe(d.documents.some((doc: Doc) => doc.origin === 'ISSUED' && !doc.reused));
+    }
+    const issued = all.find((doc) => doc.origin === 'ISSUED' && !doc.reused)!;
+    expect(ok(await gql('query($h: String!) { verifyDocument(hash: $h) { genuine issuer } }', { h: issued.hash }, null)).verifyDocument).toEqual({ genuine: true, issuer: 'single-window' });
+    const file = await fetch(new URL(issued.downloadUrl, base), { headers: as.get('admin') });
+    expect(file.status).toBe(200);
+    expect(Buffer.from(await file.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+    const scan = all.find((doc) => doc.mediaType === 'image/png')!;
+    const png = await fetch(new URL(scan.downloadUrl, base), { headers: as.get('admin') });
+    expect(sha(Buffer.from(await png.arrayBuffer()))).toBe(scan.hash);
+  });
 });

@@ -73,3 +73,4 @@ export { OnlineService, ResultForm } from './entities/procedure';
 export { Channel, DossierStatus, NATIONAL_STATUS_CODE, FINISHED_STATUSES, ruleSetAt } from './entities/dossier-status';
 export { receiveDossier, workingCalendar } from './intake';
 export { DOSSIER_STATUS_CHANNEL } from './notifications';
+export { DocumentContent, DocumentOrigin, DocumentUpload, DossierDocument } from './entities/document';
