@@ -179,6 +179,8 @@ export class CitizenDocumentsResolver {
     requireSelfIfCitizen(ctx.identity, citizen.personalNumber, 'documents');
     if (isMaskedIdentifier(citizen.personalNumber)) return [];
     const rows = await ctx.db.getRepository(DossierDocument).find({ where: { ownerPersonalNumber: citizen.personalNumber }, order: { addedAt: 'DESC', id: 'DESC' }, take: 500 });
+    // the list of a person's papers is theirs: reading it goes on their access log
+    if (rows.length && !ctx.securityOff) ctx.personalData.read(citizen.personalNumber, 'Citizen.documents');
     if (ctx.identity?.role === 'citizen' || ctx.identity?.role === 'admin' || ctx.securityOff) return rows;
     const codes = [...new Set(rows.map((row) => row.dossierCode))];
     const dossiers = codes.length ? await ctx.db.getRepository(Dossier).findBy(codes.map((code) => ({ code }))) : [];
