@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { createHash } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
-import { IsNull, LessThan } from 'typeorm';
+import { IsNull } from 'typeorm';
 import { DocumentRefused, documentStoreOf, HASH_PATTERN, intFromEnv, RequestContext, RouteHandler, sendJson, SubgraphRouteContext } from '@onestop/platform';
 import { mayReadDossier } from '../access';
 import { Dossier } from '../entities/dossier';
@@ -109,11 +109,6 @@ async function recordDownload(ctx: RequestContext, member: string, dossier: Doss
   if (!subject) return;
   ctx.personalData.read(subject, `Document.content:${document.kind}`);
   await ctx.personalData.flush(ctx.db.manager, member);
-}
-
-/** Upload URLs left unused are forgotten a day after they expire. */
-export async function forgetExpiredUploads(ctx: RequestContext, now = new Date()): Promise<void> {
-  await ctx.db.getRepository(DocumentUpload).delete({ hash: IsNull(), expiresAt: LessThan(new Date(now.getTime() - 86_400_000)) });
 }
 
 export function documentRoutes(routes: SubgraphRouteContext): Record<string, RouteHandler> {
