@@ -9,6 +9,7 @@ import { SupergraphFile } from './supergraph-file';
 import { cacheGatewayOperations } from './operation-cache';
 import { explorerEnabled, explorerRoutes } from './explorer';
 import { configuredPortalRoutes } from './portal';
+import { documentProxyRoutes } from './documents-proxy';
 import { ExecutionResult, GraphQLError, GraphQLSchema } from 'graphql';
 import { transportFromEnv, Transport } from '@onestop/platform/gateway';
 import { DossierStatusFeed } from './subscriptions/status-feed';
@@ -182,6 +183,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     routes: {
       ...explorer,
       ...portal,
+      ...documentProxyRoutes({
+        subgraphUrl: (name) => {
+          const known = status.subgraphs.find((subgraph) => subgraph.name === name);
+          return known && resolveUrl(name, known.url);
+        },
+        authenticate: securityOff ? null : authenticate, signer: securityOff ? undefined : identitySigner, log,
+      }),
       ...observability.routes,
       'GET /health': (_req, res) => sendJson(res, 200, { status: 'ok' }),
       'GET /ready': async (_req, res) => {

@@ -26,6 +26,9 @@ export const PUBLIC_ERROR_CODES = new Set([
   'SUBGRAPH_TIMEOUT',
   'SUBGRAPH_UNAVAILABLE',
   'SUBGRAPH_ERROR',
+  // document uploads (platform/src/documents)
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
   // the gateway's operation limits (gateway/src/plugins)
   'OPERATION_LIMIT_EXCEEDED',
   'RATE_LIMITED',

@@ -17,3 +17,4 @@ export * from './handoffs';
 export * from './auth';
 export * from './observability';
 export * from './notifications';
+export * from './documents';

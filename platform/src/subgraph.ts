@@ -10,7 +10,7 @@ import { Database, openDatabase } from './database';
 import { RequestContext } from './context';
 import { formatError, isDevelopment } from './errors';
 import { buildFederatedSchema, printSubgraphSchema, ReferenceResolvers } from './federation';
-import { close, createHttpServer, exitWithParent, listen, readyRoute, sendJson } from './http';
+import { close, createHttpServer, exitWithParent, listen, readyRoute, RouteHandler, sendJson } from './http';
 import { HANDOFF_ENTITIES } from './handoffs/entities';
 import { HANDOFF_MIGRATIONS } from './handoffs/migration';
 import { HandoffHandlers, HandoffNode } from './handoffs/node';
@@ -47,6 +47,17 @@ export interface SubgraphDefinition {
   handoffs?: HandoffHandlers;
   /** Background work started with the subgraph and stopped before it (e.g. the notifier). */
   workers?: SubgraphWorker[];
+  /** Plain HTTP routes beside GraphQL ("METHOD /path"), e.g. document uploads and downloads. */
+  routes?: (context: SubgraphRouteContext) => Record<string, RouteHandler>;
+}
+
+export interface SubgraphRouteContext {
+  member: string;
+  /**
+   * The request's context from the gateway's identity header, as a GraphQL request gets it; null when the header is
+   * missing or refused (the route answers 401).
+   */
+  contextOf(req: http.IncomingMessage): RequestContext | null;
 }
 
 export interface WorkerContext {
@@ -169,6 +180,19 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sta
       return new RequestContext(database.dataSource, requestId, handoffs, check.ok ? check.identity : null, securityOff);
     },
     routes: {
+      ...definition.routes?.({
+        member: definition.name,
+        contextOf: (req) => {
+          const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 128);
+          if (securityOff) return new RequestContext(database.dataSource, requestId, handoffs, null, true);
+          const check = identities.verify(req.headers[IDENTITY_HEADER] as string | undefined, definition.name);
+          if (!check.ok) {
+            log({ level: 'warn', msg: 'access denied', service: definition.name, requestId: requestId ?? null, reason: check.reason });
+            return null;
+          }
+          return new RequestContext(database.dataSource, requestId, handoffs, check.identity, false);
+        },
+      }),
       ...observability.routes,
       'GET /health': (_req, res) => sendJson(res, 200, { status: 'ok', subgraph: definition.name }),
       'GET /ready': readyRoute(definition.name, () => database.dataSource.query('SELECT 1'),

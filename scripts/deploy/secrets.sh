@@ -8,6 +8,7 @@
 #                     put theirs here; a public key grants nothing: the contracts' access table does)
 #   auth/             gateway-identity.key.pem (the gateway only) and gateway-identity.pub.pem (the subgraphs)
 #   db/               root.password (MariaDB's root) and <subgraph>.password (each subgraph's own database user)
+#   s3/               root.password (MinIO's root) and <agency>.password (the document store's user of each agency keeping documents)
 #   analytics-pseudonym.key   ANALYTICS_PSEUDONYM_KEY of every subgraph
 # Containers run as other users than the operator and bind mounts keep the host's modes: files are 0644 (ca.key 0600)
 # inside a 0700 folder, so only the operator and root reach them on the host, and each container sees only its mounts.
@@ -36,6 +37,9 @@ for agency in "${subgraphs[@]}"; do ed25519 "$dir/handoff/$agency.key.pem" "$dir
 ed25519 "$dir/auth/gateway-identity.key.pem" "$dir/auth/gateway-identity.pub.pem"
 for user in root "${subgraphs[@]}"; do [ -s "$dir/db/$user.password" ] || random 32 > "$dir/db/$user.password"; done
 [ -s "$dir/analytics-pseudonym.key" ] || random 48 > "$dir/analytics-pseudonym.key"
+# the document store (MinIO): its root, and each agency that keeps documents
+mkdir -p "$dir/s3"
+for user in root single-window; do [ -s "$dir/s3/$user.password" ] || random 32 > "$dir/s3/$user.password"; done
 
 find "$dir" -mindepth 1 -type d -exec chmod 755 {} +
 find "$dir" -type f -exec chmod 644 {} +

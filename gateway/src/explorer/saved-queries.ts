@@ -140,6 +140,19 @@ export const SAVED_QUERIES: readonly SavedQuery[] = [
     variables: json({ from: '2026-01-01', to: '2026-10-31', groupBy: ['MONTH', 'LEVEL', 'HANDLING_AGENCY'] }),
   },
   {
+    id: 'digitisation-report',
+    title: 'Digitisation: papers, reused data, electronic results (766 group 4)',
+    description: 'From the dossiers\' documents: shares digitised at intake, reusing the citizen\'s data, with an electronic result, by handling agency, and the Decision 766 digitisation indicators.',
+    query: `query DigitisationReport($from: String!, $to: String!, $groupBy: [StatisticsDimension!]) {
+  dossierStatistics(filter: { from: $from, to: $to }, groupBy: $groupBy) {
+    total { received digitisedShare reusedDataShare electronicResultShare }
+    rows { handlingAgency { code name } received digitisedShare reusedDataShare electronicResultShare }
+    indicators { id name numerator denominator ratio points maxPoints }
+  }
+}`,
+    variables: json({ from: '2026-01-01', to: '2026-10-31', groupBy: ['HANDLING_AGENCY'] }),
+  },
+  {
     id: 'agencies',
     title: 'Agencies and their codes',
     description: 'Cơ quan: every agency with its unit code (the prefix of its dossier codes), sector and level; filter by sector.',

@@ -143,6 +143,11 @@ export class HandoffNode {
    * This node as one request sees it (RequestContext.handoffs): what it sends carries the request's id, published as
    * the `x-request-id` header, unless the request names another. Everything else is the node itself.
    */
+  /** This agency's signing key and the public keys it trusts (also used to sign the documents it issues). */
+  get keys(): KeyRing {
+    return this.options.keys;
+  }
+
   forRequest(requestId: string): HandoffNode {
     const send = (manager: EntityManager, request: SendRequest) => this.send(manager, { ...request, requestId: request.requestId ?? requestId });
     const notify = (manager: EntityManager, notification: Notification) => this.notify(manager, notification, requestId);

@@ -20,6 +20,7 @@ const SERVICES = {
   kafka: { variable: 'TEST_KAFKA_BROKERS', what: 'a Kafka broker (TEST_KAFKA_BROKERS; npm run kafka -- start)' },
   kafkaSecure: { variable: 'TEST_KAFKA_SECURE_BROKERS', what: 'a secured Kafka cluster (TEST_KAFKA_SECURE_BROKERS, TEST_KAFKA_SECURE_SECRETS; npm run kafka -- start --secure)' },
   redis: { variable: 'TEST_REDIS_URL', what: 'Redis (TEST_REDIS_URL; redis-server)' },
+  s3: { variable: 'TEST_S3_ENDPOINT', what: 'an S3-compatible server (TEST_S3_ENDPOINT, TEST_S3_CREDENTIALS; npm run s3 -- start)' },
   kcat: { variable: 'TEST_KCAT', what: 'kcat (TEST_KCAT; apt-get install kcat)' },
   chromium: { variable: 'TEST_CHROMIUM', what: 'chromium (TEST_CHROMIUM; apt-get install chromium)' },
   pyyaml: { variable: 'TEST_PYYAML', what: 'python3 with PyYAML (TEST_PYYAML; apt-get install python3-yaml)' },
@@ -29,6 +30,18 @@ export type Service = keyof typeof SERVICES;
 /** What the global setup found for a service (a URL, brokers, a path), or undefined. */
 export function service(name: Service): string | undefined {
   return process.env[SERVICES[name].variable] || undefined;
+}
+
+/**
+ * The S3-compatible server's settings for a store (endpoint and the access key pair from TEST_S3_CREDENTIALS, a file of
+ * S3_ACCESS_KEY_ID= and S3_SECRET_ACCESS_KEY= lines as `npm run s3 -- start` writes it), or undefined.
+ */
+export function s3TestEnv(): Record<string, string> | undefined {
+  const endpoint = service('s3');
+  if (!endpoint) return undefined;
+  const lines = fs.readFileSync(process.env.TEST_S3_CREDENTIALS ?? '', 'utf8').split('\n');
+  const value = (name: string) => lines.find((line) => line.startsWith(`${name}=`))?.slice(name.length + 1).trim() ?? '';
+  return { DOCUMENT_STORE: 's3', S3_ENDPOINT: endpoint, S3_ACCESS_KEY_ID: value('S3_ACCESS_KEY_ID'), S3_SECRET_ACCESS_KEY: value('S3_SECRET_ACCESS_KEY') };
 }
 
 /** The MariaDB/MySQL server the MySQL suites use. */

@@ -2,7 +2,8 @@ import {
   landParcelId, makeEnterpriseCode, makePersonalNumber, PERSONAL_NUMBER_PROVINCES, WorkingCalendar, formatDossierCode,
 } from '@onestop/platform';
 import { accumulate, countsOfDossier, decideOutcome, ROLLUPS, DossierStatus, NATIONAL_STATUS_CODE, ruleSetAt } from '@onestop/single-window';
-import type { AdministrativeUnit, Agency, Dossier, DossierCodeCounter, DossierEvent, Procedure, RollupRow } from '@onestop/single-window';
+import type { AdministrativeUnit, Agency, DocumentContent, DocumentOrigin, Dossier, DossierCodeCounter, DossierDocument, DossierEvent, Procedure, RollupRow } from '@onestop/single-window';
+import { DemoFile, demoFile, demoPdf, demoPng, firstPaperOf } from './documents';
 import type { Citizen, CivilStatusRecord } from '@onestop/civil-status';
 import type { BusinessLine, Enterprise } from '@onestop/business-registration';
 import type { LandParcel, LandTransaction, LandUseRight } from '@onestop/land';
@@ -15,6 +16,82 @@ import {
 } from './reference';
 
 type Row<T> = { -readonly [K in keyof T as T[K] extends (...args: never[]) => unknown ? never : K]: T[K] };
+
+/** The files behind a dataset's DocumentContent rows, by hash (written to the document store by the seed). */
+export const DOCUMENT_FILES = new WeakMap<Dataset, Map<string, DemoFile>>();
+
+interface DocumentPlan {
+  wantsPaper: boolean;
+  wantsReuse: boolean;
+  issuesResult: boolean;
+  online: boolean;
+  officer: string;
+  receivingAgencyCode: string;
+  handlingAgencyCode: string;
+}
+
+/**
+ * Papers and results of the demo dossiers, in the order they are received: a paper uploaded online or scanned at the
+ * counter, a document of an earlier dossier of the same citizen reused, a result issued. The dossier's digitised,
+ * reusedData and electronicResult follow from what is made here, as the service does it.
+ */
+class DemoDocuments {
+  readonly contents: Row<DocumentContent>[] = [];
+  readonly links: Omit<Row<DossierDocument>, 'id'>[] = [];
+  readonly files = new Map<string, DemoFile>();
+  private readonly store = new Map<string, Omit<Row<DossierDocument>, 'id'>[]>();
+
+  constructor(private readonly rng: Random) {}
+
+  private content(file: DemoFile, at: Date): void {
+    if (this.files.has(file.hash)) return;
+    this.files.set(file.hash, file);
+    this.contents.push({ hash: file.hash, mediaType: file.mediaType, size: file.bytes.length, storedAt: at });
+  }
+
+  private link(dossier: Row<Dossier>, file: DemoFile, kind: string, origin: DocumentOrigin, reused: boolean, by: { role: string; id: string; agency: string | null }, at: Date) {
+    const row = {
+      dossierCode: dossier.code, hash: file.hash, mediaType: file.mediaType, size: file.bytes.length, kind, origin, reused,
+      ownerPersonalNumber: dossier.applicantPersonalNumber, addedByRole: by.role, addedBy: by.id, addedByAgency: by.agency, addedAt: at,
+      issuer: origin === 'ISSUED' && !reused ? 'single-window' : null, issuingAgencyCode: origin === 'ISSUED' && !reused ? dossier.handlingAgencyCode : null,
+      signature: null,
+    } as Omit<Row<DossierDocument>, 'id'>;
+    this.links.push(row);
+    if (dossier.applicantPersonalNumber) {
+      const list = this.store.get(dossier.applicantPersonalNumber) ?? [];
+      list.push(row);
+      this.store.set(dossier.applicantPersonalNumber, list);
+    }
+  }
+
+  add(dossier: Row<Dossier>, plan: DocumentPlan): void {
+    const at = dossier.receivedAt;
+    const paper = firstPaperOf(dossier.procedureCode);
+    const earlier = dossier.applicantPersonalNumber ? (this.store.get(dossier.applicantPersonalNumber) ?? []) : [];
+    if (plan.wantsPaper) {
+      const file = plan.online
+        ? demoFile(demoPdf(paper.name, [`Ho so ${dossier.code}`, `Nguoi nop: ${dossier.applicantName}`]), 'application/pdf')
+        : demoFile(demoPng(this.rng.int(0, 255)), 'image/png');
+      this.content(file, at);
+      const by = plan.online ? { role: 'citizen', id: dossier.applicantPersonalNumber ?? 'anonymous', agency: null } : { role: 'officer', id: plan.officer, agency: plan.receivingAgencyCode };
+      this.link(dossier, file, paper.kind, plan.online ? 'UPLOADED' as DocumentOrigin : 'DIGITISED' as DocumentOrigin, false, by, at);
+    }
+    if (plan.wantsReuse && earlier.length) {
+      const again = earlier[this.rng.int(0, earlier.length - 1)];
+      this.link(dossier, this.files.get(again.hash)!, again.kind, again.origin, true, { role: 'officer', id: plan.officer, agency: plan.receivingAgencyCode }, at);
+    }
+    const papers = this.links.filter((l) => l.dossierCode === dossier.code);
+    dossier.digitised = papers.length > 0;
+    dossier.reusedData = papers.some((l) => l.reused);
+    if (plan.issuesResult && dossier.returnedAt) {
+      const issuedAt = new Date(Math.floor((dossier.resolvedAt ?? dossier.returnedAt).getTime() / 1000) * 1000);
+      const file = demoFile(demoPdf(`Ket qua ${dossier.procedureCode}`, [`Ho so ${dossier.code}`, `Cap cho: ${dossier.applicantName}`]), 'application/pdf');
+      this.content(file, issuedAt);
+      this.link(dossier, file, 'RESULT', 'ISSUED' as DocumentOrigin, false, { role: 'officer', id: plan.officer, agency: plan.handlingAgencyCode }, issuedAt);
+      dossier.electronicResult = true;
+    }
+  }
+}
 
 export interface Dataset {
   'single-window': { AdministrativeUnit: Row<AdministrativeUnit>[]; Agency: Row<Agency>[]; Procedure: Row<Procedure>[]; Dossier: Row<Dossier>[]; DossierEvent: Row<DossierEvent>[]; DossierCodeCounter: Row<DossierCodeCounter>[] } & Record<string, object[]>;
@@ -492,6 +569,7 @@ export function generateDataset(options: GenerateOptions): Dataset {
   const counters = new Map<string, number>();
   const dossiers: Row<Dossier>[] = [];
   const events: Row<DossierEvent>[] = [];
+  const documents = new DemoDocuments(new Random(options.seed + 16));
   const statistics = new Map<string, Map<string, RollupRow>>();
   const agencyLevel = new Map(reference.agencies.map((a) => [a.code, a.level as string]));
   for (const d of drafts) {
@@ -557,9 +635,14 @@ export function generateDataset(options: GenerateOptions): Dataset {
       returnChannel: returnChannel as never, feeCollected: returnChannel === 'COUNTER' && Number(d.procedure.feeAmount) > 0 ? Number(d.procedure.feeAmount) : null,
       rating: rating as never, ratingReason: rating === 'NOT_SATISFIED' ? 'Thời gian chờ tại quầy lâu' : null, ratedAt,
       feeDue: Number(d.procedure.feeAmount), paidOnline: online && Number(d.procedure.feeAmount) > 0 && rng.chance(0.45),
-      digitised: received && rng.chance(0.7), reusedData: received && rng.chance(0.3), paperResult: d.procedure.resultForm !== ('ELECTRONIC' as never),
-      electronicResult: returnChannel === 'ELECTRONIC' || (!!returnedAt && rng.chance(0.2)), pendingHandoff: null,
+      digitised: false, reusedData: false, paperResult: d.procedure.resultForm !== ('ELECTRONIC' as never),
+      electronicResult: false, pendingHandoff: null,
     };
+    // documents: the same draws as the flags they replace; the flags then follow from the documents made
+    const wantsPaper = received && rng.chance(0.7);
+    const wantsReuse = received && rng.chance(0.3);
+    const issuesResult = returnChannel === 'ELECTRONIC' || (!!returnedAt && rng.chance(0.2));
+    documents.add(row, { wantsPaper, wantsReuse, issuesResult, online, officer: officer(), receivingAgencyCode: receiving, handlingAgencyCode: handling });
     d.row = row;
     dossiers.push(row);
     for (const linked of d.linked) linked.dossierCode = code;
@@ -587,10 +670,11 @@ export function generateDataset(options: GenerateOptions): Dataset {
     return { unitCode, day: day.slice(2).replace(/-/g, ''), lastSequence };
   });
 
-  return {
+  const dataset: Dataset = {
     'single-window': {
       AdministrativeUnit: reference.units as Row<AdministrativeUnit>[], Agency: reference.agencies as Row<Agency>[], Procedure: procedures,
       Dossier: dossiers, DossierEvent: events, DossierCodeCounter: dossierCounters,
+      DocumentContent: documents.contents, DossierDocument: documents.links,
       ...Object.fromEntries(ROLLUPS.map((r) => [r.entity.name, [...(statistics.get(r.entity.name)?.values() ?? [])]])),
     },
     'civil-status': { Citizen: citizens, CivilStatusRecord: records },
@@ -598,4 +682,6 @@ export function generateDataset(options: GenerateOptions): Dataset {
     land: { LandParcel: parcels, LandUseRight: rights, LandTransaction: transactions },
     tax: { TaxObligation: obligations, TaxNotice: notices, TaxPayment: payments, TaxProfile: profiles },
   };
+  DOCUMENT_FILES.set(dataset, documents.files);
+  return dataset;
 }

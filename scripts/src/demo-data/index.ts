@@ -1,6 +1,8 @@
-import { Database, databaseConfig, entitiesOf, migrationsOf, openDatabase, SubgraphDefinition } from '@onestop/platform';
+import { Readable } from 'node:stream';
+import { Database, databaseConfig, documentStoreFromEnv, entitiesOf, keysFromEnv, migrationsOf, openDatabase, signDocument, SubgraphDefinition } from '@onestop/platform';
 import { singleWindow } from '@onestop/single-window';
-import { Dataset, generateDataset } from './generate';
+import type { DossierDocument } from '@onestop/single-window';
+import { Dataset, DOCUMENT_FILES, generateDataset } from './generate';
 import { DEFINITION_LIST } from '../stack/definitions';
 
 export interface SeedOptions {
@@ -60,10 +62,26 @@ export async function seedDemoData(options: SeedOptions): Promise<SeedSummary> {
   const dataset: Dataset = generateDataset({
     citizens: options.citizens, seed: options.seed ?? 766, referenceNow: options.referenceNow ?? DEMO_REFERENCE_NOW,
   });
+  const env = options.env ?? process.env;
+  // results are signed as the service signs them (the agency's handoff key), and their files written to the store
+  const keys = keysFromEnv('single-window', env);
+  for (const link of dataset['single-window'].DossierDocument as DossierDocument[]) {
+    if (link.origin !== 'ISSUED' || link.reused || !link.issuer) continue;
+    link.signature = signDocument({
+      hash: link.hash, mediaType: link.mediaType, size: link.size, kind: link.kind, issuer: keys.agency, agencyCode: link.issuingAgencyCode!,
+      issuedAt: link.addedAt.toISOString(),
+    }, keys.privateKey).signature;
+  }
+  const store = documentStoreFromEnv('single-window', env);
+  try {
+    for (const file of DOCUMENT_FILES.get(dataset)?.values() ?? []) await store.put(Readable.from([file.bytes]), { maxBytes: file.bytes.length });
+  } finally {
+    store.close();
+  }
   const summary: SeedSummary = {};
   const total = Object.values(dataset).flatMap((tables) => Object.values(tables as Record<string, object[]>)).reduce((sum, rows) => sum + rows.length, 0);
   let written = 0;
-  await withDatabases(options.env ?? process.env, async (databases) => {
+  await withDatabases(env, async (databases) => {
     for (const [subgraph, tables] of Object.entries(dataset)) {
       const dataSource = databases.get(subgraph)!.dataSource;
       for (const [entityName, rows] of Object.entries(tables as Record<string, object[]>)) {

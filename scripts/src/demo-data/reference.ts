@@ -131,10 +131,28 @@ const PROCEDURES: ProcedureRow[] = [
   ['1.007767', 'Đăng ký thay đổi thông tin đăng ký thuế', 'Quản lý thuế', 'TAX', 'PROVINCE', 2, 0, 'FULL', 'ELECTRONIC'],
 ];
 
+type Paper = [kind: string, name: string, mandatory: boolean];
+
+/** Thành phần hồ sơ of some procedures, as the catalogue lists them (the others list none yet). */
+export const REQUIRED_PAPERS: Record<string, Paper[]> = {
+  '1.001193': [['BIRTH_DECLARATION', 'Tờ khai đăng ký khai sinh', true], ['BIRTH_CERTIFICATE', 'Giấy chứng sinh', true]],
+  '1.000894': [['MARRIAGE_DECLARATION', 'Tờ khai đăng ký kết hôn', true], ['MARITAL_STATUS_CONFIRMATION', 'Giấy xác nhận tình trạng hôn nhân', false]],
+  '1.000656': [['DEATH_DECLARATION', 'Tờ khai đăng ký khai tử', true], ['DEATH_NOTICE', 'Giấy báo tử hoặc giấy tờ thay thế giấy báo tử', true]],
+  '1.004227': [
+    ['LAND_CHANGE_APPLICATION', 'Đơn đăng ký biến động đất đai, tài sản gắn liền với đất', true],
+    ['TRANSFER_CONTRACT', 'Hợp đồng, văn bản về chuyển nhượng, tặng cho, thừa kế quyền sử dụng đất', true],
+    ['LAND_USE_CERTIFICATE', 'Bản gốc Giấy chứng nhận đã cấp', true],
+    ['TAX_DECLARATION', 'Tờ khai thuế thu nhập cá nhân, tờ khai lệ phí trước bạ', false],
+  ],
+  '1.001612': [['ENTERPRISE_REGISTRATION_FORM', 'Giấy đề nghị đăng ký doanh nghiệp', true], ['OWNER_IDENTITY', 'Bản sao giấy tờ pháp lý của chủ doanh nghiệp', true]],
+};
+
 function toProcedure([code, name, fieldName, sector, level, days, fee, online, result]: ProcedureRow): Partial<Procedure> {
+  const papers = REQUIRED_PAPERS[code];
   return {
     code: `${code}.000.00.00.${PROVINCE.suffix}`, name, fieldName, handlingSector: sector as never, level: level as never,
     processingDays: days, feeAmount: fee, onlineService: online as never, resultForm: result as never, active: true,
+    requiredPapers: papers ? JSON.stringify(papers.map(([kind, paperName, mandatory]) => ({ kind, name: paperName, mandatory }))) : null,
   };
 }
 

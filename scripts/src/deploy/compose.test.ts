@@ -49,6 +49,7 @@ function ownerOf(file: string): string | undefined {
   let match;
   if ((match = /^handoff\/(.+)\.key\.pem$/.exec(rel))) return match[1];
   if ((match = /^(kafka|db)\/(.+)\.password$/.exec(rel))) return match[2] === 'root' ? 'mariadb' : match[2];
+  if ((match = /^s3\/(.+)\.password$/.exec(rel))) return match[1] === 'root' ? 'minio' : match[1];
   if (rel === 'auth/gateway-identity.key.pem') return 'gateway';
   if (rel === 'kafka/broker-keystore.pem' || rel === 'kafka/broker.key') return 'kafka-broker';
   if (rel === 'kafka/ca.key') return 'nobody';
@@ -155,6 +156,12 @@ describe('docker-compose.yml keeps secrets apart', () => {
       const compose = clone();
       compose.services.land.secrets!.push(secret);
       assert.ok(problems(compose).some((p) => p.startsWith(`land: mounts tax's secret`)), secret);
+    }
+    // the document store: an agency's S3 password is its own, MinIO's root is MinIO's
+    for (const [secret, owner] of [['s3-single-window-password', 'single-window'], ['s3-root-password', 'minio']]) {
+      const store = clone();
+      store.services.land.secrets!.push(secret);
+      assert.ok(problems(store).some((p) => p.startsWith(`land: mounts ${owner}'s secret`)), secret);
     }
     const compose = clone();
     compose.services.gateway.secrets!.push('handoff-land-key');

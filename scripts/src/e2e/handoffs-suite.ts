@@ -384,8 +384,8 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
       assert.equal(direct.errors?.[0].extensions?.code, 'FORBIDDEN', JSON.stringify(direct.errors));
       const REGISTER = `mutation($input: SubmitDossierInput!) { registerDossierOnline(input: $input) { code } }`;
       for (const [extra, field] of [
-        [{ officerId: 'mc.nguyenvana' }, 'input.officerId'], [{ paidOnline: true }, 'input.paidOnline'], [{ digitised: true }, 'input.digitised'],
-        [{ reusedData: true }, 'input.reusedData'], [{ channel: 'COUNTER' }, 'input.channel'],
+        [{ officerId: 'mc.nguyenvana' }, 'input.officerId'], [{ paidOnline: true }, 'input.paidOnline'],
+        [{ channel: 'COUNTER' }, 'input.channel'],
         [{ deathRegistration: { ...death, declarantPersonalNumber: people.deceased[1].relative } }, 'input.deathRegistration.declarantPersonalNumber'],
       ] as const) {
         const refused = await gql(REGISTER, { input: { ...input, ...extra } }, as);

@@ -97,6 +97,30 @@ export async function redisAnswers(url: string): Promise<string | null> {
   }
 }
 
+/** An S3-compatible server answers ListBuckets with these credentials; at most ~3 s, silent. */
+export async function s3Answers(endpoint: string, credentialsFile: string): Promise<string | null> {
+  let text: string;
+  try {
+    text = fs.readFileSync(credentialsFile, 'utf8');
+  } catch {
+    return null;
+  }
+  const value = (name: string) => new RegExp(`^${name}=(.*)$`, 'm').exec(text)?.[1]?.trim();
+  const { S3Client, ListBucketsCommand } = await import('@aws-sdk/client-s3');
+  const client = new S3Client({
+    endpoint, region: 'us-east-1', forcePathStyle: true, maxAttempts: 1,
+    credentials: { accessKeyId: value('S3_ACCESS_KEY_ID') ?? '', secretAccessKey: value('S3_SECRET_ACCESS_KEY') ?? '' },
+  });
+  try {
+    const answer = await client.send(new ListBucketsCommand({}), { abortSignal: AbortSignal.timeout(3000) });
+    return `S3 at ${endpoint} (${answer.Buckets?.length ?? 0} buckets), credentials in ${credentialsFile}`;
+  } catch {
+    return null;
+  } finally {
+    client.destroy();
+  }
+}
+
 /** The first executable of these names on PATH (a name with a slash is taken as a path). */
 export function onPath(...names: string[]): string | null {
   for (const name of names) {
@@ -121,8 +145,11 @@ export async function probeServices(env: NodeJS.ProcessEnv): Promise<ServiceProb
   const secureBrokerList = (env.TEST_KAFKA_SECURE_BROKERS || '127.0.0.1:29092').split(',').map((b) => b.trim()).filter(Boolean);
   const secureSecrets = path.resolve(env.TEST_KAFKA_SECURE_SECRETS || path.join(__dirname, '../../../.cache/kafka-secure/secrets'));
   const redisUrl = env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
-  const [mysqlFound, kafkaFound, redisFound, secureFound] = await Promise.all([
+  const s3Endpoint = env.TEST_S3_ENDPOINT || 'http://127.0.0.1:9000';
+  const s3Credentials = path.resolve(env.TEST_S3_CREDENTIALS || path.join(__dirname, '../../../.cache/s3proxy/credentials'));
+  const [mysqlFound, kafkaFound, redisFound, secureFound, s3Found] = await Promise.all([
     mysqlAnswers(mysqlUrl), kafkaAnswers(brokerList), redisAnswers(redisUrl), secureKafkaAnswers(secureBrokerList, secureSecrets),
+    s3Answers(s3Endpoint, s3Credentials),
   ]);
   const kcat = env.TEST_KCAT ? onPath(env.TEST_KCAT) : onPath('kcat', 'kafkacat');
   const chromium = env.TEST_CHROMIUM ? onPath(env.TEST_CHROMIUM) : onPath('chromium', 'chromium-browser');
@@ -144,6 +171,11 @@ export async function probeServices(env: NodeJS.ProcessEnv): Promise<ServiceProb
     {
       variable: 'TEST_REDIS_URL', label: 'Redis rate-limit tests', found: redisFound ? redisUrl : null, detail: redisFound,
       howToStart: `no Redis at ${redisUrl}; start redis-server or set TEST_REDIS_URL`,
+    },
+    {
+      variable: 'TEST_S3_ENDPOINT', label: 'S3 document store suites', found: s3Found ? s3Endpoint : null, detail: s3Found,
+      howToStart: `no S3-compatible server at ${s3Endpoint} with the credentials of ${s3Credentials}; run \`npm run s3 -- start\` or set TEST_S3_ENDPOINT and TEST_S3_CREDENTIALS`,
+      extra: { TEST_S3_CREDENTIALS: s3Credentials },
     },
     {
       variable: 'TEST_KCAT', label: 'kcat interop test', found: kcat, detail: kcat,

@@ -8,17 +8,16 @@ export interface SubmissionFacts {
   channel: Channel;
   officerId?: string | null;
   paidOnline?: boolean | null;
-  digitised?: boolean | null;
-  reusedData?: boolean | null;
   deathRegistration?: { declarantPersonalNumber: string } | null;
 }
 
 /**
- * A citizen's own registration: the officer, payment, digitisation and data-reuse flags are facts the server records
- * from whoever proves them, so a citizen giving any of them is refused, naming the field; the channel is online.
+ * A citizen's own registration: the officer and the payment are facts the server records from whoever proves them,
+ * so a citizen giving either is refused, naming the field; the channel is online. (Digitisation and data reuse are not
+ * inputs at all: they follow from the documents linked to the dossier.)
  */
 export function checkCitizenSubmission(identity: Identity, input: SubmissionFacts): void {
-  for (const field of ['officerId', 'paidOnline', 'digitised', 'reusedData'] as const) {
+  for (const field of ['officerId', 'paidOnline'] as const) {
     if (input[field] !== null && input[field] !== undefined) {
       throw new BadUserInputError(`input.${field}`, 'is recorded by the service center, not given by the applicant');
     }

@@ -28,19 +28,25 @@ import { AdministrativeUnitResolver, AgencyResolver } from './resolvers/referenc
 import { ProcedureResolver } from './resolvers/procedure.resolver';
 import { CitizenDossiersResolver, DossierResolver, EnterpriseDossiersResolver } from './resolvers/dossier.resolver';
 import { dossierByCode, procedureByCode, unitByCode } from './loaders';
+import { DocumentContent, DocumentUpload, DossierDocument } from './entities/document';
+import { Documents1765800000000 } from './migrations/1765800000000-documents';
+import { CitizenDocumentsResolver, DocumentResolver, DossierDocumentsResolver, ProcedurePapersResolver } from './resolvers/document.resolver';
+import { documentRoutes } from './documents/routes';
 
 /** The service center's registry (một cửa): units, agencies, the procedure catalogue and dossiers. */
 export const singleWindow = defineSubgraph({
   name: 'single-window',
   defaultPort: 4001,
-  entities: [AdministrativeUnit, Agency, Procedure, Dossier, DossierEvent, DossierCodeCounter, ...STATISTICS_ENTITIES, Feedback, NotificationDelivery],
-  migrations: [Initial1763800000000, ClockPause1763900000001, LifecycleStatistics1765000000000, Feedback1765100000000, ContactNotifications1765200000001, PaymentDigitisation1765300000000, OnlineRegistration1765400000000, StatisticsGrains1765500000000, OpenDossierIndex1765600000000, InboxOrderIndex1765700000000],
+  entities: [AdministrativeUnit, Agency, Procedure, Dossier, DossierEvent, DossierCodeCounter, ...STATISTICS_ENTITIES, Feedback, NotificationDelivery, DocumentContent, DossierDocument, DocumentUpload],
+  migrations: [Initial1763800000000, ClockPause1763900000001, LifecycleStatistics1765000000000, Feedback1765100000000, ContactNotifications1765200000001, PaymentDigitisation1765300000000, OnlineRegistration1765400000000, StatisticsGrains1765500000000, OpenDossierIndex1765600000000, InboxOrderIndex1765700000000, Documents1765800000000],
   resolvers: [
     AdministrativeUnitResolver, AgencyResolver, ProcedureResolver, DossierResolver, CitizenDossiersResolver, EnterpriseDossiersResolver, LifecycleResolver, StatisticsResolver, FeedbackResolver,
+    DocumentResolver, DossierDocumentsResolver, ProcedurePapersResolver, CitizenDocumentsResolver,
     handoffLogResolver(Dossier, 'single-window'), personalDataLogResolver(CitizenRef, 'single-window'),
   ],
   handoffs: singleWindowHandoffs,
   workers: [statusNotifier()],
+  routes: documentRoutes,
   extraTypeDefs: SUBSCRIPTION_SDL,
   orphanedTypes: [CitizenRef, EnterpriseRef],
   references: {
@@ -67,3 +73,4 @@ export { OnlineService, ResultForm } from './entities/procedure';
 export { Channel, DossierStatus, NATIONAL_STATUS_CODE, FINISHED_STATUSES, ruleSetAt } from './entities/dossier-status';
 export { receiveDossier, workingCalendar } from './intake';
 export { DOSSIER_STATUS_CHANNEL } from './notifications';
+export { DocumentContent, DocumentOrigin, DocumentUpload, DossierDocument } from './entities/document';

@@ -1,7 +1,9 @@
 import { DataSource, EntityManager } from 'typeorm';
 import {
-  BadUserInputError, formatDossierCode, required, validateEnterpriseCode, validatePersonalNumber, WorkingCalendar,
+  BadUserInputError, formatDossierCode, Identity, required, validateEnterpriseCode, validatePersonalNumber,
 } from '@onestop/platform';
+import { workingCalendar } from './calendar';
+import { attachDocuments, DocumentReference, receiptNote } from './documents/attach';
 import { Agency } from './entities/agency';
 import { Dossier } from './entities/dossier';
 import { DossierCodeCounter } from './entities/dossier-code-counter';
@@ -23,18 +25,17 @@ export interface IntakeRequest {
   contactEmail?: string | null;
   /** Fee paid through the online payment platform (online dossiers of procedures with a fee). */
   paidOnline?: boolean | null;
-  digitised?: boolean | null;
-  reusedData?: boolean | null;
   officerId?: string | null;
+  /** Papers handed in: content the caller uploaded, or documents the applicant already has (reused). */
+  documents?: DocumentReference[] | null;
+  /** Who files it: the documents' uploader or reuser. */
+  identity?: Identity | null;
 }
 
 const PHONE = /^(0|\+84)\d{9,10}$/;
 const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]{2,}$/;
 
-let calendar: WorkingCalendar | undefined;
-export function workingCalendar(): WorkingCalendar {
-  return (calendar ??= new WorkingCalendar());
-}
+export { workingCalendar };
 
 /** Next sequence for a unit and day, inside the caller's transaction (row lock on MySQL, single writer on SQLite). */
 export async function nextSequence(manager: EntityManager, unitCode: string, day: string): Promise<number> {
@@ -115,8 +116,9 @@ export async function receiveDossier(db: DataSource, request: IntakeRequest, now
       contactEmail,
       feeDue: procedure.feeAmount,
       paidOnline: !!request.paidOnline,
-      digitised: !!request.digitised,
-      reusedData: !!request.reusedData,
+      // from the documents linked below, never from input
+      digitised: false,
+      reusedData: false,
       paperResult: procedure.resultForm !== ResultForm.ELECTRONIC,
       electronicResult: false,
       pendingHandoff: null,
@@ -144,6 +146,7 @@ export async function receiveDossier(db: DataSource, request: IntakeRequest, now
       ratedAt: null,
     });
     await manager.getRepository(Dossier).insert(dossier);
+    if (request.documents?.length) await attachDocuments(manager, request.identity ?? null, dossier, request.documents, 'input.documents', now, false);
     await manager.getRepository(DossierEvent).insert({
       dossierCode: dossier.code,
       at: now,
@@ -152,7 +155,7 @@ export async function receiveDossier(db: DataSource, request: IntakeRequest, now
       statusCode: dossier.statusCode,
       agencyCode: receiving.code,
       officerId: request.officerId ?? null,
-      note: draft ? 'Đăng ký trực tuyến, chờ tiếp nhận' : 'Giấy tiếp nhận hồ sơ và hẹn trả kết quả (mẫu 01)',
+      note: draft ? 'Đăng ký trực tuyến, chờ tiếp nhận' : await receiptNote(manager, dossier),
     });
     if (!draft) await addToStatistics(manager, dossier, localDay, receivedCounts(dossier));
     await afterIntake?.(manager, dossier, procedure);
@@ -176,7 +179,7 @@ export async function acceptDraft(manager: EntityManager, dossier: Dossier, at: 
   });
   await manager.getRepository(DossierEvent).insert({
     dossierCode: dossier.code, at, action: 'RECEIVED', status: dossier.status, statusCode: dossier.statusCode, agencyCode, officerId,
-    note: 'Giấy tiếp nhận hồ sơ và hẹn trả kết quả (mẫu 01)',
+    note: await receiptNote(manager, dossier),
   });
   await addToStatistics(manager, dossier, workingCalendar().localDate(at), receivedCounts(dossier));
   return dossier;

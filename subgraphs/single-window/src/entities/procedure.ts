@@ -62,4 +62,8 @@ export class Procedure {
   @Field()
   @Column({ type: 'boolean', default: true })
   active: boolean;
+
+  /** The papers it asks for, as JSON `[{kind, name, mandatory}]` (Procedure.requiredPapers). */
+  @Column({ type: 'text', nullable: true })
+  requiredPapers: string | null;
 }

@@ -1,10 +1,11 @@
 import { EntityManager } from 'typeorm';
-import type { Notification } from '@onestop/platform';
+import { ConflictError, Notification } from '@onestop/platform';
+import { DocumentOrigin, DossierDocument } from '../entities/document';
 import { Dossier, ReturnChannel } from '../entities/dossier';
 import { DossierEvent } from '../entities/dossier-event';
 import { DossierStatus as S, NATIONAL_STATUS_CODE } from '../entities/dossier-status';
 import { Procedure } from '../entities/procedure';
-import { workingCalendar } from '../intake';
+import { workingCalendar } from '../calendar';
 import { statusNotification } from '../notifications';
 import { endCounts, returnedCounts } from '../statistics/counts';
 import { addToStatistics, Increments } from '../statistics/rollup';
@@ -27,8 +28,6 @@ export interface Step {
   note?: string | null;
   returnChannel?: ReturnChannel;
   feeCollected?: number | null;
-  /** The result was issued electronically (default: when returned electronically). */
-  electronicResult?: boolean;
 }
 
 /**
@@ -76,7 +75,11 @@ export async function moveDossier(manager: EntityManager, dossier: Dossier, step
     dossier.returnedAt = at;
     dossier.returnChannel = step.returnChannel ?? ReturnChannel.COUNTER;
     dossier.feeCollected = step.feeCollected ?? null;
-    dossier.electronicResult = step.electronicResult ?? dossier.returnChannel === ReturnChannel.ELECTRONIC;
+    // from the records: a result document this agency issued and signed (issueResultDocument), never a flag
+    dossier.electronicResult = await manager.getRepository(DossierDocument).existsBy({ dossierCode: dossier.code, origin: DocumentOrigin.ISSUED, reused: false });
+    if (dossier.returnChannel === ReturnChannel.ELECTRONIC && !dossier.electronicResult) {
+      throw new ConflictError(`Dossier ${dossier.code} has no electronic result to return: issue it first (issueResultDocument)`, { reason: 'NO_ELECTRONIC_RESULT' });
+    }
     Object.assign(counts, returnedCounts(dossier));
   }
 

@@ -46,6 +46,17 @@ class DossierFilterArgs extends PageArgs {
   receivedTo?: Date | null;
 }
 
+@InputType({ description: 'A paper of a dossier: its kind (from the procedure\'s requiredPapers) and its content\'s SHA-256' })
+export class DocumentReferenceInput {
+  @Field()
+  @MaxLength(60)
+  kind: string;
+
+  @Field({ description: 'Hex SHA-256, as the upload answered it or as Citizen.documents lists it' })
+  @MaxLength(64)
+  hash: string;
+}
+
 @InputType({ description: 'A dossier handed in at a counter, online or by post' })
 class SubmitDossierInput {
   @Field()
@@ -78,11 +89,11 @@ class SubmitDossierInput {
   @Field(() => Boolean, { nullable: true, description: 'The fee was paid through the online payment platform' })
   paidOnline?: boolean | null;
 
-  @Field(() => Boolean, { nullable: true, description: 'The papers were digitised at intake' })
-  digitised?: boolean | null;
-
-  @Field(() => Boolean, { nullable: true, description: 'Data already digitised was reused instead of asking for papers' })
-  reusedData?: boolean | null;
+  @Field(() => [DocumentReferenceInput], {
+    nullable: true,
+    description: 'Its papers: each the hash of content the caller uploaded (requestDocumentUpload), or of a document in the applicant\'s own store (reused: not handed in again)',
+  })
+  documents?: DocumentReferenceInput[] | null;
 
   @Field(() => String, { nullable: true })
   @MaxLength(64)
@@ -186,7 +197,7 @@ export class DossierResolver {
     }
     const officerId = checkStaffSubmission(ctx, input);
     checkSubmissionDates(input, workingCalendar().localDate(new Date()));
-    return receiveDossier(ctx.db, { ...input, officerId }, new Date(), async (manager, dossier, procedure) => {
+    return receiveDossier(ctx.db, { ...input, officerId, identity: ctx.identity }, new Date(), async (manager, dossier, procedure) => {
       if (dossier.applicantPersonalNumber) ctx.personalData.wrote(dossier.applicantPersonalNumber, 'Dossier.submitDossier');
       const handoff = handoffForSubmission(procedure, input, dossier, officerId, filingOf(ctx, dossier, true));
       if (!handoff) {
@@ -210,7 +221,7 @@ export class DossierResolver {
     requireSelfIfCitizen(ctx.identity, input.applicantPersonalNumber, 'dossiers: applicantPersonalNumber must be your own');
     if (ctx.identity?.role === 'citizen') checkCitizenSubmission(ctx.identity, input);
     checkSubmissionDates(input, workingCalendar().localDate(new Date()));
-    const request = { ...input, channel: Channel.ONLINE, officerId: null };
+    const request = { ...input, channel: Channel.ONLINE, officerId: null, identity: ctx.identity };
     return receiveDossier(ctx.db, request, new Date(), async (manager, dossier, procedure) => {
       if (dossier.applicantPersonalNumber) ctx.personalData.wrote(dossier.applicantPersonalNumber, 'Dossier.registerDossierOnline');
       // No actor in the filing: the officer who later receives it (form 01) does not vouch for the applicant's standing.

@@ -9,6 +9,7 @@ import { Dossier, Rating, ReturnChannel } from '../entities/dossier';
 import { DossierStatus as S } from '../entities/dossier-status';
 import { issueApology, rateDossier } from '../lifecycle/after-result';
 import { moveDossier, Step } from '../lifecycle/move';
+import { missingPapersOf } from '../documents/attach';
 
 @InputType()
 class DossierReasonInput {
@@ -45,9 +46,6 @@ class ReturnResultInput {
   @Field(() => Float, { nullable: true, description: 'Fees and charges collected on site, in đồng' })
   @Min(0)
   feeCollected?: number | null;
-
-  @Field(() => Boolean, { nullable: true, description: 'The result was issued electronically (default: when returned electronically)' })
-  electronicResult?: boolean | null;
 }
 
 @InputType({ description: 'The applicant\'s satisfaction with the handling of their dossier' })
@@ -75,7 +73,7 @@ class NoticeRecord {
 type Who = 'staff' | 'applicant';
 
 /** The dossier under a row lock, if the caller may act on it: staff of its receiving or handling agency, or its applicant. */
-async function lockedDossier(manager: EntityManager, ctx: RequestContext, code: string, who: Who[]): Promise<Dossier> {
+export async function lockedDossier(manager: EntityManager, ctx: RequestContext, code: string, who: Who[]): Promise<Dossier> {
   const dossier = await manager.getRepository(Dossier).findOne({ where: { code: required(validateDossierCode(code), 'input.code') }, lock: rowLock(manager) });
   if (!dossier || !mayReadDossier(ctx, dossier)) throw new NotFoundError('Dossier', code);
   const identity = ctx.identity;
@@ -95,10 +93,13 @@ function agencyOf(ctx: RequestContext): string | null {
 /** The steps officers and applicants take at the counter or online (forms 02, 04, 05; withdrawal, result, rating). */
 @Resolver(() => Dossier)
 export class LifecycleResolver {
-  private step(ctx: RequestContext, code: string, who: Who[], step: (d: Dossier) => Omit<Step, 'at' | 'agencyCode' | 'officerId'>): Promise<Dossier> {
+  private step(
+    ctx: RequestContext, code: string, who: Who[],
+    step: (d: Dossier, manager: EntityManager) => Omit<Step, 'at' | 'agencyCode' | 'officerId'> | Promise<Omit<Step, 'at' | 'agencyCode' | 'officerId'>>,
+  ): Promise<Dossier> {
     return ctx.db.transaction(async (manager) => {
       const dossier = await lockedDossier(manager, ctx, code, who);
-      return moveDossier(manager, dossier, { ...step(dossier), at: new Date(), agencyCode: agencyOf(ctx), officerId: officerOf(ctx) }, (n) => ctx.handoffs.notify(manager, n));
+      return moveDossier(manager, dossier, { ...(await step(dossier, manager)), at: new Date(), agencyCode: agencyOf(ctx), officerId: officerOf(ctx) }, (n) => ctx.handoffs.notify(manager, n));
     });
   }
 
@@ -106,10 +107,12 @@ export class LifecycleResolver {
   @Scope("the dossier's receiving or handling agency")
   @Mutation(() => Dossier, { description: 'Form 02: ask the applicant to supplement the dossier; its clock stops until they do' })
   requestSupplement(@Arg('input') input: SupplementRequestInput, @Ctx() ctx: RequestContext): Promise<Dossier> {
-    const missing = input.missingItems?.length ? `; còn thiếu: ${input.missingItems.join(', ')}` : '';
-    return this.step(ctx, input.code, ['staff'], () => ({
-      to: S.SUPPLEMENT_REQUESTED, action: 'SUPPLEMENT_REQUESTED', note: `Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (mẫu 02): ${input.reason}${missing}`,
-    }));
+    return this.step(ctx, input.code, ['staff'], async (d, manager) => {
+      // what the officer names, and the procedure's mandatory papers the dossier's records lack
+      const items = [...(input.missingItems ?? []), ...(await missingPapersOf(manager, d)).map((paper) => paper.name)];
+      const missing = items.length ? `; còn thiếu: ${[...new Set(items)].join(', ')}` : '';
+      return { to: S.SUPPLEMENT_REQUESTED, action: 'SUPPLEMENT_REQUESTED', note: `Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (mẫu 02): ${input.reason}${missing}` };
+    });
   }
 
   @Authorized('staff', 'citizen')
@@ -149,7 +152,7 @@ export class LifecycleResolver {
   @Mutation(() => Dossier, { description: 'The result handed back at the counter, sent by public postal service or electronically; fees collected recorded' })
   returnResult(@Arg('input') input: ReturnResultInput, @Ctx() ctx: RequestContext): Promise<Dossier> {
     return this.step(ctx, input.code, ['staff'], () => ({
-      to: S.RETURNED, action: 'RESULT_RETURNED', returnChannel: input.channel, feeCollected: input.feeCollected ?? null, electronicResult: input.electronicResult ?? undefined,
+      to: S.RETURNED, action: 'RESULT_RETURNED', returnChannel: input.channel, feeCollected: input.feeCollected ?? null,
       note: { COUNTER: 'Trả kết quả tại bộ phận một cửa', POSTAL: 'Trả kết quả qua dịch vụ bưu chính công ích', ELECTRONIC: 'Trả kết quả điện tử' }[input.channel],
     }));
   }

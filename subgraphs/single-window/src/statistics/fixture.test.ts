@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
-import { Database, databaseConfig, DatabaseConfig, dropMysqlDatabase, entitiesOf, migrationsOf, openDatabase, rowLock } from '@onestop/platform';
+import { createHash } from 'node:crypto';
+import { Database, databaseConfig, DatabaseConfig, dropMysqlDatabase, entitiesOf, Identity, migrationsOf, openDatabase, rowLock } from '@onestop/platform';
 import { singleWindow } from '../index';
 import { Agency } from '../entities/agency';
 import { Dossier, Rating, ReturnChannel } from '../entities/dossier';
@@ -13,6 +14,8 @@ import { COUNTERS } from '../entities/dossier-daily-statistics';
 import { DossierEvent } from '../entities/dossier-event';
 import { Channel, DossierStatus as S } from '../entities/dossier-status';
 import { Procedure } from '../entities/procedure';
+import { DocumentContent, DocumentOrigin, DocumentUpload, DossierDocument } from '../entities/document';
+import { attachDocuments } from '../documents/attach';
 import { Feedback, FeedbackKind } from '../entities/feedback';
 import { answerFeedback, receiveFeedback } from '../feedback/feedback';
 import { receiveDossier, workingCalendar } from '../intake';
@@ -46,8 +49,14 @@ type Plan = {
   received: string;
   /** Steps after receipt: [status, local time] */
   steps: [S, string][];
-  returned?: [ReturnChannel, string, number, boolean?];
-  flags?: { paidOnline?: boolean; digitised?: boolean; reusedData?: boolean };
+  returned?: [ReturnChannel, string, number];
+  paidOnline?: boolean;
+  /** Papers at receipt: digitised at the counter (an officer's upload), uploaded by the applicant, or reused from their store. */
+  papers?: ('DIGITISED' | 'UPLOADED' | 'REUSED')[];
+  /** A paper digitised later, when the supplement came in: [local time]. */
+  paperLater?: string;
+  /** Its result issued electronically (a signed result document) before it was returned. */
+  issued?: boolean;
   rated?: [Rating, string];
   /** The outcome worked out by hand; null while processing has not ended or did not end in a resolution. */
   expect: 'EARLY' | 'ON_TIME' | 'LATE' | null;
@@ -55,19 +64,20 @@ type Plan = {
 
 const PLANS: Plan[] = [
   // Mon 2 Feb 09:00 + 3 working days = Thu 5 Feb 09:00
-  { name: 'A1', procedure: LAND_3_DAYS, channel: Channel.ONLINE, received: '02-02T09:00', steps: [[S.RESOLVED, '02-04T10:00']], rated: [Rating.VERY_SATISFIED, '02-05T08:00'], expect: 'EARLY', flags: { paidOnline: true, digitised: true, reusedData: true } }, // Wed 4 < Thu 5
-  { name: 'A2', procedure: LAND_3_DAYS, received: '02-02T09:00', steps: [[S.RESOLVED, '02-05T08:30']], returned: [ReturnChannel.COUNTER, '02-05T10:00', 50_000, true], rated: [Rating.SATISFIED, '02-05T10:05'], expect: 'ON_TIME', flags: { digitised: true } }, // same day, before 09:00
-  { name: 'A3', procedure: LAND_3_DAYS, received: '02-02T09:00', steps: [[S.RESOLVED, '02-05T10:00']], rated: [Rating.NOT_SATISFIED, '02-05T10:30'], expect: 'LATE', flags: { digitised: true } }, // 10:00 > 09:00
+  { name: 'A1', procedure: LAND_3_DAYS, channel: Channel.ONLINE, received: '02-02T09:00', steps: [[S.RESOLVED, '02-04T10:00']], rated: [Rating.VERY_SATISFIED, '02-05T08:00'], expect: 'EARLY', paidOnline: true, papers: ['REUSED'] }, // Wed 4 < Thu 5
+  { name: 'A2', procedure: LAND_3_DAYS, received: '02-02T09:00', steps: [[S.RESOLVED, '02-05T08:30']], returned: [ReturnChannel.COUNTER, '02-05T10:00', 50_000], issued: true, rated: [Rating.SATISFIED, '02-05T10:05'], expect: 'ON_TIME', papers: ['DIGITISED'] }, // same day, before 09:00
+  { name: 'A3', procedure: LAND_3_DAYS, received: '02-02T09:00', steps: [[S.RESOLVED, '02-05T10:00']], rated: [Rating.NOT_SATISFIED, '02-05T10:30'], expect: 'LATE', papers: ['DIGITISED', 'DIGITISED'] }, // 10:00 > 09:00
   // 15:30 is after the cut-off: the clock starts Tue 3 Feb 08:00; + 1,440 min = Thu 5 Feb 17:00
-  { name: 'B1', procedure: LAND_3_DAYS, channel: Channel.ONLINE, received: '02-02T15:30', steps: [[S.RESOLVED, '02-05T16:00']], expect: 'ON_TIME', flags: { paidOnline: true, digitised: true } },
+  { name: 'B1', procedure: LAND_3_DAYS, channel: Channel.ONLINE, received: '02-02T15:30', steps: [[S.RESOLVED, '02-05T16:00']], expect: 'ON_TIME', paidOnline: true, papers: ['UPLOADED'] },
   // Fri 13 Feb 10:00: 360 min that day, Tết skipped, Mon 23 480, Tue 24 480, Wed 25 120 → Wed 25 Feb 10:00
   { name: 'C1', procedure: LAND_3_DAYS, channel: Channel.ONLINE, received: '02-13T10:00', steps: [[S.RESOLVED, '02-24T15:00']], expect: 'EARLY' },
   { name: 'C2', procedure: LAND_3_DAYS, channel: Channel.POSTAL, received: '02-13T10:00', steps: [[S.RESOLVED, '02-25T11:00']], expect: 'LATE' },
   // Mon 9 Feb 08:00 → Thu 12 Feb 08:00; paused Tue 10 08:00 → Wed 11 08:00 = 480 min → Thu 12 Feb 17:00. Resolved
   // Thu 16:00: on time, where the clock without the pause would say late
-  { name: 'D', procedure: LAND_3_DAYS, received: '02-09T08:00', steps: [[S.SUPPLEMENT_REQUESTED, '02-10T08:00'], [S.IN_APPRAISAL, '02-11T08:00'], [S.RESOLVED, '02-12T16:00']], expect: 'ON_TIME' },
+  // D's paper is digitised when the supplement comes in (Wed 11): it counts on D's day of receipt, Mon 9
+  { name: 'D', procedure: LAND_3_DAYS, received: '02-09T08:00', steps: [[S.SUPPLEMENT_REQUESTED, '02-10T08:00'], [S.IN_APPRAISAL, '02-11T08:00'], [S.RESOLVED, '02-12T16:00']], paperLater: '02-11T08:00', expect: 'ON_TIME' },
   // two supplement requests: late whatever the dates
-  { name: 'E', procedure: LAND_3_DAYS, received: '02-09T08:00', steps: [[S.SUPPLEMENT_REQUESTED, '02-10T09:00'], [S.IN_APPRAISAL, '02-10T10:00'], [S.SUPPLEMENT_REQUESTED, '02-10T11:00'], [S.IN_APPRAISAL, '02-10T14:00'], [S.RESOLVED, '02-11T09:00']], expect: 'LATE' },
+  { name: 'E', procedure: LAND_3_DAYS, papers: ['REUSED', 'DIGITISED'], received: '02-09T08:00', steps: [[S.SUPPLEMENT_REQUESTED, '02-10T09:00'], [S.IN_APPRAISAL, '02-10T10:00'], [S.SUPPLEMENT_REQUESTED, '02-10T11:00'], [S.IN_APPRAISAL, '02-10T14:00'], [S.RESOLVED, '02-11T09:00']], expect: 'LATE' },
   // Thu 12 Feb 08:00 → Thu 480, Fri 480, (Tết), Mon 23 480 → Mon 23 Feb 17:00. Tax pause Fri 13 09:00 → Tue 24 09:00:
   // Fri 180 + 240, Mon 480, Tue 60 = 960 min → Tue 24 480 + Wed 25 480 → Wed 25 Feb 17:00; resolved 16:00
   { name: 'F', procedure: LAND_3_DAYS, received: '02-12T08:00', steps: [[S.IN_APPRAISAL, '02-12T09:00'], [S.FINANCIAL_OBLIGATION, '02-13T09:00'], [S.APPROVAL, '02-24T09:00'], [S.RESOLVED, '02-25T16:00']], expect: 'ON_TIME' },
@@ -105,23 +115,69 @@ async function seedReference(db: DataSource) {
   ]);
 }
 
+const APPLICANT = '001090000001';
+const OFFICER: Identity = { role: 'officer', subject: 'mc.fixture', agency: CENTER, sector: 'SERVICE_CENTER' };
+const CITIZEN: Identity = { role: 'citizen', subject: APPLICANT };
+const hashOf = (text: string) => createHash('sha256').update(text).digest('hex');
+const EARLIER = hashOf('an extract issued to the applicant in 2025');
+
+/** Content as an upload by `who` leaves it (document_content and the used upload URL); the applicant's earlier extract in their store. */
+async function seedDocuments(db: DataSource) {
+  const content = (hash: string) => ({ hash, mediaType: 'application/pdf', size: 1000, storedAt: t('02-01T08:00') });
+  await db.getRepository(DocumentContent).insert(content(EARLIER));
+  await db.getRepository(DossierDocument).insert({
+    dossierCode: '000.00.00.H99-251201-0001', hash: EARLIER, mediaType: 'application/pdf', size: 1000, kind: 'LAND_USE_CERTIFICATE',
+    origin: DocumentOrigin.ISSUED, reused: false, ownerPersonalNumber: APPLICANT, addedByRole: 'officer', addedBy: 'x', addedByAgency: LAND,
+    addedAt: new Date('2025-12-01T03:00:00Z'), issuer: 'single-window', issuingAgencyCode: LAND, signature: null,
+  });
+}
+
+async function uploaded(db: DataSource, who: Identity, text: string): Promise<string> {
+  const hash = hashOf(text);
+  await db.getRepository(DocumentContent).insert({ hash, mediaType: 'application/pdf', size: 1000, storedAt: t('02-01T08:00') });
+  await db.getRepository(DocumentUpload).insert({
+    tokenHash: hashOf(`token ${text}`), requestedByRole: who.role, requestedBy: who.subject, requestedByAgency: who.agency ?? null,
+    expiresAt: t('03-01T08:00'), hash, uploadedAt: t('02-01T08:00'),
+  });
+  return hash;
+}
+
 async function play(db: DataSource): Promise<Map<string, string>> {
   const codes = new Map<string, string>();
+  await seedDocuments(db);
   const inTransaction = (code: string, work: (manager: import('typeorm').EntityManager, dossier: Dossier) => Promise<unknown>) =>
     db.transaction(async (manager) => work(manager, (await manager.getRepository(Dossier).findOne({ where: { code }, lock: rowLock(manager) }))!));
   for (const plan of PLANS) {
+    const online = plan.channel === Channel.ONLINE;
+    const documents = await Promise.all((plan.papers ?? []).map(async (origin, i) => ({
+      kind: 'TRANSFER_CONTRACT',
+      hash: origin === 'REUSED' ? EARLIER : await uploaded(db, origin === 'UPLOADED' ? CITIZEN : OFFICER, `${plan.name} paper ${i}`),
+    })));
     const dossier = await receiveDossier(db, {
       procedureCode: plan.procedure, receivingAgencyCode: plan.desk ?? CENTER, channel: plan.channel ?? Channel.COUNTER,
-      applicantName: `Người nộp ${plan.name}`, applicantPersonalNumber: '001090000001', ...plan.flags,
+      applicantName: `Người nộp ${plan.name}`, applicantPersonalNumber: APPLICANT, paidOnline: plan.paidOnline, documents,
+      identity: online && plan.papers?.includes('UPLOADED') ? CITIZEN : OFFICER,
     }, t(plan.received));
     codes.set(plan.name, dossier.code);
     for (const [to, at] of plan.steps) {
+      if (plan.paperLater === at) {
+        const hash = await uploaded(db, OFFICER, `${plan.name} supplement`);
+        await inTransaction(dossier.code, (manager, d) => attachDocuments(manager, OFFICER, d, [{ kind: 'TRANSFER_CONTRACT', hash }], 'documents', t(at)));
+      }
       await inTransaction(dossier.code, (manager, d) => moveDossier(manager, d, { to, at: t(at), action: 'STATUS_REPORTED', agencyCode: null, officerId: null }, async () => undefined));
     }
+    if (plan.issued) {
+      const hash = await uploaded(db, OFFICER, `${plan.name} result`);
+      await db.getRepository(DossierDocument).insert({
+        dossierCode: dossier.code, hash, mediaType: 'application/pdf', size: 1000, kind: 'LAND_USE_CERTIFICATE', origin: DocumentOrigin.ISSUED, reused: false,
+        ownerPersonalNumber: APPLICANT, addedByRole: 'officer', addedBy: OFFICER.subject, addedByAgency: CENTER, addedAt: t(plan.returned![1]),
+        issuer: 'single-window', issuingAgencyCode: LAND, signature: null,
+      });
+    }
     if (plan.returned) {
-      const [channel, at, fee, electronicResult] = plan.returned;
+      const [channel, at, fee] = plan.returned;
       await inTransaction(dossier.code, (manager, d) => moveDossier(manager, d, {
-        to: S.RETURNED, at: t(at), action: 'RESULT_RETURNED', agencyCode: CENTER, officerId: null, returnChannel: channel, feeCollected: fee, electronicResult,
+        to: S.RETURNED, at: t(at), action: 'RESULT_RETURNED', agencyCode: CENTER, officerId: null, returnChannel: channel, feeCollected: fee,
       }, async () => undefined));
     }
     if (plan.rated) {
@@ -213,8 +269,11 @@ async function checkFixture(config: DatabaseConfig) {
     assert.deepEqual([indicators['3.6'].numerator, indicators['3.6'].denominator, indicators['3.6'].points], [2, 20, 1]); // 0.1 ÷ 0.5 × 5
     // 4.1: A2's result issued electronically ÷ 1 result returned of a paper-result procedure
     assert.deepEqual([indicators['4.1'].ratio, indicators['4.1'].points], [1, 7]);
-    // 4.2: A1 A2 A3 B1 digitised ÷ 24; 4.3: A1 reused data ÷ 24
-    assert.deepEqual([indicators['4.2'].ratio, indicators['4.2'].points, indicators['4.3'].ratio, indicators['4.3'].points], [0.1667, 1.67, 0.0417, 0.58]);
+    // 4.2, from the documents: papers in electronic form for A1 (reused), A2, A3 (digitised at the counter), B1 (uploaded
+    // online), D (digitised at the supplement, counted on its day of receipt) and E (reused + digitised) = 6 ÷ 24 = 0.25,
+    // 0.25 ÷ 0.8 × 8 = 2.5 points; 4.3: A1 and E reused a document of the applicant's store = 2 ÷ 24 = 0.0833, ÷ 0.5 × 7 = 1.17
+    assert.deepEqual([indicators['4.2'].numerator, indicators['4.2'].ratio, indicators['4.2'].points], [6, 0.25, 2.5]);
+    assert.deepEqual([indicators['4.3'].numerator, indicators['4.3'].ratio, indicators['4.3'].points], [2, 0.0833, 1.17]);
     // 2.1: (5 + 8 resolved early or on time + 1 still within deadline) ÷ (19 resolved + 2 in progress) = 14/21
     assert.deepEqual([indicators['2.1'].numerator, indicators['2.1'].denominator, indicators['2.1'].ratio], [14, 21, 0.6667]);
     assert.equal(indicators['2.1'].points, 7.41); // 0.6667 ÷ 0.9 × 10
