@@ -22,6 +22,7 @@ import { entryLog, serviceObservability, ServiceMetrics } from '@onestop/platfor
 import { knownOperationNames, subgraphFetchMetrics, useMetrics } from './plugins/use-metrics';
 import { ResponseCacheOptions, responseCacheFromEnv, useResponseCache } from './plugins/use-response-cache';
 import { followCatalogueChanges } from './catalogue-changes';
+import { corsPolicy, CorsOptions } from './cors';
 
 export interface GatewayOptions {
   supergraphPath: string;
@@ -53,6 +54,8 @@ export interface GatewayOptions {
    * bus (default: KAFKA_BROKERS, else the embedded bus file); false turns subscriptions off (GATEWAY_SUBSCRIPTIONS=off).
    */
   subscriptions?: { transport?: Transport } | false;
+  /** Which other origins' pages may call the graph (HTTP and WebSocket); default GATEWAY_CORS_ORIGINS (see cors.ts). */
+  cors?: CorsOptions;
   /** The analysts' explorer, GET /explorer (self-hosted GraphiQL); default GATEWAY_EXPLORER (on, off in production). */
   explorer?: boolean;
 
@@ -167,8 +170,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   await apollo.start();
 
+  const cors = corsPolicy(options.cors);
   const server = createHttpServer<GatewayContext>({
     apollo,
+    intercept: cors.intercept,
     maxBodyBytes: options.maxBodyBytes,
     observe: observability.observe,
     context: async (req, requestId) => (securityOff ? { requestId, clientId: 'insecure' } : { requestId, ...(await authenticate(req)) }),
@@ -206,7 +211,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     feed = new DossierStatusFeed(bus!);
     await feed.start();
     subscriptions = attachSubscriptions({
-      server, path: '/graphql', schema: () => apiSchema, feed, log, maxTokens,
+      server, path: '/graphql', schema: () => apiSchema, feed, log, maxTokens, allowsUpgrade: cors.allowsUpgrade,
       authenticate: securityOff ? async () => ({ clientId: 'insecure' }) : authenticate,
       execute: async (query, variables, contextValue) => {
         const response = await apollo.executeOperation({ query, variables }, { contextValue });

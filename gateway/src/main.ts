@@ -20,6 +20,8 @@ GATEWAY_OPERATIONS_MANIFEST, GATEWAY_ANY_OPERATION_ROLES (roles not held to the 
 Authentication: AUTH_JWKS_URL and/or AUTH_PUBLIC_KEYS (PEM files), AUTH_ISSUER, AUTH_AUDIENCE (default onestop-graph),
 GATEWAY_ANONYMOUS=off (refuse requests without a token; default: they reach public data only),
 GATEWAY_IDENTITY_KEY (private key signing the caller's identity for subgraphs; dev keys in AUTH_KEYS_DIR otherwise).
+Browsers: GATEWAY_CORS_ORIGINS (exact origins, comma-separated, or none, whose pages may call /graphql and open its
+WebSocket; the gateway's own origin always may; default none in production, loopback pages elsewhere).
 Explorer: GATEWAY_EXPLORER=on|off (GraphiQL at /explorer; default on, off when NODE_ENV=production).
 Catalogue cache: GATEWAY_RESPONSE_CACHE=off, GATEWAY_RESPONSE_CACHE_TTL_MS (60000), GATEWAY_RESPONSE_CACHE_ENTRIES (1000).
 Query plans: GATEWAY_QUERY_PLAN_CACHE_MIB (30) of plans kept, least recently used dropped first.

@@ -19,6 +19,11 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   guard?: (req: http.IncomingMessage) => { status: number; code: string; message: string } | null;
   /** Told of each request as it arrives (access log line, HTTP metrics: see observability/). */
   observe?: RequestObserver;
+  /**
+   * Runs first on every request (after the request id): may set response headers, and returns true when it has answered
+   * the request itself (e.g. a CORS preflight, or a refused origin).
+   */
+  intercept?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
 }
 
 /**
@@ -94,6 +99,7 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
       options.observe(req, res, scope, knownPaths.has(path) ? path : 'other');
     }
     try {
+      if (options.intercept?.(req, res)) return;
       const url = new URL(req.url ?? '/', 'http://localhost');
       const route = routes[`${req.method} ${url.pathname}`];
       if (route) return await route(req, res);
@@ -140,7 +146,11 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
         httpGraphQLRequest: { method: req.method, headers, search: url.search, body },
         context: async () => attachRequestScope(await options.context(req, requestId), scope),
       });
-      for (const [key, value] of response.headers) res.setHeader(key, value);
+      for (const [key, value] of response.headers) {
+        // an intercept's Vary (Origin) stays beside Apollo Server's own (Accept)
+        const vary = key === 'vary' ? res.getHeader('vary') : undefined;
+        res.setHeader(key, vary ? `${vary}, ${value}` : value);
+      }
       res.statusCode = response.status ?? 200;
       if (response.body.kind === 'complete') {
         res.end(response.body.string);

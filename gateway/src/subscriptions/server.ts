@@ -19,6 +19,8 @@ export interface SubscriptionServerOptions {
   /** Runs a query through the gateway (its plugins, authorization and subgraphs) as the subscriber. */
   execute(query: string, variables: Record<string, unknown> | undefined, context: GatewayContext): Promise<ExecutionResult>;
   log: (entry: Record<string, unknown>) => void;
+  /** Whether a WebSocket upgrade's Origin may connect (the CORS rule); refused with 403 before the handshake. */
+  allowsUpgrade?: (req: http.IncomingMessage) => boolean;
   /** Tokens a subscription document may have (as over HTTP); longer ones are refused unparsed. */
   maxTokens?: number;
 }
@@ -37,7 +39,15 @@ const DENIED = new Set(['FORBIDDEN', 'UNAUTHENTICATED', 'BAD_USER_INPUT', 'NOT_F
  * the fields asked for, from every subgraph, with the same authorization and masking as queries.
  */
 export function attachSubscriptions(options: SubscriptionServerOptions): { close(): Promise<void> } {
-  const wss = new WebSocketServer({ server: options.server, path: options.path });
+  const allowsUpgrade = options.allowsUpgrade;
+  const wss = new WebSocketServer({
+    server: options.server, path: options.path,
+    verifyClient: allowsUpgrade && ((info, done) => {
+      if (allowsUpgrade(info.req)) return done(true);
+      options.log({ level: 'warn', msg: 'access denied', service: 'gateway', transport: 'websocket', reason: `origin ${info.origin} not allowed` });
+      done(false, 403, 'Origin not allowed');
+    }),
+  });
   let sequence = 0;
   const cleanup = useServer<Record<string, unknown>, { context?: GatewayContext; request: http.IncomingMessage }>({
     schema: () => {
