@@ -245,8 +245,8 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
       assert.deepEqual(reported, ['IN_APPRAISAL', 'FINANCIAL_OBLIGATION', 'APPROVAL', 'RESOLVED']);
 
       // The new holder's right, seen through the graph.
-      const { data } = await gql(`query($n: String!) { citizen(personalNumber: $n) { landRights { parcel { id } certificateSerial } } }`, { n: transferee });
-      assert.ok(data!.citizen.landRights.some((r: { parcel: { id: string } }) => r.parcel.id === parcelId));
+      const { data } = await gql(`query($n: String!) { citizen(personalNumber: $n) { landRights { items { parcel { id } certificateSerial } } } }`, { n: transferee });
+      assert.ok(data!.citizen.landRights.items.some((r: { parcel: { id: string } }) => r.parcel.id === parcelId));
     });
 
     test('land transfer without a declared price: tax asks for a supplement, land re-appraises with the price', async () => {
@@ -434,8 +434,8 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
       assert.match(stopped.timeline.at(-1)!.note ?? '', /NO_STANDING/);
       assert.equal(stopped.landTransaction, null, 'no land transaction was opened');
       assert.deepEqual(stopped.landHandoffLog.filter((l) => l.messageType === 'land.cadastral-information'), [], 'nothing went to tax');
-      const { data } = await gql(`query($n: String!) { citizen(personalNumber: $n) { landRights { parcel { id } } } }`, { n: transferor });
-      assert.ok(data!.citizen.landRights.some((r: { parcel: { id: string } }) => r.parcel.id === parcelId), 'the holder keeps the right');
+      const { data } = await gql(`query($n: String!) { citizen(personalNumber: $n) { landRights { items { parcel { id } } } } }`, { n: transferor });
+      assert.ok(data!.citizen.landRights.items.some((r: { parcel: { id: string } }) => r.parcel.id === parcelId), 'the holder keeps the right');
     });
 
     test('bad handoff input is a typed error on the field, and nothing is received or sent', async () => {

@@ -55,13 +55,13 @@ describe('security: who may read what, through the gateway only', () => {
     const other = found.data!.dossiers.items.find((d: any) => d.applicant && d.applicant.personalNumber !== citizenA);
     citizenB = other.applicant.personalNumber;
     dossierOfB = other.code;
-    const holders = await graphql(gateway, `query($n: String!) { citizen(personalNumber: $n) { landRights { parcel { id } } civilStatusRecords { id } } }`,
+    const holders = await graphql(gateway, `query($n: String!) { citizen(personalNumber: $n) { landRights { items { parcel { id } } } civilStatusRecords { items { id } } } }`,
       { n: citizenA }, as('admin'));
-    recordId = holders.data!.citizen.civilStatusRecords[0]?.id;
+    recordId = holders.data!.citizen.civilStatusRecords.items[0]?.id;
     const rightsOfOthers = await graphql(gateway, `{ enterprises(limit: 100) { items { legalRepresentative { personalNumber landRights { parcel { id } } } } } }`, undefined, as('admin'));
     const holder = rightsOfOthers.data!.enterprises.items.map((e: any) => e.legalRepresentative)
-      .find((p: any) => p.personalNumber !== citizenA && p.landRights.length);
-    parcelOfB = holder.landRights[0].parcel.id;
+      .find((p: any) => p.personalNumber !== citizenA && p.landRights.items.length);
+    parcelOfB = holder.landRights.items[0].parcel.id;
     headers.set('holderOfParcel', { 'x-holder': holder.personalNumber });
     headers.set('citizenA', await stack.as({ role: 'citizen', subject: citizenA }));
     headers.set('taxOfficer', await stack.as(TAX_OFFICER));
@@ -114,7 +114,7 @@ describe('security: who may read what, through the gateway only', () => {
     assertDenied(direct, 'FORBIDDEN', 'citizen(B) as A');
     const dossier = await graphql(gateway, 'query($c: String!) { dossier(code: $c) { code applicantName } }', { c: dossierOfB }, as('citizenA'));
     assertDenied(dossier, 'FORBIDDEN', 'dossier of B as A');
-    const nested = await graphql(gateway, 'query($id: String!) { landParcel(id: $id) { id rights { holderCitizen { personalNumber fullName } } } }',
+    const nested = await graphql(gateway, 'query($id: String!) { landParcel(id: $id) { id rights { items { holderCitizen { personalNumber fullName } } } } }',
       { id: parcelOfB }, as('citizenA'));
     assertDenied(nested, 'FORBIDDEN', 'landParcel → rights → holderCitizen (B) as A');
     assert.equal(JSON.stringify(nested.data ?? {}).includes(as('holderOfParcel')['x-holder']), false, 'B\'s number leaked');
@@ -125,7 +125,7 @@ describe('security: who may read what, through the gateway only', () => {
     assertDenied(taxOfB, 'FORBIDDEN', 'taxObligations of B as A');
     // The same citizen about themself: answered, from all five subgraphs.
     const own = await graphql(gateway, `query($n: String!) { citizen(personalNumber: $n) { personalNumber fullName
-      dossiers { code } landRights { certificateSerial } taxObligations { amount } enterprises { name } civilStatusRecords { type } } }`,
+      dossiers { items { code } } landRights { items { certificateSerial } } taxObligations { items { amount } } enterprises { items { name } } civilStatusRecords { items { type } } } }`,
     { n: citizenA }, as('citizenA'));
     assert.equal(own.errors, undefined, JSON.stringify(own.errors));
     assert.equal(own.data!.citizen.personalNumber, citizenA);
@@ -134,7 +134,7 @@ describe('security: who may read what, through the gateway only', () => {
   test('a tax officer may not read civil-status records; the civil-status officer may', async () => {
     const byId = await graphql(gateway, 'query($id: ID!) { civilStatusRecord(id: $id) { type registeredOn } }', { id: recordId }, as('taxOfficer'));
     assertDenied(byId, 'FORBIDDEN', 'civilStatusRecord as tax officer');
-    const viaCitizen = await graphql(gateway, 'query($n: String!) { citizen(personalNumber: $n) { civilStatusRecords { type } } }', { n: citizenA }, as('taxOfficer'));
+    const viaCitizen = await graphql(gateway, 'query($n: String!) { citizen(personalNumber: $n) { civilStatusRecords { items { type } } } }', { n: citizenA }, as('taxOfficer'));
     assertDenied(viaCitizen, 'FORBIDDEN', 'citizen → civilStatusRecords as tax officer');
     const allowed = await graphql(gateway, 'query($id: ID!) { civilStatusRecord(id: $id) { type registeredOn subject { fullName } } }', { id: recordId }, as('civilStatusOfficer'));
     assert.equal(allowed.errors, undefined, JSON.stringify(allowed.errors));
@@ -145,13 +145,13 @@ describe('security: who may read what, through the gateway only', () => {
 
   test('a field refused inside a subgraph costs that field only: the rest of the data comes back, the error has its path', async () => {
     const mixed = await graphql(gateway, `query($n: String!) { citizen(personalNumber: $n) { personalNumber fullName
-      civilStatusRecords { type } taxObligations { amount } } }`, { n: citizenA }, as('taxOfficer'));
+      civilStatusRecords { items { type } } taxObligations { items { amount } } } }`, { n: citizenA }, as('taxOfficer'));
     assert.deepEqual(mixed.errors?.map((e) => [e.extensions?.code, e.path]), [['FORBIDDEN', ['citizen', 'civilStatusRecords']]], JSON.stringify(mixed.errors));
     assert.equal(mixed.data!.citizen.personalNumber, citizenA);
     assert.ok(mixed.data!.citizen.fullName, 'the allowed civil-status field of the same fetch');
     assert.equal(mixed.data!.citizen.civilStatusRecords, null);
-    assert.ok(Array.isArray(mixed.data!.citizen.taxObligations), 'the other subgraph\'s field');
-    const log = await graphql(gateway, 'query($n: String!) { citizen(personalNumber: $n) { fullName landPersonalDataAccessLog { at } landRights { certificateSerial } } }',
+    assert.ok(Array.isArray(mixed.data!.citizen.taxObligations.items), 'the other subgraph\'s field');
+    const log = await graphql(gateway, 'query($n: String!) { citizen(personalNumber: $n) { fullName landPersonalDataAccessLog { at } landRights { items { certificateSerial } } } }',
       { n: citizenA }, as('taxOfficer'));
     assert.deepEqual(log.errors?.map((e) => e.path), [['citizen', 'landPersonalDataAccessLog']], JSON.stringify(log.errors));
     assert.ok(log.data!.citizen.fullName);
@@ -233,16 +233,16 @@ describe('security: who may read what, through the gateway only', () => {
     const commune = parcelOfB.split('-')[0];
     const query = `query($c: String!) { landParcels(communeCode: $c, limit: 50) { totalCount items {
       id communeCode mapSheetNumber parcelNumber address area usePurpose usePurposeName
-      rights { sharePercent certificateSerial certificateRegisterNumber holderCitizen { personalNumber } } } } }`;
+      rights { items { sharePercent certificateSerial certificateRegisterNumber holderCitizen { personalNumber } } } } } }`;
     const analyst = await graphql(gateway, query, { c: commune }, as('analyst'));
     assert.equal(analyst.errors, undefined, JSON.stringify(analyst.errors));
     const parcels = analyst.data!.landParcels.items;
-    assert.ok(parcels.length && parcels.some((p: any) => p.rights.some((r: any) => r.holderCitizen)), 'demo data lacks held parcels');
+    assert.ok(parcels.length && parcels.some((p: any) => p.rights.items.some((r: any) => r.holderCitizen)), 'demo data lacks held parcels');
     for (const parcel of parcels) {
       assert.deepEqual([parcel.id, parcel.mapSheetNumber, parcel.parcelNumber, parcel.address], ['***', null, null, '***'], JSON.stringify(parcel));
       assert.equal(parcel.communeCode, commune);
       assert.ok(parcel.area > 0 && parcel.usePurpose && parcel.usePurposeName, 'the statistics stay');
-      for (const right of parcel.rights) {
+      for (const right of parcel.rights.items) {
         assert.deepEqual([right.certificateSerial, right.certificateRegisterNumber], ['***', '***']);
         if (right.holderCitizen) assert.match(right.holderCitizen.personalNumber, PSEUDONYM);
       }
@@ -324,17 +324,17 @@ describe('security: who may read what, through the gateway only', () => {
     const foreign = admin.data!.dossiers.items.find((d: any) => d.landTransaction?.transferor && d.taxAssessment
       && ![d.landTransaction.transferor.personalNumber, d.landTransaction.transferee?.personalNumber].includes(citizenA));
     assert.ok(foreign, 'demo data lacks a taxed land transfer of other people');
-    const ownParcel = (await graphql(gateway, 'query($n: String!) { citizen(personalNumber: $n) { landRights { parcel { id } } } }', { n: citizenA }, as('citizenA')))
-      .data!.citizen.landRights[0].parcel.id;
+    const ownParcel = (await graphql(gateway, 'query($n: String!) { citizen(personalNumber: $n) { landRights { items { parcel { id } } } } }', { n: citizenA }, as('citizenA')))
+      .data!.citizen.landRights.items[0].parcel.id;
 
     // through the gateway: another holder's parcel shows no rights or transactions; one's own parcel does
-    const other = await graphql(gateway, 'query($id: String!) { landParcel(id: $id) { id rights { certificateSerial } transactions { contractValue } } }',
+    const other = await graphql(gateway, 'query($id: String!) { landParcel(id: $id) { id rights { items { certificateSerial } } transactions { items { contractValue } } } }',
       { id: foreign.landTransaction.parcel.id }, as('citizenA'));
     assertDenied(other, 'FORBIDDEN', 'landParcel(other) → rights / transactions as A');
     assert.equal(JSON.stringify(other.data ?? {}).includes('certificateSerial'), false);
-    const own = await graphql(gateway, 'query($id: String!) { landParcel(id: $id) { rights { certificateSerial } transactions { id } } }', { id: ownParcel }, as('citizenA'));
+    const own = await graphql(gateway, 'query($id: String!) { landParcel(id: $id) { rights { items { certificateSerial } } transactions { items { id } } } }', { id: ownParcel }, as('citizenA'));
     assert.equal(own.errors, undefined, JSON.stringify(own.errors));
-    assert.ok(own.data!.landParcel.rights.length);
+    assert.ok(own.data!.landParcel.rights.items.length);
 
     // straight to the subgraphs with a valid gateway identity for citizen A: the reference resolvers guard as the root fields do
     const identity = (subgraph: string) => ({ [IDENTITY_HEADER]: identitySignerFromEnv(env).tokenFor({ role: 'citizen', subject: citizenA }, subgraph) });
@@ -342,8 +342,8 @@ describe('security: who may read what, through the gateway only', () => {
     const tax = stack.subgraphs.find((s) => s.name === 'tax')!;
     const probes: [string, string, Record<string, unknown>[]][] = [
       [land.url, '... on Dossier { landTransaction { id contractValue taxAmount } }', [{ __typename: 'Dossier', code: foreign.code }]],
-      [land.url, '... on LandParcel { rights { certificateSerial } }', [{ __typename: 'LandParcel', id: foreign.landTransaction.parcel.id }]],
-      [land.url, '... on LandParcel { transactions { contractValue } }', [{ __typename: 'LandParcel', id: foreign.landTransaction.parcel.id }]],
+      [land.url, '... on LandParcel { rights { items { certificateSerial } } }', [{ __typename: 'LandParcel', id: foreign.landTransaction.parcel.id }]],
+      [land.url, '... on LandParcel { transactions { items { contractValue } } }', [{ __typename: 'LandParcel', id: foreign.landTransaction.parcel.id }]],
       [tax.url, '... on Dossier { taxAssessment { noticeNumber totalAmount } }', [{ __typename: 'Dossier', code: foreign.code }]],
     ];
     for (const [url, selection, representations] of probes) {

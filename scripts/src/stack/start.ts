@@ -12,11 +12,11 @@ import { SUBGRAPHS } from './subgraphs';
 const EXAMPLE_QUERY = `query CitizenOverview($personalNumber: String!) {
   citizen(personalNumber: $personalNumber) {
     fullName birthDate
-    civilStatusRecords { type registeredOn }
-    dossiers { code status statusCode appointmentAt procedure { name } }
-    landRights { certificateSerial parcel { id area usePurposeName } }
-    taxObligations { kindName amount dueDate status }
-    enterprises { enterpriseCode name }
+    civilStatusRecords { items { type registeredOn } }
+    dossiers { items { code status statusCode appointmentAt procedure { name } } }
+    landRights { items { certificateSerial parcel { id area usePurposeName } } }
+    taxObligations { items { kindName amount dueDate status } }
+    enterprises { items { enterpriseCode name } }
   }
 }`;
 
