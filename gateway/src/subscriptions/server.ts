@@ -9,6 +9,7 @@ import {
 import type { GatewayContext } from '../context';
 import type { Authenticate } from '../authentication';
 import type { DossierStatusFeed } from './status-feed';
+import { MY_FIELD, subscribeToMyDossiers } from './my-dossiers';
 
 export interface SubscriptionServerOptions {
   server: http.Server;
@@ -33,7 +34,8 @@ const MAX_DELAY_MS = 2 ** 31 - 1;
 const DENIED = new Set(['FORBIDDEN', 'UNAUTHENTICATED', 'BAD_USER_INPUT', 'NOT_FOUND']);
 
 /**
- * `subscription { dossierStatusChanged(code) { … } }` over graphql-ws at the GraphQL path. The subscription becomes the
+ * `subscription { dossierStatusChanged(code) { … } }` over graphql-ws at the GraphQL path (and a citizen's
+ * `myDossierStatusChanged`: my-dossiers.ts). The subscription becomes the
  * query `dossier(code) { … }`; it is run once when subscribing (a caller who may not read the dossier is refused, as a
  * query would be) and again as the subscriber on every status event of that dossier, so each update carries exactly
  * the fields asked for, from every subgraph, with the same authorization and masking as queries.
@@ -141,6 +143,12 @@ function codeOf(argumentsNodes: FieldNode['arguments'], variables: Record<string
 
 async function subscribe(options: SubscriptionServerOptions, args: ExecutionArgs): Promise<AsyncGenerator<ExecutionResult> | ExecutionResult> {
   const context = args.contextValue as GatewayContext;
+  const operation = getOperationAST(args.document, args.operationName);
+  const only = operation?.selectionSet.selections[0];
+  if (only?.kind === Kind.FIELD && only.name.value === MY_FIELD) {
+    return subscribeToMyDossiers(options.feed, options.execute, args.document, args.operationName,
+      (args.variableValues ?? undefined) as Record<string, unknown> | undefined, context);
+  }
   const translated = asDossierQuery(args.document, args.operationName);
   if (typeof translated === 'string') return refusal(translated);
   const code = codeOf(translated.codeArgument, args.variableValues as Record<string, unknown>);
