@@ -23,6 +23,7 @@ import { knownOperationNames, subgraphFetchMetrics, useMetrics } from './plugins
 import { ResponseCacheOptions, responseCacheFromEnv, useResponseCache } from './plugins/use-response-cache';
 import { followCatalogueChanges } from './catalogue-changes';
 import { corsPolicy, CorsOptions } from './cors';
+import { localizeErrors } from './error-messages';
 
 export interface GatewayOptions {
   supergraphPath: string;
@@ -174,6 +175,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const server = createHttpServer<GatewayContext>({
     apollo,
     intercept: cors.intercept,
+    // messages in Vietnamese for people, in English with Accept-Language: en; codes unchanged
+    localizeErrors,
     maxBodyBytes: options.maxBodyBytes,
     observe: observability.observe,
     context: async (req, requestId) => (securityOff ? { requestId, clientId: 'insecure' } : { requestId, ...(await authenticate(req)) }),
