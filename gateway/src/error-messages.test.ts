@@ -35,7 +35,7 @@ test('every public code has a Vietnamese message; details come from the extensio
     'Quá nhiều yêu cầu: vui lòng thử lại sau 3 giây',
     'Câu truy vấn vượt giới hạn độ sâu: 14, tối đa 12',
     'Hệ thống tax tạm thời không truy cập được; vui lòng thử lại sau',
-    'Bạn không có quyền thực hiện thao tác này hoặc xem dữ liệu này',
+    'Bạn không có quyền thực hiện thao tác này hoặc xem dữ liệu này (A citizen may only access their own dossiers)',
     'Câu truy vấn GraphQL sai cú pháp (Syntax Error: Expected Name, found <EOF>.)',
     'something new',
   ]);

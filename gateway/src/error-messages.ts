@@ -30,21 +30,22 @@ const LIMITS: Record<string, string> = { depth: 'độ sâu', aliases: 'số bí
 
 /**
  * Vietnamese messages by error code (the codes clients branch on: platform's PUBLIC_ERROR_CODES and the gateway's own).
- * A template reads the error's extensions for its details; the English message stays the reference
- * (`Accept-Language: en`), and the code never changes.
+ * A template reads the error's extensions for its details, or keeps the English detail in brackets where no extension
+ * carries it (why a token or a request was refused); `Accept-Language: en` gets the English messages, and the code
+ * never changes.
  */
 export const VIETNAMESE: Record<string, (extensions: Extensions, message: string) => string> = {
   BAD_USER_INPUT: (e) => (e.field ? `Dữ liệu không hợp lệ ở trường ${text(e.field)}: ${text(e.reason)}` : 'Dữ liệu đầu vào không hợp lệ'),
   NOT_FOUND: (e) => (e.type ? `Không tìm thấy ${text(e.type)} ${text(e.key)}`.trim() : 'Không tìm thấy dữ liệu được yêu cầu'),
   CONFLICT: () => 'Thao tác xung đột với trạng thái hiện tại của dữ liệu; vui lòng tải lại và thử lại',
-  FORBIDDEN: () => 'Bạn không có quyền thực hiện thao tác này hoặc xem dữ liệu này',
-  UNAUTHENTICATED: () => 'Chưa đăng nhập hoặc mã truy cập (token) không hợp lệ, đã hết hạn: vui lòng đăng nhập lại',
+  FORBIDDEN: (_e, message) => `Bạn không có quyền thực hiện thao tác này hoặc xem dữ liệu này (${message})`,
+  UNAUTHENTICATED: (_e, message) => `Chưa đăng nhập, hoặc mã truy cập (token) không được chấp nhận: vui lòng đăng nhập lại (${message})`,
   GRAPHQL_PARSE_FAILED: (_e, message) => `Câu truy vấn GraphQL sai cú pháp (${message})`,
   GRAPHQL_VALIDATION_FAILED: (_e, message) => `Câu truy vấn không phù hợp với lược đồ (${message})`,
   PERSISTED_QUERY_NOT_FOUND: () => 'Không tìm thấy câu truy vấn đã lưu theo mã băm này: hãy gửi kèm nội dung câu truy vấn',
   PERSISTED_QUERY_NOT_SUPPORTED: () => 'Máy chủ không hỗ trợ câu truy vấn lưu sẵn theo mã băm',
   OPERATION_RESOLUTION_FAILURE: () => 'Không xác định được thao tác cần chạy: hãy ghi rõ operationName',
-  BAD_REQUEST: () => 'Yêu cầu không hợp lệ',
+  BAD_REQUEST: (_e, message) => `Yêu cầu không hợp lệ (${message})`,
   SUBGRAPH_TIMEOUT: (e) => `${system(e)} không trả lời kịp thời; vui lòng thử lại sau`,
   SUBGRAPH_UNAVAILABLE: (e) => `${system(e)} tạm thời không truy cập được; vui lòng thử lại sau`,
   SUBGRAPH_ERROR: (e) => `${system(e)} không xử lý được yêu cầu này`,

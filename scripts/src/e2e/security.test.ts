@@ -161,7 +161,7 @@ describe('security: who may read what, through the gateway only', () => {
     for (const bad of ['2026-13-45T00:00:00Z', 'not-a-date']) {
       const literal = await graphql(gateway, `{ dossiers(receivedFrom: "${bad}") { totalCount } }`, undefined, as('admin'));
       assert.deepEqual(literal.errors?.map((e) => [e.extensions?.code, e.extensions?.field]), [['BAD_USER_INPUT', 'receivedFrom']], JSON.stringify(literal.errors));
-      const variable = await graphql(gateway, 'query($from: DateTimeISO) { dossiers(receivedFrom: $from) { totalCount } }', { from: bad }, as('admin'));
+      const variable = await graphql(gateway, 'query($from: DateTimeISO) { dossiers(receivedFrom: $from) { totalCount } }', { from: bad }, { ...as('admin'), 'accept-language': 'en' });
       assert.deepEqual(variable.errors?.map((e) => e.extensions?.code), ['BAD_USER_INPUT'], JSON.stringify(variable.errors));
       assert.match(variable.errors![0].message, /\$from/);
     }
