@@ -214,7 +214,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     feed = new DossierStatusFeed(bus!);
     await feed.start();
     subscriptions = attachSubscriptions({
-      server, path: '/graphql', schema: () => apiSchema, feed, log, maxTokens, allowsUpgrade: cors.allowsUpgrade,
+      server, path: '/graphql', schema: () => apiSchema, feed, log, maxTokens, allowsUpgrade: cors.allowsUpgrade, localizeErrors,
       authenticate: securityOff ? async () => ({ clientId: 'insecure' }) : authenticate,
       execute: async (query, variables, contextValue) => {
         const response = await apollo.executeOperation({ query, variables }, { contextValue });

@@ -4,7 +4,8 @@ import { WebSocketServer } from 'ws';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { useServer } = require('graphql-ws/use/ws') as typeof import('graphql-ws/dist/use/ws');
 import {
-  DocumentNode, ExecutionArgs, ExecutionResult, FieldNode, getOperationAST, GraphQLError, GraphQLSchema, Kind, OperationDefinitionNode, parse, print,
+  DocumentNode, ExecutionArgs, ExecutionResult, FieldNode, getOperationAST, GraphQLError, GraphQLFormattedError, GraphQLSchema, Kind, OperationDefinitionNode,
+  parse, print,
 } from 'graphql';
 import type { GatewayContext } from '../context';
 import type { Authenticate } from '../authentication';
@@ -22,6 +23,11 @@ export interface SubscriptionServerOptions {
   log: (entry: Record<string, unknown>) => void;
   /** Whether a WebSocket upgrade's Origin may connect (the CORS rule); refused with 403 before the handshake. */
   allowsUpgrade?: (req: http.IncomingMessage) => boolean;
+  /**
+   * Rewrites the errors sent on the socket (their messages in the subscriber's language: the connection parameter
+   * `accept-language`, else the upgrade request's header).
+   */
+  localizeErrors?: (errors: readonly GraphQLFormattedError[], req: http.IncomingMessage) => GraphQLFormattedError[];
   /** Tokens a subscription document may have (as over HTTP); longer ones are refused unparsed. */
   maxTokens?: number;
 }
@@ -97,6 +103,7 @@ export function attachSubscriptions(options: SubscriptionServerOptions): { close
         return [new GraphQLError((error as Error).message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
       }
     },
+    ...(options.localizeErrors && localizing(options.localizeErrors)),
     execute: () => ({ errors: [new GraphQLError('Queries and mutations go over HTTP POST; this socket serves subscriptions', { extensions: { code: 'BAD_REQUEST' } })] }),
     subscribe: (args) => subscribe(options, args),
   }, wss);
@@ -105,6 +112,25 @@ export function attachSubscriptions(options: SubscriptionServerOptions): { close
       await cleanup.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
+  };
+}
+
+type SocketContext = { connectionParams?: Readonly<Record<string, unknown>>; extra: { request: http.IncomingMessage } };
+
+/** graphql-ws's hooks on every result and error it sends: the errors through `localize`, as HTTP answers are. */
+export function localizing(localize: NonNullable<SubscriptionServerOptions['localizeErrors']>) {
+  const requestOf = (ctx: SocketContext) => {
+    const parameter = ctx.connectionParams?.['accept-language'];
+    const header = typeof parameter === 'string' ? parameter : ctx.extra.request.headers['accept-language'];
+    return { headers: header === undefined ? {} : { 'accept-language': header } } as http.IncomingMessage;
+  };
+  const formatted = (errors: readonly GraphQLError[]) => errors.map((error) => (typeof error.toJSON === 'function' ? error.toJSON() : error) as GraphQLFormattedError);
+  return {
+    onNext: (ctx: SocketContext, _id: string, _payload: unknown, _args: unknown, result: ExecutionResult) => {
+      if (!result.errors?.length) return undefined;
+      return { ...result, errors: localize(formatted(result.errors), requestOf(ctx)) };
+    },
+    onError: (ctx: SocketContext, _id: string, _payload: unknown, errors: readonly GraphQLError[]) => localize(formatted(errors), requestOf(ctx)),
   };
 }
 
