@@ -58,7 +58,7 @@ describe('security: who may read what, through the gateway only', () => {
     const holders = await graphql(gateway, `query($n: String!) { citizen(personalNumber: $n) { landRights { items { parcel { id } } } civilStatusRecords { items { id } } } }`,
       { n: citizenA }, as('admin'));
     recordId = holders.data!.citizen.civilStatusRecords.items[0]?.id;
-    const rightsOfOthers = await graphql(gateway, `{ enterprises(limit: 100) { items { legalRepresentative { personalNumber landRights { parcel { id } } } } } }`, undefined, as('admin'));
+    const rightsOfOthers = await graphql(gateway, `{ enterprises(limit: 100) { items { legalRepresentative { personalNumber landRights { items { parcel { id } } } } } } }`, undefined, as('admin'));
     const holder = rightsOfOthers.data!.enterprises.items.map((e: any) => e.legalRepresentative)
       .find((p: any) => p.personalNumber !== citizenA && p.landRights.items.length);
     parcelOfB = holder.landRights.items[0].parcel.id;
