@@ -57,7 +57,7 @@ async function main() {
 One-stop graph is up.
   Gateway (GraphQL):  ${stack.gatewayUrl}
   Explorer:           ${new URL('/explorer', stack.gatewayUrl)}  (GraphiQL with saved analyst reports; paste a token)
-  Subscriptions:      ${stack.gatewayUrl.replace(/^http/, 'ws')}  (graphql-ws: dossierStatusChanged(code))
+  Subscriptions:      ${stack.gatewayUrl.replace(/^http/, 'ws')}  (graphql-ws: dossierStatusChanged(code), a citizen's myDossierStatusChanged)
   Health / readiness: ${new URL('/health', stack.gatewayUrl)}  ${new URL('/ready', stack.gatewayUrl)}
   Metrics:            ${new URL('/metrics', stack.gatewayUrl)}  (and /metrics on every subgraph)
   Subgraphs:          ${stack.subgraphs.map((s) => `${s.name} ${s.url}`).join('\n                      ')}
