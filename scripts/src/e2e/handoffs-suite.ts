@@ -352,10 +352,10 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
       assert.equal(record.type, 'DEATH');
       const allowance = record.followUps.find((f: { agency: string }) => f.agency === 'social-insurance');
       assert.match(allowance.reference, /^QĐ-MT-/);
-      const { data } = await gql(`query($n: String!) { citizen(personalNumber: $n) { deathDate civilStatusPersonalDataAccessLog { action accessorRole accessorAgency fields requestId } } }`, { n: person });
+      const { data } = await gql(`query($n: String!) { citizen(personalNumber: $n) { deathDate civilStatusPersonalDataAccessLog(limit: 100) { items { action accessorRole accessorAgency fields requestId } } } }`, { n: person });
       assert.equal(data!.citizen.deathDate, '2026-11-10');
       // The writes are on the person's record: by civil status from the single window's message, then by the partners' answers.
-      const log = data!.citizen.civilStatusPersonalDataAccessLog as { action: string; accessorRole: string; accessorAgency: string; fields: string; requestId: string }[];
+      const log = data!.citizen.civilStatusPersonalDataAccessLog.items as { action: string; accessorRole: string; accessorAgency: string; fields: string; requestId: string }[];
       const request = resolved.civilStatusHandoffLog.find((l) => l.messageType === 'civil-status.death-registration-requested' && l.outcome === 'APPLIED')!;
       assert.ok(log.some((e) => e.action === 'write' && e.accessorAgency === 'single-window' && e.fields === 'Citizen.deathDate' && e.requestId === request.messageId), JSON.stringify(log));
       assert.ok(log.some((e) => e.action === 'write' && e.accessorAgency === 'police' && /residence-deregistered/.test(e.fields)), 'the deregistration is on the record too');

@@ -151,7 +151,7 @@ describe('security: who may read what, through the gateway only', () => {
     assert.ok(mixed.data!.citizen.fullName, 'the allowed civil-status field of the same fetch');
     assert.equal(mixed.data!.citizen.civilStatusRecords, null);
     assert.ok(Array.isArray(mixed.data!.citizen.taxObligations.items), 'the other subgraph\'s field');
-    const log = await graphql(gateway, 'query($n: String!) { citizen(personalNumber: $n) { fullName landPersonalDataAccessLog { at } landRights { items { certificateSerial } } } }',
+    const log = await graphql(gateway, 'query($n: String!) { citizen(personalNumber: $n) { fullName landPersonalDataAccessLog { items { at } } landRights { items { certificateSerial } } } }',
       { n: citizenA }, as('taxOfficer'));
     assert.deepEqual(log.errors?.map((e) => e.path), [['citizen', 'landPersonalDataAccessLog']], JSON.stringify(log.errors));
     assert.ok(log.data!.citizen.fullName);
@@ -406,17 +406,24 @@ describe('security: who may read what, through the gateway only', () => {
       { ...as('taxOfficer'), 'x-request-id': requestId });
     assert.equal(read.errors, undefined, JSON.stringify(read.errors));
     const log = await graphql(gateway, `query($n: String!) { citizen(personalNumber: $n) {
-      civilStatusPersonalDataAccessLog(limit: 50) { accessorRole accessorAgency accessor fields requestId action at } } }`,
+      civilStatusPersonalDataAccessLog(limit: 50) { totalCount items { accessorRole accessorAgency accessor fields requestId action at } } } }`,
     { n: citizenA }, as('citizenA'));
     assert.equal(log.errors, undefined, JSON.stringify(log.errors));
-    const entry = log.data!.citizen.civilStatusPersonalDataAccessLog.find((e: any) => e.requestId === requestId);
+    const entry = log.data!.citizen.civilStatusPersonalDataAccessLog.items.find((e: any) => e.requestId === requestId);
     assert.ok(entry, 'the officer\'s read is on record under its request id');
+    // a page like any other list: the second entry alone
+    const log2 = await graphql(gateway, `query($n: String!) { citizen(personalNumber: $n) {
+      civilStatusPersonalDataAccessLog(offset: 1, limit: 1) { totalCount offset items { requestId at } } } }`, { n: citizenA }, as('citizenA'));
+    const page2 = log2.data!.citizen.civilStatusPersonalDataAccessLog;
+    assert.equal(page2.offset, 1);
+    assert.equal(page2.items.length, Math.min(1, log.data!.citizen.civilStatusPersonalDataAccessLog.totalCount - 1));
+    assert.ok(page2.totalCount >= log.data!.citizen.civilStatusPersonalDataAccessLog.totalCount);
     assert.equal(entry.accessorRole, 'officer');
     assert.equal(entry.accessorAgency, TAX_OFFICE);
     assert.equal(entry.accessor, TAX_OFFICER.subject);
     assert.match(entry.fields, /Citizen\.birthDate/);
     assert.match(entry.fields, /Citizen\.fullName/);
-    const othersLog = await graphql(gateway, `query($n: String!) { citizen(personalNumber: $n) { civilStatusPersonalDataAccessLog { accessor } } }`,
+    const othersLog = await graphql(gateway, `query($n: String!) { citizen(personalNumber: $n) { civilStatusPersonalDataAccessLog { items { accessor } } } }`,
       { n: citizenA }, as('taxOfficer'));
     assertDenied(othersLog, 'FORBIDDEN', 'an officer reading the access log');
   });
