@@ -92,6 +92,17 @@ test('a citizen gets a snapshot of their own dossiers, then changes of theirs, n
   assert.ok(ENTRY_STATUSES.has('DRAFT') && !ENTRY_STATUSES.has('RESOLVED'));
 });
 
+test('a subscription that ends while waiting for an event ends at once and stops listening', async () => {
+  const feed = new DossierStatusFeed(idleTransport);
+  const stream = await subscribeToMyDossiers(feed, fakeGraph([{ code: 'D1', status: 'RECEIVED' }], []), LIVE, undefined, undefined, CITIZEN) as AsyncGenerator<ExecutionResult>;
+  await stream.next();
+  const waiting = stream.next(); // nothing of theirs happens
+  feed.emit({ code: 'OTHER', status: 'RESOLVED' });
+  await stream.return(undefined);
+  assert.deepEqual(await waiting, { done: true, value: undefined });
+  assert.equal(feed.listening, 0);
+});
+
 test('older dossiers than the snapshot still count as theirs', async () => {
   const own = Array.from({ length: SNAPSHOT_SIZE + 3 }, (_, i) => ({ code: `D${i}`, status: 'RECEIVED' }));
   const reads: string[] = [];

@@ -140,6 +140,7 @@ export async function subscribeToMyDossiers(
     throw error;
   }
   const items = pageOf(snapshot, queries.alias)!.items;
+  let closed = false;
 
   async function* updates(): AsyncGenerator<ExecutionResult> {
     try {
@@ -147,6 +148,7 @@ export async function subscribeToMyDossiers(
       for (;;) {
         if (!pending.size) await new Promise<void>((resolve) => { wake = resolve; });
         wake = undefined;
+        if (closed) return;
         const [code, event] = pending.entries().next().value as [string, StatusEvent];
         pending.delete(code);
         const read = { ...context, requestId: `${context.requestId}-${Date.now()}` };
@@ -163,8 +165,17 @@ export async function subscribeToMyDossiers(
       }
     } finally {
       stop();
-      wake?.();
     }
   }
-  return updates();
+  const stream = updates();
+  // graphql-ws ends a subscription with return(), which a generator only sees at a yield; this one may wait long for
+  // an event of the subscriber's (never, if none comes), so its return() stops listening and wakes it at once.
+  const end = stream.return.bind(stream);
+  stream.return = (value) => {
+    closed = true;
+    stop();
+    wake?.();
+    return end(value);
+  };
+  return stream;
 }
