@@ -16,10 +16,13 @@ test.each([500, 401])('a subgraph\'s refusal (%i) reaches the caller as SUBGRAPH
   const logged: Record<string, unknown>[] = [];
   const gateway = await startTestGateway({ subgraphUrls: { registry: broken.url }, log: (entry) => void logged.push(entry) });
   try {
-    const answer = await gateway.post({ query: '{ dossier(code: "x") { code } }' }, { 'x-request-id': 'disclosure-1' });
+    const answer = await gateway.post({ query: '{ dossier(code: "x") { code } }' }, { 'x-request-id': 'disclosure-1', 'accept-language': 'en' });
     const text = JSON.stringify(answer.body);
     assert.deepEqual(answer.body.errors?.map((e) => e.extensions?.code), ['SUBGRAPH_ERROR'], text);
     assert.equal(answer.body.errors![0].message, 'The registry subgraph could not answer this request');
+    // in Vietnamese by default, the code unchanged
+    const vietnamese = await gateway.post({ query: '{ dossier(code: "x") { code } }' });
+    assert.deepEqual(vietnamese.body.errors?.map((e) => [e.message, e.extensions?.code]), [['Hệ thống registry không xử lý được yêu cầu này', 'SUBGRAPH_ERROR']]);
     for (const secret of [String(broken.port), '127.0.0.1', String(status), 'SQLITE', '/srv/']) assert.equal(text.includes(secret), false, `${secret} leaked: ${text}`);
     // the detail is on record, with the request id
     const entry = logged.find((e) => e.msg === 'subgraph refused the request');
@@ -55,7 +58,7 @@ test('a GraphQL answer sent with an HTTP error keeps its own errors and codes, w
   const { port } = server.address() as { port: number };
   const gateway = await startTestGateway({ subgraphUrls: { registry: `http://127.0.0.1:${port}/graphql` } });
   try {
-    const answer = await gateway.post({ query: '{ dossier(code: "x") { code } }' });
+    const answer = await gateway.post({ query: '{ dossier(code: "x") { code } }' }, { 'accept-language': 'en' });
     assert.deepEqual(answer.body.errors?.map((e) => [e.message, e.extensions?.code]), [['Sign in to read Dossier.code', 'UNAUTHENTICATED']]);
     const text = JSON.stringify(answer.body);
     for (const secret of [String(port), '127.0.0.1', '401']) assert.equal(text.includes(secret), false, `${secret} leaked: ${text}`);

@@ -24,6 +24,8 @@ import { entryLog, serviceObservability, ServiceMetrics } from '@onestop/platfor
 import { knownOperationNames, subgraphFetchMetrics, useMetrics } from './plugins/use-metrics';
 import { ResponseCacheOptions, responseCacheFromEnv, useResponseCache } from './plugins/use-response-cache';
 import { followCatalogueChanges } from './catalogue-changes';
+import { corsPolicy, CorsOptions } from './cors';
+import { localizeErrors } from './error-messages';
 
 export interface GatewayOptions {
   supergraphPath: string;
@@ -55,6 +57,8 @@ export interface GatewayOptions {
    * bus (default: KAFKA_BROKERS, else the embedded bus file); false turns subscriptions off (GATEWAY_SUBSCRIPTIONS=off).
    */
   subscriptions?: { transport?: Transport } | false;
+  /** Which other origins' pages may call the graph (HTTP and WebSocket); default GATEWAY_CORS_ORIGINS (see cors.ts). */
+  cors?: CorsOptions;
   /** The analysts' explorer, GET /explorer (self-hosted GraphiQL); default GATEWAY_EXPLORER (on, off in production). */
   explorer?: boolean;
   /** The reference portal, GET /portal/ (portal/dist); default GATEWAY_PORTAL (on, off in production). */
@@ -175,8 +179,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   await apollo.start();
 
+  const cors = corsPolicy(options.cors);
   const server = createHttpServer<GatewayContext>({
     apollo,
+    intercept: cors.intercept,
+    // messages in Vietnamese for people, in English with Accept-Language: en; codes unchanged
+    localizeErrors,
     maxBodyBytes: options.maxBodyBytes,
     observe: observability.observe,
     context: async (req, requestId) => (securityOff ? { requestId, clientId: 'insecure' } : { requestId, ...(await authenticate(req)) }),
@@ -222,7 +230,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     feed = new DossierStatusFeed(bus!);
     await feed.start();
     subscriptions = attachSubscriptions({
-      server, path: '/graphql', schema: () => apiSchema, feed, log, maxTokens,
+      server, path: '/graphql', schema: () => apiSchema, feed, log, maxTokens, allowsUpgrade: cors.allowsUpgrade, localizeErrors,
       persistedOperations: securityOff ? undefined : persistedOperationPolicy(options.persistedOperations),
       authenticate: securityOff ? async () => ({ clientId: 'insecure' }) : authenticate,
       execute: async (query, variables, contextValue) => {

@@ -20,6 +20,8 @@ GATEWAY_OPERATIONS_MANIFEST, GATEWAY_ANY_OPERATION_ROLES (roles not held to the 
 Authentication: AUTH_JWKS_URL and/or AUTH_PUBLIC_KEYS (PEM files), AUTH_ISSUER, AUTH_AUDIENCE (default onestop-graph),
 GATEWAY_ANONYMOUS=off (refuse requests without a token; default: they reach public data only),
 GATEWAY_IDENTITY_KEY (private key signing the caller's identity for subgraphs; dev keys in AUTH_KEYS_DIR otherwise).
+Browsers: GATEWAY_CORS_ORIGINS (exact origins, comma-separated, or none, whose pages may call /graphql and open its
+WebSocket; the gateway's own origin always may; default none in production, loopback pages elsewhere).
 Explorer: GATEWAY_EXPLORER=on|off (GraphiQL at /explorer; default on, off when NODE_ENV=production).
 Portal: GATEWAY_PORTAL=on|off (the reference portal at /portal/, from portal/dist or GATEWAY_PORTAL_DIR; default on, off
 when NODE_ENV=production).

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { ApolloServer, BaseContext, HeaderMap } from '@apollo/server';
+import type { GraphQLFormattedError } from 'graphql';
 import type { RequestObserver } from './observability/http-observer';
 import { attachRequestScope, RequestScope } from './observability/request-scope';
 import { isProduction } from './errors';
@@ -19,6 +20,13 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   guard?: (req: http.IncomingMessage) => { status: number; code: string; message: string } | null;
   /** Told of each request as it arrives (access log line, HTTP metrics: see observability/). */
   observe?: RequestObserver;
+  /**
+   * Runs first on every request (after the request id): may set response headers, and returns true when it has answered
+   * the request itself (e.g. a CORS preflight, or a refused origin).
+   */
+  intercept?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
+  /** Rewrites the errors of every GraphQL answer for the request (e.g. their messages in the caller's language). */
+  localizeErrors?: (errors: readonly GraphQLFormattedError[], req: http.IncomingMessage) => GraphQLFormattedError[];
 }
 
 /**
@@ -44,10 +52,6 @@ export function sendJson(res: http.ServerResponse, status: number, body: unknown
     ...headers,
   });
   res.end(payload);
-}
-
-function graphqlError(res: http.ServerResponse, status: number, code: string, message: string): void {
-  sendJson(res, status, { errors: [{ message, extensions: { code } }] });
 }
 
 class BodyTooLarge extends Error {}
@@ -84,6 +88,23 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
   const routes = options.routes ?? {};
   const knownPaths = new Set([graphqlPath, ...Object.keys(routes).map((key) => key.slice(key.indexOf(' ') + 1))]);
 
+  const localize = options.localizeErrors;
+  const graphqlError = (req: http.IncomingMessage, res: http.ServerResponse, status: number, code: string, message: string) => {
+    const errors = [{ message, extensions: { code } }];
+    sendJson(res, status, { errors: localize ? localize(errors, req) : errors });
+  };
+  /** An answer's text with its errors localized; as it was when it has none (or is not JSON). */
+  const localized = (req: http.IncomingMessage, text: string): string => {
+    if (!localize || !text.includes('"errors"')) return text;
+    try {
+      const body = JSON.parse(text) as { errors?: GraphQLFormattedError[] };
+      if (!Array.isArray(body.errors)) return text;
+      return JSON.stringify({ ...body, errors: localize(body.errors, req) });
+    } catch {
+      return text;
+    }
+  };
+
   const server = http.createServer(async (req, res) => {
     const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 128) || randomUUID();
     res.setHeader('x-request-id', requestId);
@@ -94,18 +115,19 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
       options.observe(req, res, scope, knownPaths.has(path) ? path : 'other');
     }
     try {
+      if (options.intercept?.(req, res)) return;
       const url = new URL(req.url ?? '/', 'http://localhost');
       const route = routes[`${req.method} ${url.pathname}`];
       if (route) return await route(req, res);
       if (url.pathname !== graphqlPath) return sendJson(res, 404, { error: 'not found' });
       if (req.method !== 'GET' && req.method !== 'POST') {
         res.setHeader('allow', 'GET, POST');
-        return graphqlError(res, 405, 'BAD_REQUEST', 'Only GET and POST are supported');
+        return graphqlError(req, res, 405, 'BAD_REQUEST', 'Only GET and POST are supported');
       }
       const refusal = options.guard?.(req);
       if (refusal) {
         req.resume();
-        return graphqlError(res, refusal.status, refusal.code, refusal.message);
+        return graphqlError(req, res, refusal.status, refusal.code, refusal.message);
       }
 
       let body: unknown = undefined;
@@ -116,7 +138,7 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
         } catch (error) {
           if (error instanceof BodyTooLarge) {
             res.setHeader('connection', 'close');
-            return graphqlError(res, 413, 'BAD_REQUEST', `Request body larger than ${maxBodyBytes} bytes`);
+            return graphqlError(req, res, 413, 'BAD_REQUEST', `Request body larger than ${maxBodyBytes} bytes`);
           }
           throw error;
         }
@@ -125,7 +147,7 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
           try {
             body = text.length ? JSON.parse(text) : undefined;
           } catch {
-            return graphqlError(res, 400, 'BAD_REQUEST', 'Request body is not valid JSON');
+            return graphqlError(req, res, 400, 'BAD_REQUEST', 'Request body is not valid JSON');
           }
         } else {
           body = text;
@@ -140,16 +162,22 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
         httpGraphQLRequest: { method: req.method, headers, search: url.search, body },
         context: async () => attachRequestScope(await options.context(req, requestId), scope),
       });
-      for (const [key, value] of response.headers) res.setHeader(key, value);
+      for (const [key, value] of response.headers) {
+        // an intercept's Vary (Origin) stays beside Apollo Server's own (Accept)
+        const vary = key === 'vary' ? res.getHeader('vary') : undefined;
+        res.setHeader(key, vary ? `${vary}, ${value}` : value);
+      }
       res.statusCode = response.status ?? 200;
       if (response.body.kind === 'complete') {
-        res.end(response.body.string);
+        const text = localized(req, response.body.string);
+        if (text !== response.body.string && res.hasHeader('content-length')) res.setHeader('content-length', Buffer.byteLength(text));
+        res.end(text);
       } else {
         for await (const chunk of response.body.asyncIterator) res.write(chunk);
         res.end();
       }
     } catch (error) {
-      if (!res.headersSent) graphqlError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+      if (!res.headersSent) graphqlError(req, res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
       else res.end();
       if (process.env.NODE_ENV !== 'test') console.error(`[${requestId}]`, error);
     }

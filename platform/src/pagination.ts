@@ -42,3 +42,12 @@ export function PageOf<T extends object>(itemType: ClassType<T>, name: string) {
   }
   return PageClass;
 }
+
+/**
+ * One page of a list already read whole (a person's or an enterprise's own rows, loaded in one batch per request):
+ * the same arguments, checks and shape as the root lists.
+ */
+export function pageOf<T>(rows: readonly T[], args: PageArgs): Page<T> {
+  const { skip, take } = pageWindow(args);
+  return { items: rows.slice(skip, skip + take), totalCount: rows.length, offset: skip };
+}

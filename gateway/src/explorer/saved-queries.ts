@@ -180,11 +180,11 @@ export const SAVED_QUERIES: readonly SavedQuery[] = [
     sex
     permanentAddress
     isAlive
-    civilStatusRecords { type registeredOn bookNumber entryNumber }
-    dossiers { code status statusCode receivedAt appointmentAt procedure { name } }
-    landRights { certificateSerial sharePercent status parcel { id area usePurposeName address } }
-    taxObligations { kindName period amount paidAmount dueDate status isOverdue }
-    enterprises { enterpriseCode name status }
+    civilStatusRecords { items { type registeredOn bookNumber entryNumber } }
+    dossiers { items { code status statusCode receivedAt appointmentAt procedure { name } } }
+    landRights { items { certificateSerial sharePercent status parcel { id area usePurposeName address } } }
+    taxObligations { items { kindName period amount paidAmount dueDate status isOverdue } }
+    enterprises { items { enterpriseCode name status } }
   }
 }`,
     variables: json({ personalNumber: '035172001226' }),

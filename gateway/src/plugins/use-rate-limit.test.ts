@@ -103,8 +103,10 @@ test('through the gateway over HTTP: 429 with Retry-After, nothing sent to the s
     assert.equal(refused.status, 429);
     assert.equal(refused.headers.get('retry-after'), '4');
     assert.deepEqual(refused.body, {
-      errors: [{ message: 'Too many requests: try again in 4 s', extensions: { code: 'RATE_LIMITED', retryAfterSeconds: 4 } }],
+      errors: [{ message: 'Quá nhiều yêu cầu: vui lòng thử lại sau 4 giây', extensions: { code: 'RATE_LIMITED', retryAfterSeconds: 4 } }],
     });
+    const english = await gateway.post({ query: QUERY }, { 'accept-language': 'en-GB,en;q=0.9' });
+    assert.match(english.body.errors![0].message, /^Too many requests: try again in \d s$/, 'the same refusal in English when asked');
     assert.equal(gateway.subgraphRequests(), 2);
   } finally {
     await gateway.stop();

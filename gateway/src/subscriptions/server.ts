@@ -4,12 +4,14 @@ import { WebSocketServer } from 'ws';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { useServer } = require('graphql-ws/use/ws') as typeof import('graphql-ws/dist/use/ws');
 import {
-  DocumentNode, ExecutionArgs, ExecutionResult, FieldNode, getOperationAST, GraphQLError, GraphQLSchema, Kind, OperationDefinitionNode, parse, print,
+  DocumentNode, ExecutionArgs, ExecutionResult, FieldNode, getOperationAST, GraphQLError, GraphQLFormattedError, GraphQLSchema, Kind, OperationDefinitionNode,
+  parse, print,
 } from 'graphql';
 import type { GatewayContext } from '../context';
 import type { Authenticate } from '../authentication';
 import type { DossierStatusFeed } from './status-feed';
 import { NOT_ALLOWED, PersistedOperationPolicy } from '../plugins/use-persisted-operations';
+import { MY_FIELD, subscribeToMyDossiers } from './my-dossiers';
 
 export interface SubscriptionServerOptions {
   server: http.Server;
@@ -20,6 +22,13 @@ export interface SubscriptionServerOptions {
   /** Runs a query through the gateway (its plugins, authorization and subgraphs) as the subscriber. */
   execute(query: string, variables: Record<string, unknown> | undefined, context: GatewayContext): Promise<ExecutionResult>;
   log: (entry: Record<string, unknown>) => void;
+  /** Whether a WebSocket upgrade's Origin may connect (the CORS rule); refused with 403 before the handshake. */
+  allowsUpgrade?: (req: http.IncomingMessage) => boolean;
+  /**
+   * Rewrites the errors sent on the socket (their messages in the subscriber's language: the connection parameter
+   * `accept-language`, else the upgrade request's header).
+   */
+  localizeErrors?: (errors: readonly GraphQLFormattedError[], req: http.IncomingMessage) => GraphQLFormattedError[];
   /** Tokens a subscription document may have (as over HTTP); longer ones are refused unparsed. */
   maxTokens?: number;
   /** The persisted operations' allowlist (GATEWAY_PERSISTED_OPERATIONS=allowlist): a subscription's text must be in it. */
@@ -34,13 +43,22 @@ const MAX_DELAY_MS = 2 ** 31 - 1;
 const DENIED = new Set(['FORBIDDEN', 'UNAUTHENTICATED', 'BAD_USER_INPUT', 'NOT_FOUND']);
 
 /**
- * `subscription { dossierStatusChanged(code) { … } }` over graphql-ws at the GraphQL path. The subscription becomes the
+ * `subscription { dossierStatusChanged(code) { … } }` over graphql-ws at the GraphQL path (and a citizen's
+ * `myDossierStatusChanged`: my-dossiers.ts). The subscription becomes the
  * query `dossier(code) { … }`; it is run once when subscribing (a caller who may not read the dossier is refused, as a
  * query would be) and again as the subscriber on every status event of that dossier, so each update carries exactly
  * the fields asked for, from every subgraph, with the same authorization and masking as queries.
  */
 export function attachSubscriptions(options: SubscriptionServerOptions): { close(): Promise<void> } {
-  const wss = new WebSocketServer({ server: options.server, path: options.path });
+  const allowsUpgrade = options.allowsUpgrade;
+  const wss = new WebSocketServer({
+    server: options.server, path: options.path,
+    verifyClient: allowsUpgrade && ((info, done) => {
+      if (allowsUpgrade(info.req)) return done(true);
+      options.log({ level: 'warn', msg: 'access denied', service: 'gateway', transport: 'websocket', reason: `origin ${info.origin} not allowed` });
+      done(false, 403, 'Origin not allowed');
+    }),
+  });
   let sequence = 0;
   const cleanup = useServer<Record<string, unknown>, { context?: GatewayContext; request: http.IncomingMessage }>({
     schema: () => {
@@ -93,6 +111,7 @@ export function attachSubscriptions(options: SubscriptionServerOptions): { close
         return [new GraphQLError((error as Error).message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
       }
     },
+    ...(options.localizeErrors && localizing(options.localizeErrors)),
     execute: () => ({ errors: [new GraphQLError('Queries and mutations go over HTTP POST; this socket serves subscriptions', { extensions: { code: 'BAD_REQUEST' } })] }),
     subscribe: (args) => subscribe(options, args),
   }, wss);
@@ -101,6 +120,25 @@ export function attachSubscriptions(options: SubscriptionServerOptions): { close
       await cleanup.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
+  };
+}
+
+type SocketContext = { connectionParams?: Readonly<Record<string, unknown>>; extra: { request: http.IncomingMessage } };
+
+/** graphql-ws's hooks on every result and error it sends: the errors through `localize`, as HTTP answers are. */
+export function localizing(localize: NonNullable<SubscriptionServerOptions['localizeErrors']>) {
+  const requestOf = (ctx: SocketContext) => {
+    const parameter = ctx.connectionParams?.['accept-language'];
+    const header = typeof parameter === 'string' ? parameter : ctx.extra.request.headers['accept-language'];
+    return { headers: header === undefined ? {} : { 'accept-language': header } } as http.IncomingMessage;
+  };
+  const formatted = (errors: readonly GraphQLError[]) => errors.map((error) => (typeof error.toJSON === 'function' ? error.toJSON() : error) as GraphQLFormattedError);
+  return {
+    onNext: (ctx: SocketContext, _id: string, _payload: unknown, _args: unknown, result: ExecutionResult) => {
+      if (!result.errors?.length) return undefined;
+      return { ...result, errors: localize(formatted(result.errors), requestOf(ctx)) };
+    },
+    onError: (ctx: SocketContext, _id: string, _payload: unknown, errors: readonly GraphQLError[]) => localize(formatted(errors), requestOf(ctx)),
   };
 }
 
@@ -140,6 +178,12 @@ function codeOf(argumentsNodes: FieldNode['arguments'], variables: Record<string
 async function subscribe(options: SubscriptionServerOptions, args: ExecutionArgs): Promise<AsyncGenerator<ExecutionResult> | ExecutionResult> {
   // Its text passed the allowlist in onSubscribe; the queries below are its translation, not the caller's text.
   const context: GatewayContext = { ...(args.contextValue as GatewayContext), allowlistedSubscription: true };
+  const operation = getOperationAST(args.document, args.operationName);
+  const only = operation?.selectionSet.selections[0];
+  if (only?.kind === Kind.FIELD && only.name.value === MY_FIELD) {
+    return subscribeToMyDossiers(options.feed, options.execute, args.document, args.operationName,
+      (args.variableValues ?? undefined) as Record<string, unknown> | undefined, context);
+  }
   const translated = asDossierQuery(args.document, args.operationName);
   if (typeof translated === 'string') return refusal(translated);
   const code = codeOf(translated.codeArgument, args.variableValues as Record<string, unknown>);

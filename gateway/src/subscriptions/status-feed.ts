@@ -17,6 +17,7 @@ type Listener = (event: StatusEvent) => void;
  */
 export class DossierStatusFeed {
   private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly everyEvent = new Set<Listener>();
   private subscription?: Subscription;
 
   constructor(private readonly transport: Transport, private readonly channel = 'dossier-status') {}
@@ -41,14 +42,21 @@ export class DossierStatusFeed {
     };
   }
 
+  /** Calls `listener` for every event (of any dossier) until the returned function is called. */
+  listenAll(listener: Listener): () => void {
+    this.everyEvent.add(listener);
+    return () => void this.everyEvent.delete(listener);
+  }
+
   get listening(): number {
-    let count = 0;
+    let count = this.everyEvent.size;
     for (const set of this.listeners.values()) count += set.size;
     return count;
   }
 
   emit(event: StatusEvent): void {
     for (const listener of this.listeners.get(event.code) ?? []) listener(event);
+    for (const listener of this.everyEvent) listener(event);
   }
 
   async stop(): Promise<void> {

@@ -47,3 +47,22 @@ test('the feed starts at the end of the topic under its own group and calls the 
   assert.deepEqual(seen, ['A:RESOLVED']);
   assert.equal(feed.listening, 0);
 });
+
+test('errors on the socket are localized like HTTP answers: the connection parameter, else the upgrade request\'s header', async () => {
+  const { localizing } = await import('./server');
+  const { localizeErrors } = await import('../error-messages');
+  const hooks = localizing(localizeErrors);
+  const { GraphQLError } = await import('graphql');
+  const refused = [new GraphQLError('Sign in to follow your dossiers: send a bearer token', { extensions: { code: 'UNAUTHENTICATED' } })];
+  const socket = (header?: string, parameter?: string) => ({
+    connectionParams: parameter ? { 'accept-language': parameter } : {},
+    extra: { request: { headers: header ? { 'accept-language': header } : {} } as never },
+  });
+  const vietnamese = hooks.onNext(socket(), '1', {}, {}, { data: null, errors: refused });
+  assert.match(vietnamese!.errors![0].message, /^Chưa đăng nhập/);
+  assert.equal(vietnamese!.errors![0].extensions!.code, 'UNAUTHENTICATED');
+  assert.match(hooks.onNext(socket('en-US'), '1', {}, {}, { errors: refused })!.errors![0].message, /^Sign in/);
+  assert.match(hooks.onNext(socket('en-US', 'vi'), '1', {}, {}, { errors: refused })!.errors![0].message, /^Chưa đăng nhập/);
+  assert.equal(hooks.onNext(socket(), '1', {}, {}, { data: { x: 1 } }), undefined, 'a result without errors goes as it is');
+  assert.match(hooks.onError(socket(undefined, 'en'), '1', {}, refused)[0].message, /^Sign in/);
+});

@@ -1,13 +1,13 @@
 import { GraphQLNonNull, GraphQLResolveInfo } from 'graphql';
-import { Arg, Authorized, Directive, NextFn, ResolverData, UseMiddleware, Ctx, Field, FieldResolver, ID, Int, ObjectType, Resolver, Root } from 'type-graphql';
-import { Column, DataSource, Entity, EntityManager, In, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Args, Authorized, Directive, NextFn, ResolverData, UseMiddleware, Ctx, Field, FieldResolver, ID, Int, ObjectType, Resolver, Root } from 'type-graphql';
+import { Column, DataSource, Entity, EntityManager, Index, PrimaryGeneratedColumn } from 'typeorm';
 import type { Identity } from './identity';
 import { describeIdentity } from './identity';
 import { pseudonym, PSEUDONYM_PREFIX } from './pseudonym';
 import { fastInsert } from '../handoffs/fast-insert';
 import { ForbiddenError, UnauthenticatedError, allows, requireSelfIfCitizen } from './access';
-import { groupByKey } from '../context';
 import { camelCase } from '../naming';
+import { Page, PageArgs, pageWindow } from '../pagination';
 
 /**
  * Personal data access log (Decree 13/2023): one row per citizen per request per agency, naming the fields read or
@@ -190,9 +190,27 @@ export function personalDataLogFieldName(member: string): string {
   return `${camelCase(member)}PersonalDataAccessLog`;
 }
 
-export async function personalDataAccessesOf(db: DataSource, subjects: readonly string[], limit: number): Promise<PersonalDataAccess[][]> {
-  const rows = await db.getRepository(PersonalDataAccess).find({ where: { subject: In([...subjects]) }, order: { at: 'DESC', id: 'DESC' }, take: limit * subjects.length });
-  return groupByKey(subjects, rows, (row) => row.subject).map((group) => group.slice(0, limit));
+/** A page of the accesses to each subject's data, newest first: one indexed read (subject, at) per subject. */
+export async function personalDataAccessesOf(db: DataSource, subjects: readonly string[], window: { skip: number; take: number }): Promise<Page<PersonalDataAccess>[]> {
+  const repository = db.getRepository(PersonalDataAccess);
+  return Promise.all(subjects.map(async (subject) => {
+    const [items, totalCount] = await repository.findAndCount({ where: { subject }, order: { at: 'DESC', id: 'DESC' }, ...window });
+    return { items, totalCount, offset: window.skip };
+  }));
+}
+
+/** One page of a citizen's access log (the same type in every subgraph, hence shareable). */
+@ObjectType({ description: 'A page of accesses to a citizen\'s personal data' })
+@Directive('@shareable')
+export class PersonalDataAccessPage implements Page<PersonalDataAccess> {
+  @Field(() => [PersonalDataAccess])
+  items: PersonalDataAccess[];
+
+  @Field(() => Int)
+  totalCount: number;
+
+  @Field(() => Int)
+  offset: number;
 }
 
 /**
@@ -204,18 +222,19 @@ export function personalDataLogResolver(citizenType: Function, member: string): 
   @Resolver(() => citizenType)
   class CitizenPersonalDataLogResolver {
     @Authorized('citizen', 'admin')
-    @FieldResolver(() => [PersonalDataAccess], {
+    @FieldResolver(() => PersonalDataAccessPage, {
       name: personalDataLogFieldName(member),
       description: `Who accessed this citizen's personal data at ${member}, newest first (Decree 13/2023)`,
     })
     accessLog(
       @Root() citizen: { personalNumber: string },
       @Ctx() ctx: PersonalDataContext & { loader: <K, V>(name: string, batch: (keys: readonly K[]) => Promise<V[]>) => { load(key: K): Promise<V> }; db: DataSource },
-      @Arg('limit', () => Int, { defaultValue: 100 }) limit: number,
-    ): Promise<PersonalDataAccess[]> {
+      @Args() page: PageArgs,
+    ): Promise<PersonalDataAccessPage> {
       requireSelfIfCitizen(ctx.identity, citizen.personalNumber, 'personal data access log');
-      const take = Math.min(Math.max(limit, 1), 1000);
-      return ctx.loader<string, PersonalDataAccess[]>(`personalDataLog:${take}`, (subjects) => personalDataAccessesOf(ctx.db, subjects, take)).load(citizen.personalNumber);
+      const window = pageWindow(page);
+      return ctx.loader<string, PersonalDataAccessPage>(`personalDataLog:${window.skip}:${window.take}`, (subjects) => personalDataAccessesOf(ctx.db, subjects, window))
+        .load(citizen.personalNumber);
     }
   }
   Object.defineProperty(CitizenPersonalDataLogResolver, 'name', { value: `${camelCase(member)}PersonalDataLogResolver` });

@@ -80,7 +80,7 @@ const ANALYST_REPORT = `query EnterpriseReport($status: EnterpriseStatus, $headO
       legalRepresentative { personalNumber }
       businessLines { vsicCode description isMain }
       taxProfile { managingTaxOffice status }
-      landRights { certificateSerial parcel { id area } }
+      landRights { items { certificateSerial parcel { id area } } }
     }
   }
 }`;

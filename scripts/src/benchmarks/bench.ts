@@ -14,9 +14,9 @@ const autocannon = require('autocannon') as (options: Record<string, unknown>) =
 const PORTAL_QUERY = `query Portal($personalNumber: String!) {
   citizen(personalNumber: $personalNumber) {
     fullName birthDate
-    dossiers { code status appointmentAt procedure { name } }
-    landRights { certificateSerial parcel { id area usePurposeName } }
-    taxObligations { kindName amount status }
+    dossiers { items { code status appointmentAt procedure { name } } }
+    landRights { items { certificateSerial parcel { id area usePurposeName } } }
+    taxObligations { items { kindName amount status } }
   }
 }`;
 

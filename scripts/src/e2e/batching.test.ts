@@ -66,18 +66,18 @@ interface Case {
 
 const CASES: Case[] = [
   { subgraph: 'civil-status', typename: 'Citizen', keyField: 'personalNumber', keySql: 'SELECT personal_number FROM citizen ORDER BY personal_number', selection: 'fullName birthDate', expected: 1 },
-  { subgraph: 'civil-status', typename: 'Citizen', keyField: 'personalNumber', keySql: 'SELECT personal_number FROM citizen ORDER BY personal_number', selection: 'fullName civilStatusRecords { type }', expected: 2 },
+  { subgraph: 'civil-status', typename: 'Citizen', keyField: 'personalNumber', keySql: 'SELECT personal_number FROM citizen ORDER BY personal_number', selection: 'fullName civilStatusRecords { items { type } }', expected: 2 },
   { subgraph: 'civil-status', typename: 'Dossier', keyField: 'code', keySql: 'SELECT dossier_code FROM civil_status_record WHERE dossier_code IS NOT NULL', selection: 'civilStatusRecords { type }', expected: 1 },
   { subgraph: 'business-registration', typename: 'Enterprise', keyField: 'enterpriseCode', keySql: 'SELECT enterprise_code FROM enterprise ORDER BY enterprise_code', selection: 'name businessLines { vsicCode }', expected: 2 },
-  { subgraph: 'business-registration', typename: 'Citizen', keyField: 'personalNumber', keySql: 'SELECT legal_representative_personal_number FROM enterprise', selection: 'enterprises { name }', expected: 1 },
+  { subgraph: 'business-registration', typename: 'Citizen', keyField: 'personalNumber', keySql: 'SELECT legal_representative_personal_number FROM enterprise', selection: 'enterprises { items { name } }', expected: 1 },
   { subgraph: 'land', typename: 'LandParcel', keyField: 'id', keySql: 'SELECT id FROM land_parcel ORDER BY id', selection: 'area usePurposeName', expected: 1 },
-  { subgraph: 'land', typename: 'Citizen', keyField: 'personalNumber', keySql: 'SELECT holder_personal_number FROM land_use_right WHERE holder_personal_number IS NOT NULL', selection: 'landRights { certificateSerial }', expected: 1 },
+  { subgraph: 'land', typename: 'Citizen', keyField: 'personalNumber', keySql: 'SELECT holder_personal_number FROM land_use_right WHERE holder_personal_number IS NOT NULL', selection: 'landRights { items { certificateSerial } }', expected: 1 },
   { subgraph: 'land', typename: 'Dossier', keyField: 'code', keySql: 'SELECT dossier_code FROM land_transaction', selection: 'landTransaction { type parcel { area } }', expected: 2 },
-  { subgraph: 'tax', typename: 'Citizen', keyField: 'personalNumber', keySql: 'SELECT taxpayer_personal_number FROM tax_obligation WHERE taxpayer_personal_number IS NOT NULL', selection: 'taxObligations { amount }', expected: 1 },
+  { subgraph: 'tax', typename: 'Citizen', keyField: 'personalNumber', keySql: 'SELECT taxpayer_personal_number FROM tax_obligation WHERE taxpayer_personal_number IS NOT NULL', selection: 'taxObligations { items { amount } }', expected: 1 },
   { subgraph: 'tax', typename: 'Enterprise', keyField: 'enterpriseCode', keySql: 'SELECT enterprise_code FROM tax_profile', selection: 'taxProfile { status }', expected: 1 },
-  { subgraph: 'tax', typename: 'LandParcel', keyField: 'id', keySql: 'SELECT parcel_id FROM tax_obligation WHERE parcel_id IS NOT NULL', selection: 'landTaxes { amount }', expected: 1 },
+  { subgraph: 'tax', typename: 'LandParcel', keyField: 'id', keySql: 'SELECT parcel_id FROM tax_obligation WHERE parcel_id IS NOT NULL', selection: 'landTaxes { items { amount } }', expected: 1 },
   { subgraph: 'single-window', typename: 'Dossier', keyField: 'code', keySql: 'SELECT code FROM dossier ORDER BY code', selection: 'status procedure { name } timeline { action }', expected: 3 },
-  { subgraph: 'single-window', typename: 'Citizen', keyField: 'personalNumber', keySql: 'SELECT applicant_personal_number FROM dossier WHERE applicant_personal_number IS NOT NULL', selection: 'dossiers { code }', expected: 1 },
+  { subgraph: 'single-window', typename: 'Citizen', keyField: 'personalNumber', keySql: 'SELECT applicant_personal_number FROM dossier WHERE applicant_personal_number IS NOT NULL', selection: 'dossiers { items { code } }', expected: 1 },
   { subgraph: 'single-window', typename: 'Procedure', keyField: 'code', keySql: 'SELECT code FROM procedure_catalogue', selection: 'name', expected: 1 },
 ];
 

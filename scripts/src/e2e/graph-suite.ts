@@ -8,11 +8,11 @@ import { graphql } from '../testing/helpers';
 const OVERVIEW = `query Overview($personalNumber: String!) {
   citizen(personalNumber: $personalNumber) {
     personalNumber fullName birthDate sex
-    civilStatusRecords { type registeredOn }
-    dossiers { code status statusCode procedure { name handlingSector } }
-    landRights { certificateSerial parcel { id area usePurposeName landTaxes { kindName amount } } }
-    taxObligations { kindName amount status }
-    enterprises { enterpriseCode name taxProfile { managingTaxOffice } }
+    civilStatusRecords { items { type registeredOn } }
+    dossiers { items { code status statusCode procedure { name handlingSector } } }
+    landRights { items { certificateSerial parcel { id area usePurposeName landTaxes { items { kindName amount } } } } }
+    taxObligations { items { kindName amount status } }
+    enterprises { items { enterpriseCode name taxProfile { managingTaxOffice } } }
   }
 }`;
 
@@ -73,13 +73,13 @@ export function graphSuite(
       const citizen = data!.citizen;
       assert.equal(citizen.personalNumber, fullCitizen);
       assert.match(citizen.fullName, /\p{L}+ \p{L}+/u); // civil-status
-      assert.ok(citizen.dossiers.length > 0); // single-window
-      assert.ok(citizen.dossiers.every((d: any) => d.procedure?.name)); // single-window, nested
-      assert.ok(citizen.landRights.length > 0); // land
-      assert.ok(citizen.landRights[0].parcel.usePurposeName); // land
-      assert.ok(citizen.taxObligations.length + citizen.landRights.flatMap((r: any) => r.parcel.landTaxes).length > 0); // tax
-      assert.ok(citizen.enterprises.length > 0); // business-registration
-      assert.ok(citizen.enterprises.every((e: any) => 'taxProfile' in e)); // tax, through business-registration
+      assert.ok(citizen.dossiers.items.length > 0); // single-window
+      assert.ok(citizen.dossiers.items.every((d: any) => d.procedure?.name)); // single-window, nested
+      assert.ok(citizen.landRights.items.length > 0); // land
+      assert.ok(citizen.landRights.items[0].parcel.usePurposeName); // land
+      assert.ok(citizen.taxObligations.items.length + citizen.landRights.items.flatMap((r: any) => r.parcel.landTaxes.items).length > 0); // tax
+      assert.ok(citizen.enterprises.items.length > 0); // business-registration
+      assert.ok(citizen.enterprises.items.every((e: any) => 'taxProfile' in e)); // tax, through business-registration
     });
 
     test('a dossier lookup joins the agencies\' views of it', async () => {
@@ -182,8 +182,8 @@ export function graphSuite(
       assert.equal(a.applicant.fullName.length > 0, true);
       assert.deepEqual(a.timeline.map((e: any) => e.action), ['RECEIVED']);
       assert.equal(await count(), before + 2);
-      const mine = await gql('query($p: String!) { citizen(personalNumber: $p) { dossiers { code } } }', { p: fullCitizen });
-      assert.ok(mine.data!.citizen.dossiers.some((d: any) => d.code === a.code));
+      const mine = await gql('query($p: String!) { citizen(personalNumber: $p) { dossiers { items { code } } } }', { p: fullCitizen });
+      assert.ok(mine.data!.citizen.dossiers.items.some((d: any) => d.code === a.code));
     });
 
     test('the counter\'s lifecycle: supplement, resolution, return and rating; an illegal step is a CONFLICT; the report counts it', async () => {

@@ -245,8 +245,8 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
       assert.deepEqual(reported, ['IN_APPRAISAL', 'FINANCIAL_OBLIGATION', 'APPROVAL', 'RESOLVED']);
 
       // The new holder's right, seen through the graph.
-      const { data } = await gql(`query($n: String!) { citizen(personalNumber: $n) { landRights { parcel { id } certificateSerial } } }`, { n: transferee });
-      assert.ok(data!.citizen.landRights.some((r: { parcel: { id: string } }) => r.parcel.id === parcelId));
+      const { data } = await gql(`query($n: String!) { citizen(personalNumber: $n) { landRights { items { parcel { id } certificateSerial } } } }`, { n: transferee });
+      assert.ok(data!.citizen.landRights.items.some((r: { parcel: { id: string } }) => r.parcel.id === parcelId));
     });
 
     test('land transfer without a declared price: tax asks for a supplement, land re-appraises with the price', async () => {
@@ -352,10 +352,10 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
       assert.equal(record.type, 'DEATH');
       const allowance = record.followUps.find((f: { agency: string }) => f.agency === 'social-insurance');
       assert.match(allowance.reference, /^QĐ-MT-/);
-      const { data } = await gql(`query($n: String!) { citizen(personalNumber: $n) { deathDate civilStatusPersonalDataAccessLog { action accessorRole accessorAgency fields requestId } } }`, { n: person });
+      const { data } = await gql(`query($n: String!) { citizen(personalNumber: $n) { deathDate civilStatusPersonalDataAccessLog(limit: 100) { items { action accessorRole accessorAgency fields requestId } } } }`, { n: person });
       assert.equal(data!.citizen.deathDate, '2026-11-10');
       // The writes are on the person's record: by civil status from the single window's message, then by the partners' answers.
-      const log = data!.citizen.civilStatusPersonalDataAccessLog as { action: string; accessorRole: string; accessorAgency: string; fields: string; requestId: string }[];
+      const log = data!.citizen.civilStatusPersonalDataAccessLog.items as { action: string; accessorRole: string; accessorAgency: string; fields: string; requestId: string }[];
       const request = resolved.civilStatusHandoffLog.find((l) => l.messageType === 'civil-status.death-registration-requested' && l.outcome === 'APPLIED')!;
       assert.ok(log.some((e) => e.action === 'write' && e.accessorAgency === 'single-window' && e.fields === 'Citizen.deathDate' && e.requestId === request.messageId), JSON.stringify(log));
       assert.ok(log.some((e) => e.action === 'write' && e.accessorAgency === 'police' && /residence-deregistered/.test(e.fields)), 'the deregistration is on the record too');
@@ -434,8 +434,8 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
       assert.match(stopped.timeline.at(-1)!.note ?? '', /NO_STANDING/);
       assert.equal(stopped.landTransaction, null, 'no land transaction was opened');
       assert.deepEqual(stopped.landHandoffLog.filter((l) => l.messageType === 'land.cadastral-information'), [], 'nothing went to tax');
-      const { data } = await gql(`query($n: String!) { citizen(personalNumber: $n) { landRights { parcel { id } } } }`, { n: transferor });
-      assert.ok(data!.citizen.landRights.some((r: { parcel: { id: string } }) => r.parcel.id === parcelId), 'the holder keeps the right');
+      const { data } = await gql(`query($n: String!) { citizen(personalNumber: $n) { landRights { items { parcel { id } } } } }`, { n: transferor });
+      assert.ok(data!.citizen.landRights.items.some((r: { parcel: { id: string } }) => r.parcel.id === parcelId), 'the holder keeps the right');
     });
 
     test('bad handoff input is a typed error on the field, and nothing is received or sent', async () => {

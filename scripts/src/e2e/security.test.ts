@@ -55,13 +55,13 @@ describe('security: who may read what, through the gateway only', () => {
     const other = found.data!.dossiers.items.find((d: any) => d.applicant && d.applicant.personalNumber !== citizenA);
     citizenB = other.applicant.personalNumber;
     dossierOfB = other.code;
-    const holders = await graphql(gateway, `query($n: String!) { citizen(personalNumber: $n) { landRights { parcel { id } } civilStatusRecords { id } } }`,
+    const holders = await graphql(gateway, `query($n: String!) { citizen(personalNumber: $n) { landRights { items { parcel { id } } } civilStatusRecords { items { id } } } }`,
       { n: citizenA }, as('admin'));
-    recordId = holders.data!.citizen.civilStatusRecords[0]?.id;
-    const rightsOfOthers = await graphql(gateway, `{ enterprises(limit: 100) { items { legalRepresentative { personalNumber landRights { parcel { id } } } } } }`, undefined, as('admin'));
+    recordId = holders.data!.citizen.civilStatusRecords.items[0]?.id;
+    const rightsOfOthers = await graphql(gateway, `{ enterprises(limit: 100) { items { legalRepresentative { personalNumber landRights { items { parcel { id } } } } } } }`, undefined, as('admin'));
     const holder = rightsOfOthers.data!.enterprises.items.map((e: any) => e.legalRepresentative)
-      .find((p: any) => p.personalNumber !== citizenA && p.landRights.length);
-    parcelOfB = holder.landRights[0].parcel.id;
+      .find((p: any) => p.personalNumber !== citizenA && p.landRights.items.length);
+    parcelOfB = holder.landRights.items[0].parcel.id;
     headers.set('holderOfParcel', { 'x-holder': holder.personalNumber });
     headers.set('citizenA', await stack.as({ role: 'citizen', subject: citizenA }));
     headers.set('taxOfficer', await stack.as(TAX_OFFICER));
@@ -114,7 +114,7 @@ describe('security: who may read what, through the gateway only', () => {
     assertDenied(direct, 'FORBIDDEN', 'citizen(B) as A');
     const dossier = await graphql(gateway, 'query($c: String!) { dossier(code: $c) { code applicantName } }', { c: dossierOfB }, as('citizenA'));
     assertDenied(dossier, 'FORBIDDEN', 'dossier of B as A');
-    const nested = await graphql(gateway, 'query($id: String!) { landParcel(id: $id) { id rights { holderCitizen { personalNumber fullName } } } }',
+    const nested = await graphql(gateway, 'query($id: String!) { landParcel(id: $id) { id rights { items { holderCitizen { personalNumber fullName } } } } }',
       { id: parcelOfB }, as('citizenA'));
     assertDenied(nested, 'FORBIDDEN', 'landParcel → rights → holderCitizen (B) as A');
     assert.equal(JSON.stringify(nested.data ?? {}).includes(as('holderOfParcel')['x-holder']), false, 'B\'s number leaked');
@@ -125,7 +125,7 @@ describe('security: who may read what, through the gateway only', () => {
     assertDenied(taxOfB, 'FORBIDDEN', 'taxObligations of B as A');
     // The same citizen about themself: answered, from all five subgraphs.
     const own = await graphql(gateway, `query($n: String!) { citizen(personalNumber: $n) { personalNumber fullName
-      dossiers { code } landRights { certificateSerial } taxObligations { amount } enterprises { name } civilStatusRecords { type } } }`,
+      dossiers { items { code } } landRights { items { certificateSerial } } taxObligations { items { amount } } enterprises { items { name } } civilStatusRecords { items { type } } } }`,
     { n: citizenA }, as('citizenA'));
     assert.equal(own.errors, undefined, JSON.stringify(own.errors));
     assert.equal(own.data!.citizen.personalNumber, citizenA);
@@ -134,7 +134,7 @@ describe('security: who may read what, through the gateway only', () => {
   test('a tax officer may not read civil-status records; the civil-status officer may', async () => {
     const byId = await graphql(gateway, 'query($id: ID!) { civilStatusRecord(id: $id) { type registeredOn } }', { id: recordId }, as('taxOfficer'));
     assertDenied(byId, 'FORBIDDEN', 'civilStatusRecord as tax officer');
-    const viaCitizen = await graphql(gateway, 'query($n: String!) { citizen(personalNumber: $n) { civilStatusRecords { type } } }', { n: citizenA }, as('taxOfficer'));
+    const viaCitizen = await graphql(gateway, 'query($n: String!) { citizen(personalNumber: $n) { civilStatusRecords { items { type } } } }', { n: citizenA }, as('taxOfficer'));
     assertDenied(viaCitizen, 'FORBIDDEN', 'citizen → civilStatusRecords as tax officer');
     const allowed = await graphql(gateway, 'query($id: ID!) { civilStatusRecord(id: $id) { type registeredOn subject { fullName } } }', { id: recordId }, as('civilStatusOfficer'));
     assert.equal(allowed.errors, undefined, JSON.stringify(allowed.errors));
@@ -145,13 +145,13 @@ describe('security: who may read what, through the gateway only', () => {
 
   test('a field refused inside a subgraph costs that field only: the rest of the data comes back, the error has its path', async () => {
     const mixed = await graphql(gateway, `query($n: String!) { citizen(personalNumber: $n) { personalNumber fullName
-      civilStatusRecords { type } taxObligations { amount } } }`, { n: citizenA }, as('taxOfficer'));
+      civilStatusRecords { items { type } } taxObligations { items { amount } } } }`, { n: citizenA }, as('taxOfficer'));
     assert.deepEqual(mixed.errors?.map((e) => [e.extensions?.code, e.path]), [['FORBIDDEN', ['citizen', 'civilStatusRecords']]], JSON.stringify(mixed.errors));
     assert.equal(mixed.data!.citizen.personalNumber, citizenA);
     assert.ok(mixed.data!.citizen.fullName, 'the allowed civil-status field of the same fetch');
     assert.equal(mixed.data!.citizen.civilStatusRecords, null);
-    assert.ok(Array.isArray(mixed.data!.citizen.taxObligations), 'the other subgraph\'s field');
-    const log = await graphql(gateway, 'query($n: String!) { citizen(personalNumber: $n) { fullName landPersonalDataAccessLog { at } landRights { certificateSerial } } }',
+    assert.ok(Array.isArray(mixed.data!.citizen.taxObligations.items), 'the other subgraph\'s field');
+    const log = await graphql(gateway, 'query($n: String!) { citizen(personalNumber: $n) { fullName landPersonalDataAccessLog { items { at } } landRights { items { certificateSerial } } } }',
       { n: citizenA }, as('taxOfficer'));
     assert.deepEqual(log.errors?.map((e) => e.path), [['citizen', 'landPersonalDataAccessLog']], JSON.stringify(log.errors));
     assert.ok(log.data!.citizen.fullName);
@@ -161,7 +161,7 @@ describe('security: who may read what, through the gateway only', () => {
     for (const bad of ['2026-13-45T00:00:00Z', 'not-a-date']) {
       const literal = await graphql(gateway, `{ dossiers(receivedFrom: "${bad}") { totalCount } }`, undefined, as('admin'));
       assert.deepEqual(literal.errors?.map((e) => [e.extensions?.code, e.extensions?.field]), [['BAD_USER_INPUT', 'receivedFrom']], JSON.stringify(literal.errors));
-      const variable = await graphql(gateway, 'query($from: DateTimeISO) { dossiers(receivedFrom: $from) { totalCount } }', { from: bad }, as('admin'));
+      const variable = await graphql(gateway, 'query($from: DateTimeISO) { dossiers(receivedFrom: $from) { totalCount } }', { from: bad }, { ...as('admin'), 'accept-language': 'en' });
       assert.deepEqual(variable.errors?.map((e) => e.extensions?.code), ['BAD_USER_INPUT'], JSON.stringify(variable.errors));
       assert.match(variable.errors![0].message, /\$from/);
     }
@@ -233,16 +233,16 @@ describe('security: who may read what, through the gateway only', () => {
     const commune = parcelOfB.split('-')[0];
     const query = `query($c: String!) { landParcels(communeCode: $c, limit: 50) { totalCount items {
       id communeCode mapSheetNumber parcelNumber address area usePurpose usePurposeName
-      rights { sharePercent certificateSerial certificateRegisterNumber holderCitizen { personalNumber } } } } }`;
+      rights { items { sharePercent certificateSerial certificateRegisterNumber holderCitizen { personalNumber } } } } } }`;
     const analyst = await graphql(gateway, query, { c: commune }, as('analyst'));
     assert.equal(analyst.errors, undefined, JSON.stringify(analyst.errors));
     const parcels = analyst.data!.landParcels.items;
-    assert.ok(parcels.length && parcels.some((p: any) => p.rights.some((r: any) => r.holderCitizen)), 'demo data lacks held parcels');
+    assert.ok(parcels.length && parcels.some((p: any) => p.rights.items.some((r: any) => r.holderCitizen)), 'demo data lacks held parcels');
     for (const parcel of parcels) {
       assert.deepEqual([parcel.id, parcel.mapSheetNumber, parcel.parcelNumber, parcel.address], ['***', null, null, '***'], JSON.stringify(parcel));
       assert.equal(parcel.communeCode, commune);
       assert.ok(parcel.area > 0 && parcel.usePurpose && parcel.usePurposeName, 'the statistics stay');
-      for (const right of parcel.rights) {
+      for (const right of parcel.rights.items) {
         assert.deepEqual([right.certificateSerial, right.certificateRegisterNumber], ['***', '***']);
         if (right.holderCitizen) assert.match(right.holderCitizen.personalNumber, PSEUDONYM);
       }
@@ -275,11 +275,11 @@ describe('security: who may read what, through the gateway only', () => {
 
   test('one person has one pseudonym in every subgraph; two people have two', async () => {
     // A legal representative who filed a dossier: business-registration and single-window each pseudonymise them.
-    const admin = await graphql(gateway, '{ dossiers(limit: 100) { items { code applicant { personalNumber enterprises { enterpriseCode } } } } }', undefined, as('admin'));
-    const filed = admin.data!.dossiers.items.find((d: any) => d.applicant?.enterprises.length);
+    const admin = await graphql(gateway, '{ dossiers(limit: 100) { items { code applicant { personalNumber enterprises { items { enterpriseCode } } } } } }', undefined, as('admin'));
+    const filed = admin.data!.dossiers.items.find((d: any) => d.applicant?.enterprises.items.length);
     assert.ok(filed, 'demo data lacks a legal representative with a dossier');
     const analyst = await graphql(gateway, `query($e: String!) { enterprise(enterpriseCode: $e) { legalRepresentative { personalNumber } }
-      dossiers(limit: 100) { items { code applicant { personalNumber } } } }`, { e: filed.applicant.enterprises[0].enterpriseCode }, as('analyst'));
+      dossiers(limit: 100) { items { code applicant { personalNumber } } } }`, { e: filed.applicant.enterprises.items[0].enterpriseCode }, as('analyst'));
     assert.equal(analyst.errors, undefined, JSON.stringify(analyst.errors));
     const inBusiness = analyst.data!.enterprise.legalRepresentative.personalNumber;
     const inSingleWindow = analyst.data!.dossiers.items.find((d: any) => d.code === filed.code).applicant.personalNumber;
@@ -324,17 +324,17 @@ describe('security: who may read what, through the gateway only', () => {
     const foreign = admin.data!.dossiers.items.find((d: any) => d.landTransaction?.transferor && d.taxAssessment
       && ![d.landTransaction.transferor.personalNumber, d.landTransaction.transferee?.personalNumber].includes(citizenA));
     assert.ok(foreign, 'demo data lacks a taxed land transfer of other people');
-    const ownParcel = (await graphql(gateway, 'query($n: String!) { citizen(personalNumber: $n) { landRights { parcel { id } } } }', { n: citizenA }, as('citizenA')))
-      .data!.citizen.landRights[0].parcel.id;
+    const ownParcel = (await graphql(gateway, 'query($n: String!) { citizen(personalNumber: $n) { landRights { items { parcel { id } } } } }', { n: citizenA }, as('citizenA')))
+      .data!.citizen.landRights.items[0].parcel.id;
 
     // through the gateway: another holder's parcel shows no rights or transactions; one's own parcel does
-    const other = await graphql(gateway, 'query($id: String!) { landParcel(id: $id) { id rights { certificateSerial } transactions { contractValue } } }',
+    const other = await graphql(gateway, 'query($id: String!) { landParcel(id: $id) { id rights { items { certificateSerial } } transactions { items { contractValue } } } }',
       { id: foreign.landTransaction.parcel.id }, as('citizenA'));
     assertDenied(other, 'FORBIDDEN', 'landParcel(other) → rights / transactions as A');
     assert.equal(JSON.stringify(other.data ?? {}).includes('certificateSerial'), false);
-    const own = await graphql(gateway, 'query($id: String!) { landParcel(id: $id) { rights { certificateSerial } transactions { id } } }', { id: ownParcel }, as('citizenA'));
+    const own = await graphql(gateway, 'query($id: String!) { landParcel(id: $id) { rights { items { certificateSerial } } transactions { items { id } } } }', { id: ownParcel }, as('citizenA'));
     assert.equal(own.errors, undefined, JSON.stringify(own.errors));
-    assert.ok(own.data!.landParcel.rights.length);
+    assert.ok(own.data!.landParcel.rights.items.length);
 
     // straight to the subgraphs with a valid gateway identity for citizen A: the reference resolvers guard as the root fields do
     const identity = (subgraph: string) => ({ [IDENTITY_HEADER]: identitySignerFromEnv(env).tokenFor({ role: 'citizen', subject: citizenA }, subgraph) });
@@ -342,8 +342,8 @@ describe('security: who may read what, through the gateway only', () => {
     const tax = stack.subgraphs.find((s) => s.name === 'tax')!;
     const probes: [string, string, Record<string, unknown>[]][] = [
       [land.url, '... on Dossier { landTransaction { id contractValue taxAmount } }', [{ __typename: 'Dossier', code: foreign.code }]],
-      [land.url, '... on LandParcel { rights { certificateSerial } }', [{ __typename: 'LandParcel', id: foreign.landTransaction.parcel.id }]],
-      [land.url, '... on LandParcel { transactions { contractValue } }', [{ __typename: 'LandParcel', id: foreign.landTransaction.parcel.id }]],
+      [land.url, '... on LandParcel { rights { items { certificateSerial } } }', [{ __typename: 'LandParcel', id: foreign.landTransaction.parcel.id }]],
+      [land.url, '... on LandParcel { transactions { items { contractValue } } }', [{ __typename: 'LandParcel', id: foreign.landTransaction.parcel.id }]],
       [tax.url, '... on Dossier { taxAssessment { noticeNumber totalAmount } }', [{ __typename: 'Dossier', code: foreign.code }]],
     ];
     for (const [url, selection, representations] of probes) {
@@ -406,25 +406,32 @@ describe('security: who may read what, through the gateway only', () => {
       { ...as('taxOfficer'), 'x-request-id': requestId });
     assert.equal(read.errors, undefined, JSON.stringify(read.errors));
     const log = await graphql(gateway, `query($n: String!) { citizen(personalNumber: $n) {
-      civilStatusPersonalDataAccessLog(limit: 50) { accessorRole accessorAgency accessor fields requestId action at } } }`,
+      civilStatusPersonalDataAccessLog(limit: 50) { totalCount items { accessorRole accessorAgency accessor fields requestId action at } } } }`,
     { n: citizenA }, as('citizenA'));
     assert.equal(log.errors, undefined, JSON.stringify(log.errors));
-    const entry = log.data!.citizen.civilStatusPersonalDataAccessLog.find((e: any) => e.requestId === requestId);
+    const entry = log.data!.citizen.civilStatusPersonalDataAccessLog.items.find((e: any) => e.requestId === requestId);
     assert.ok(entry, 'the officer\'s read is on record under its request id');
+    // a page like any other list: the second entry alone
+    const log2 = await graphql(gateway, `query($n: String!) { citizen(personalNumber: $n) {
+      civilStatusPersonalDataAccessLog(offset: 1, limit: 1) { totalCount offset items { requestId at } } } }`, { n: citizenA }, as('citizenA'));
+    const page2 = log2.data!.citizen.civilStatusPersonalDataAccessLog;
+    assert.equal(page2.offset, 1);
+    assert.equal(page2.items.length, Math.min(1, log.data!.citizen.civilStatusPersonalDataAccessLog.totalCount - 1));
+    assert.ok(page2.totalCount >= log.data!.citizen.civilStatusPersonalDataAccessLog.totalCount);
     assert.equal(entry.accessorRole, 'officer');
     assert.equal(entry.accessorAgency, TAX_OFFICE);
     assert.equal(entry.accessor, TAX_OFFICER.subject);
     assert.match(entry.fields, /Citizen\.birthDate/);
     assert.match(entry.fields, /Citizen\.fullName/);
-    const othersLog = await graphql(gateway, `query($n: String!) { citizen(personalNumber: $n) { civilStatusPersonalDataAccessLog { accessor } } }`,
+    const othersLog = await graphql(gateway, `query($n: String!) { citizen(personalNumber: $n) { civilStatusPersonalDataAccessLog { items { accessor } } } }`,
       { n: citizenA }, as('taxOfficer'));
     assertDenied(othersLog, 'FORBIDDEN', 'an officer reading the access log');
   });
 
   test('depth, alias and cost bombs are refused before any subgraph is asked', async () => {
-    const deep = `{ dossiers(limit: 1) { items { procedure { code } ${'applicant { dossiers { '.repeat(8)}code${' } }'.repeat(8)} } } }`;
+    const deep = `{ dossiers(limit: 1) { items { procedure { code } ${'applicant { dossiers { items { '.repeat(8)}code${' } } }'.repeat(8)} } } }`;
     const aliases = `{ ${Array.from({ length: 60 }, (_, i) => `a${i}: procedures(limit: 1) { totalCount }`).join(' ')} }`;
-    const cost = `{ dossiers(limit: 100) { items { timeline { id } applicant { dossiers { timeline { id } applicant { dossiers { code } } } } } } }`;
+    const cost = `{ dossiers(limit: 100) { items { timeline { id } applicant { dossiers { items { timeline { id } applicant { dossiers { items { code } } } } } } } } }`;
     for (const [what, query, limit] of [['depth', deep, 'depth'], ['aliases', aliases, 'aliases'], ['cost', cost, 'cost']] as const) {
       const response = await graphql(gateway, query, undefined, as('admin'));
       assert.ok(codes(response).includes('OPERATION_LIMIT_EXCEEDED'), `${what}: ${JSON.stringify(response.errors)}`);
@@ -454,7 +461,7 @@ describe('security: who may read what, through the gateway only', () => {
       const ownDossier = (await graphql(gateway, '{ dossiers(limit: 1) { items { code } } }', undefined, as('citizenA'))).data!.dossiers.items[0].code;
       const registered = await graphql(portal.url, lookup.body, { code: ownDossier }, as('citizenA'));
       assert.equal(registered.errors, undefined, JSON.stringify(registered.errors));
-      assert.equal(registered.data!.dossier.code, ownDossier);
+      assert.equal(registered.data!.dossierLookup.code, ownDossier, 'the public lookup, with the receipt\'s code');
     } finally {
       await production.stop();
       await portal.stop();

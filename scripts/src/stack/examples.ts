@@ -1,13 +1,13 @@
 /** Citizens of the demo data worth showing: the portal's richest cases, found through the gateway (as an admin). */
 const CANDIDATES = `{ enterprises(limit: 100) { items { legalRepresentative { personalNumber
-  landRights { id } taxObligations { id } dossiers { code } civilStatusRecords { id } } } } }`;
+  landRights { items { id } } taxObligations { items { id } } dossiers { items { code } } civilStatusRecords { items { id } } } } } }`;
 
 interface Candidate {
   personalNumber: string;
-  landRights: unknown[];
-  taxObligations: unknown[];
-  dossiers: unknown[];
-  civilStatusRecords: unknown[];
+  landRights: { items: unknown[] };
+  taxObligations: { items: unknown[] };
+  dossiers: { items: unknown[] };
+  civilStatusRecords: { items: unknown[] };
 }
 
 /**
@@ -24,8 +24,8 @@ export async function findRichCitizen(gatewayUrl: string, headers: Record<string
   if (body.errors?.length) throw new Error(`example lookup failed: ${JSON.stringify(body.errors)}`);
   const people = (body.data?.enterprises.items ?? []).map((e) => e.legalRepresentative).filter((p): p is Candidate => p !== null);
   const rich =
-    people.find((p) => p.landRights.length && p.taxObligations.length && p.dossiers.length && p.civilStatusRecords.length) ??
-    people.find((p) => p.landRights.length && p.dossiers.length) ??
+    people.find((p) => p.landRights.items.length && p.taxObligations.items.length && p.dossiers.items.length && p.civilStatusRecords.items.length) ??
+    people.find((p) => p.landRights.items.length && p.dossiers.items.length) ??
     people[0];
   return rich?.personalNumber ?? null;
 }

@@ -12,11 +12,11 @@ import { SUBGRAPHS } from './subgraphs';
 const EXAMPLE_QUERY = `query CitizenOverview($personalNumber: String!) {
   citizen(personalNumber: $personalNumber) {
     fullName birthDate
-    civilStatusRecords { type registeredOn }
-    dossiers { code status statusCode appointmentAt procedure { name } }
-    landRights { certificateSerial parcel { id area usePurposeName } }
-    taxObligations { kindName amount dueDate status }
-    enterprises { enterpriseCode name }
+    civilStatusRecords { items { type registeredOn } }
+    dossiers { items { code status statusCode appointmentAt procedure { name } } }
+    landRights { items { certificateSerial parcel { id area usePurposeName } } }
+    taxObligations { items { kindName amount dueDate status } }
+    enterprises { items { enterpriseCode name } }
   }
 }`;
 
@@ -58,7 +58,7 @@ One-stop graph is up.
   Gateway (GraphQL):  ${stack.gatewayUrl}
   Explorer:           ${new URL('/explorer', stack.gatewayUrl)}  (GraphiQL with saved analyst reports; paste a token)
   Portal:             ${new URL('/portal/', stack.gatewayUrl)}  (the reference citizen portal and officer console)
-  Subscriptions:      ${stack.gatewayUrl.replace(/^http/, 'ws')}  (graphql-ws: dossierStatusChanged(code))
+  Subscriptions:      ${stack.gatewayUrl.replace(/^http/, 'ws')}  (graphql-ws: dossierStatusChanged(code), a citizen's myDossierStatusChanged)
   Health / readiness: ${new URL('/health', stack.gatewayUrl)}  ${new URL('/ready', stack.gatewayUrl)}
   Metrics:            ${new URL('/metrics', stack.gatewayUrl)}  (and /metrics on every subgraph)
   Subgraphs:          ${stack.subgraphs.map((s) => `${s.name} ${s.url}`).join('\n                      ')}

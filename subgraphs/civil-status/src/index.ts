@@ -4,6 +4,7 @@ import { Citizen } from './entities/citizen';
 import { CivilStatusRecord } from './entities/civil-status-record';
 import { DossierRef } from './entities/references';
 import { CitizenResolver } from './resolvers/citizen.resolver';
+import { MeResolver } from './resolvers/me.resolver';
 import { CivilStatusRecordResolver, DossierCivilStatusResolver } from './resolvers/civil-status-record.resolver';
 import { CivilStatusFollowUp } from './entities/follow-up';
 import { Initial1763800000000 } from './migrations/1763800000000-initial';
@@ -19,7 +20,7 @@ export const civilStatus = defineSubgraph({
   defaultPort: 4002,
   entities: [Citizen, CivilStatusRecord, CivilStatusFollowUp],
   migrations: [Initial1763800000000, FollowUps1763900000001, RecordApplicant1766100000000],
-  resolvers: [CitizenResolver, CivilStatusRecordResolver, DossierCivilStatusResolver, handoffLogResolver(DossierRef, 'civil-status'), personalDataLogResolver(Citizen, 'civil-status')],
+  resolvers: [CitizenResolver, MeResolver, CivilStatusRecordResolver, DossierCivilStatusResolver, handoffLogResolver(DossierRef, 'civil-status'), personalDataLogResolver(Citizen, 'civil-status')],
   handoffs: civilStatusHandoffs,
   orphanedTypes: [DossierRef],
   references: {

@@ -14,6 +14,8 @@ export const SUBSCRIPTION_SDL = `
 type Subscription {
   "A dossier each time its status changes (received, transferred, reported by an agency, resolved…): the fields asked for, read as the subscriber"
   dossierStatusChanged(code: String!): Dossier!
+  "A citizen's own dossiers: first each one as it is now (a snapshot, newest first, at most 100), then a dossier each time the status of one of theirs changes (new ones included)"
+  myDossierStatusChanged: Dossier!
 }
 `;
 

@@ -1,7 +1,7 @@
 import { Authorized, Arg, Args, ArgsType, Ctx, Field, FieldResolver, Query, Resolver, Root, Directive } from 'type-graphql';
 import { FindOptionsWhere, In, Like } from 'typeorm';
 import {
-  BadUserInputError, byKey, ForbiddenError, PageArgs, PageOf, pageWindow, RequestContext, required, validateEnterpriseCode, PersonalData, mayFollowCitizen, rowsByKeys,
+  BadUserInputError, byKey, ForbiddenError, PageArgs, PageOf, pageOf, pageWindow, RequestContext, required, validateEnterpriseCode, PersonalData, mayFollowCitizen, rowsByKeys,
 } from '@onestop/platform';
 import { EnterpriseRegistration } from '../entities/enterprise-registration';
 import { BusinessLine } from '../entities/business-line';
@@ -73,11 +73,9 @@ export class EnterpriseResolver {
     return businessLinesByEnterprise(ctx).load(enterprise.enterpriseCode);
   }
 
-  // cost analysis: at most about this many items (gateway's @listSize; a list without a hint counts 20)
-  @Directive('@listSize(assumedSize: 10)')
-  @FieldResolver(() => [Enterprise], { description: 'Dependent units (chi nhánh, văn phòng đại diện)' })
-  branches(@Root() enterprise: Enterprise, @Ctx() ctx: RequestContext): Promise<Enterprise[]> {
-    return enterprisesBy(ctx, 'parentEnterpriseCode').load(enterprise.enterpriseCode);
+  @FieldResolver(() => EnterprisePage, { description: 'Dependent units (chi nhánh, văn phòng đại diện)' })
+  async branches(@Root() enterprise: Enterprise, @Args() page: PageArgs, @Ctx() ctx: RequestContext): Promise<EnterprisePage> {
+    return pageOf(await enterprisesBy(ctx, 'parentEnterpriseCode').load(enterprise.enterpriseCode), page);
   }
 
   @FieldResolver(() => Enterprise, { nullable: true, description: 'The enterprise a dependent unit belongs to' })
@@ -94,10 +92,10 @@ export class EnterpriseResolver {
 @Resolver(() => CitizenRef)
 export class CitizenEnterprisesResolver {
   @Authorized('citizen', 'staff', 'analyst')
-  @FieldResolver(() => [Enterprise], { description: 'Enterprises this person legally represents' })
-  async enterprises(@Root() citizen: CitizenRef, @Ctx() ctx: RequestContext): Promise<Enterprise[]> {
-    if (!mayFollowCitizen(ctx.identity, citizen.personalNumber, 'enterprises')) return [];
-    return enterprisesBy(ctx, 'legalRepresentativePersonalNumber').load(citizen.personalNumber);
+  @FieldResolver(() => EnterprisePage, { description: 'Enterprises this person legally represents' })
+  async enterprises(@Root() citizen: CitizenRef, @Args() page: PageArgs, @Ctx() ctx: RequestContext): Promise<EnterprisePage> {
+    if (!mayFollowCitizen(ctx.identity, citizen.personalNumber, 'enterprises')) return pageOf([], page);
+    return pageOf(await enterprisesBy(ctx, 'legalRepresentativePersonalNumber').load(citizen.personalNumber), page);
   }
 }
 

@@ -1,7 +1,7 @@
 import { Authorized, Arg, Args, ArgsType, Ctx, Field, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { Like } from 'typeorm';
 import {
-  BadUserInputError, ForbiddenError, PageArgs, PageOf, pageWindow, PersonalData, RequestContext, required, requireSelfIfCitizen,
+  BadUserInputError, ForbiddenError, PageArgs, PageOf, pageOf, pageWindow, PersonalData, RequestContext, required, requireSelfIfCitizen,
   validatePersonalNumber,
 } from '@onestop/platform';
 import { Citizen } from '../entities/citizen';
@@ -10,6 +10,8 @@ import { citizenByNumber, recordsByPerson } from '../loaders';
 
 const CitizenPage = PageOf(Citizen, 'CitizenPage');
 type CitizenPage = InstanceType<typeof CitizenPage>;
+const CivilStatusRecordPage = PageOf(CivilStatusRecord, 'CivilStatusRecordPage');
+type CivilStatusRecordPage = InstanceType<typeof CivilStatusRecordPage>;
 
 @ArgsType()
 class CitizenFilterArgs extends PageArgs {
@@ -68,11 +70,11 @@ export class CitizenResolver {
   }
 
   @Authorized('citizen', 'staff:CIVIL_STATUS', 'analyst')
-  @FieldResolver(() => [CivilStatusRecord], { description: 'Birth, marriage and death entries about this person' })
-  civilStatusRecords(@Root() citizen: Citizen, @Ctx() ctx: RequestContext): Promise<CivilStatusRecord[]> | CivilStatusRecord[] {
+  @FieldResolver(() => CivilStatusRecordPage, { description: 'Birth, marriage and death entries about this person' })
+  async civilStatusRecords(@Root() citizen: Citizen, @Args() page: PageArgs, @Ctx() ctx: RequestContext): Promise<CivilStatusRecordPage> {
     requireSelfIfCitizen(ctx.identity, citizen.personalNumber, 'civil status records');
-    if (ctx.identity?.role === 'analyst') return [];
-    return recordsByPerson(ctx).load(citizen.personalNumber);
+    if (ctx.identity?.role === 'analyst') return pageOf([], page);
+    return pageOf(await recordsByPerson(ctx).load(citizen.personalNumber), page);
   }
 }
 

@@ -1,15 +1,17 @@
-import { Authorized, Arg, Args, ArgsType, Ctx, Field, FieldResolver, Int, Query, Resolver, Root, Directive } from 'type-graphql';
+import { Authorized, Arg, Args, ArgsType, Ctx, Field, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { FindOptionsWhere } from 'typeorm';
-import { BadUserInputError, ForbiddenError, PageArgs, PageOf, pageWindow, parseLandParcelId, RequestContext, required } from '@onestop/platform';
+import { BadUserInputError, ForbiddenError, PageArgs, PageOf, pageOf, pageWindow, parseLandParcelId, RequestContext, required } from '@onestop/platform';
 import { LandParcel } from '../entities/land-parcel';
 import { LandTransaction } from '../entities/land-transaction';
-import { LandUseRight } from '../entities/land-use-right';
 import { landUsePurposeName } from '../land-use-purposes';
 import { parcelById, rightsBy, transactionsBy } from '../loaders';
 import { requireParcelRecords } from '../access';
+import { LandUseRightPage } from './land-use-right.resolver';
 
 const LandParcelPage = PageOf(LandParcel, 'LandParcelPage');
 type LandParcelPage = InstanceType<typeof LandParcelPage>;
+const LandTransactionPage = PageOf(LandTransaction, 'LandTransactionPage');
+type LandTransactionPage = InstanceType<typeof LandTransactionPage>;
 
 @ArgsType()
 class LandParcelFilterArgs extends PageArgs {
@@ -57,21 +59,20 @@ export class LandParcelResolver {
     return parcel.useTermUntil === null;
   }
 
-  @FieldResolver(() => [LandUseRight], { description: 'A citizen: of parcels they hold or are a party to' })
+  @FieldResolver(() => LandUseRightPage, { description: 'A citizen: of parcels they hold or are a party to' })
   async rights(
     @Root() parcel: LandParcel,
+    @Args() page: PageArgs,
     @Ctx() ctx: RequestContext,
     @Arg('activeOnly', () => Boolean, { defaultValue: true }) activeOnly: boolean,
-  ): Promise<LandUseRight[]> {
+  ): Promise<LandUseRightPage> {
     await requireParcelRecords(ctx, parcel.id, 'land-use rights');
-    return rightsBy(ctx, 'parcelId', activeOnly).load(parcel.id);
+    return pageOf(await rightsBy(ctx, 'parcelId', activeOnly).load(parcel.id), page);
   }
 
-  // cost analysis: at most about this many items (gateway's @listSize; a list without a hint counts 20)
-  @Directive('@listSize(assumedSize: 10)')
-  @FieldResolver(() => [LandTransaction], { description: 'Newest first; a citizen: of parcels they hold or are a party to' })
-  async transactions(@Root() parcel: LandParcel, @Ctx() ctx: RequestContext): Promise<LandTransaction[]> {
+  @FieldResolver(() => LandTransactionPage, { description: 'Newest first; a citizen: of parcels they hold or are a party to' })
+  async transactions(@Root() parcel: LandParcel, @Args() page: PageArgs, @Ctx() ctx: RequestContext): Promise<LandTransactionPage> {
     await requireParcelRecords(ctx, parcel.id, 'transactions');
-    return transactionsBy(ctx, 'parcelId').load(parcel.id);
+    return pageOf(await transactionsBy(ctx, 'parcelId').load(parcel.id), page);
   }
 }

@@ -1,9 +1,12 @@
-import { Authorized, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import { RequestContext, PersonalData, mayFollowCitizen } from '@onestop/platform';
+import { Args, Authorized, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { RequestContext, PersonalData, mayFollowCitizen, PageArgs, PageOf, pageOf } from '@onestop/platform';
 import { LandParcel } from '../entities/land-parcel';
 import { LandUseRight } from '../entities/land-use-right';
 import { CitizenRef, EnterpriseRef } from '../entities/references';
 import { parcelById, rightsBy } from '../loaders';
+
+export const LandUseRightPage = PageOf(LandUseRight, 'LandUseRightPage');
+export type LandUseRightPage = InstanceType<typeof LandUseRightPage>;
 
 @Resolver(() => LandUseRight)
 export class LandUseRightResolver {
@@ -29,18 +32,18 @@ export class LandUseRightResolver {
 @Resolver(() => CitizenRef)
 export class CitizenLandRightsResolver {
   @Authorized('citizen', 'staff', 'analyst')
-  @FieldResolver(() => [LandUseRight], { description: 'Land-use rights this person holds now' })
-  async landRights(@Root() citizen: CitizenRef, @Ctx() ctx: RequestContext): Promise<LandUseRight[]> {
-    if (!mayFollowCitizen(ctx.identity, citizen.personalNumber, 'land rights')) return [];
-    return rightsBy(ctx, 'holderPersonalNumber', true).load(citizen.personalNumber);
+  @FieldResolver(() => LandUseRightPage, { description: 'Land-use rights this person holds now' })
+  async landRights(@Root() citizen: CitizenRef, @Args() page: PageArgs, @Ctx() ctx: RequestContext): Promise<LandUseRightPage> {
+    if (!mayFollowCitizen(ctx.identity, citizen.personalNumber, 'land rights')) return pageOf([], page);
+    return pageOf(await rightsBy(ctx, 'holderPersonalNumber', true).load(citizen.personalNumber), page);
   }
 }
 
 @Resolver(() => EnterpriseRef)
 export class EnterpriseLandRightsResolver {
   @Authorized('staff', 'analyst')
-  @FieldResolver(() => [LandUseRight], { description: 'Land-use rights this enterprise holds now' })
-  landRights(@Root() enterprise: EnterpriseRef, @Ctx() ctx: RequestContext): Promise<LandUseRight[]> {
-    return rightsBy(ctx, 'holderEnterpriseCode', true).load(enterprise.enterpriseCode);
+  @FieldResolver(() => LandUseRightPage, { description: 'Land-use rights this enterprise holds now' })
+  async landRights(@Root() enterprise: EnterpriseRef, @Args() page: PageArgs, @Ctx() ctx: RequestContext): Promise<LandUseRightPage> {
+    return pageOf(await rightsBy(ctx, 'holderEnterpriseCode', true).load(enterprise.enterpriseCode), page);
   }
 }

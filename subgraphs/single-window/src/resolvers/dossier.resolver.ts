@@ -2,7 +2,7 @@ import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, InputType, 
 import { Length, MaxLength } from 'class-validator';
 import { Between, EntityManager, FindOptionsWhere, In } from 'typeorm';
 import {
-  BadUserInputError, checkPayload, contractFor, isMaskedIdentifier, NotFoundError, PageArgs, PersonalData, PageOf, pageWindow, RequestContext,
+  BadUserInputError, checkPayload, contractFor, isMaskedIdentifier, NotFoundError, PageArgs, PersonalData, PageOf, pageOf, pageWindow, RequestContext,
   required, requireAgencyScope, requireSelfIfCitizen, rowLock, Scope, sendFromInput, SendRequest, validateDossierCode, validateProcedureCode,
 } from '@onestop/platform';
 import { dossierScope, guardDossier, mayReadDossier, officerOf } from '../access';
@@ -313,22 +313,22 @@ export class DossierResolver {
 @Resolver(() => CitizenRef)
 export class CitizenDossiersResolver {
   @Authorized('citizen', 'staff', 'analyst')
-  @FieldResolver(() => [Dossier], { description: 'Dossiers this person filed, newest first (staff: those of their agency)' })
-  async dossiers(@Root() citizen: CitizenRef, @Ctx() ctx: RequestContext): Promise<Dossier[]> {
+  @FieldResolver(() => DossierPage, { description: 'Dossiers this person filed, newest first (staff: those of their agency)' })
+  async dossiers(@Root() citizen: CitizenRef, @Args() page: PageArgs, @Ctx() ctx: RequestContext): Promise<DossierPage> {
     requireSelfIfCitizen(ctx.identity, citizen.personalNumber, 'dossiers');
-    if (isMaskedIdentifier(citizen.personalNumber)) return [];
+    if (isMaskedIdentifier(citizen.personalNumber)) return pageOf([], page);
     const dossiers = await dossiersByApplicant(ctx, 'applicantPersonalNumber').load(citizen.personalNumber);
-    return dossiers.filter((dossier) => mayReadDossier(ctx, dossier));
+    return pageOf(dossiers.filter((dossier) => mayReadDossier(ctx, dossier)), page);
   }
 }
 
 @Resolver(() => EnterpriseRef)
 export class EnterpriseDossiersResolver {
   @Authorized('staff', 'analyst')
-  @FieldResolver(() => [Dossier], { description: 'Dossiers this enterprise filed, newest first (staff: those of their agency)' })
-  async dossiers(@Root() enterprise: EnterpriseRef, @Ctx() ctx: RequestContext): Promise<Dossier[]> {
+  @FieldResolver(() => DossierPage, { description: 'Dossiers this enterprise filed, newest first (staff: those of their agency)' })
+  async dossiers(@Root() enterprise: EnterpriseRef, @Args() page: PageArgs, @Ctx() ctx: RequestContext): Promise<DossierPage> {
     const dossiers = await dossiersByApplicant(ctx, 'applicantEnterpriseCode').load(enterprise.enterpriseCode);
-    return dossiers.filter((dossier) => mayReadDossier(ctx, dossier));
+    return pageOf(dossiers.filter((dossier) => mayReadDossier(ctx, dossier)), page);
   }
 }
 

@@ -8,8 +8,8 @@ import { CitizenRef, EnterpriseRef, LandParcelRef } from '../entities/references
 import { OBLIGATION_KIND_NAMES } from '../obligation-kinds';
 import { noticeById, obligationsBy, paymentsByObligation } from '../loaders';
 
-const TaxObligationPage = PageOf(TaxObligation, 'TaxObligationPage');
-type TaxObligationPage = InstanceType<typeof TaxObligationPage>;
+export const TaxObligationPage = PageOf(TaxObligation, 'TaxObligationPage');
+export type TaxObligationPage = InstanceType<typeof TaxObligationPage>;
 
 const calendar = new WorkingCalendar();
 

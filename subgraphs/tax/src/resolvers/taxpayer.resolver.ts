@@ -1,5 +1,6 @@
-import { Authorized, Arg, Ctx, FieldResolver, Resolver, Root, Directive } from 'type-graphql';
-import { RequestContext, mayFollowCitizen } from '@onestop/platform';
+import { Authorized, Arg, Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { RequestContext, mayFollowCitizen, PageArgs, pageOf } from '@onestop/platform';
+import { TaxObligationPage } from './tax-obligation.resolver';
 import { TaxObligation, TaxObligationStatus } from '../entities/tax-obligation';
 import { TaxProfile } from '../entities/tax-profile';
 import { CitizenRef, EnterpriseRef, LandParcelRef } from '../entities/references';
@@ -12,14 +13,15 @@ function withStatus(rows: TaxObligation[], status?: TaxObligationStatus | null):
 @Resolver(() => CitizenRef)
 export class CitizenTaxResolver {
   @Authorized('citizen', 'staff:TAX', 'staff:LAND', 'analyst')
-  @FieldResolver(() => [TaxObligation], { description: 'This person\'s obligations, latest due first' })
+  @FieldResolver(() => TaxObligationPage, { description: 'This person\'s obligations, latest due first' })
   async taxObligations(
     @Root() citizen: CitizenRef,
+    @Args() page: PageArgs,
     @Ctx() ctx: RequestContext,
     @Arg('status', () => TaxObligationStatus, { nullable: true }) status?: TaxObligationStatus | null,
-  ): Promise<TaxObligation[]> {
-    if (!mayFollowCitizen(ctx.identity, citizen.personalNumber, 'tax obligations')) return [];
-    return withStatus(await obligationsBy(ctx, 'taxpayerPersonalNumber').load(citizen.personalNumber), status);
+  ): Promise<TaxObligationPage> {
+    if (!mayFollowCitizen(ctx.identity, citizen.personalNumber, 'tax obligations')) return pageOf([], page);
+    return pageOf(withStatus(await obligationsBy(ctx, 'taxpayerPersonalNumber').load(citizen.personalNumber), status), page);
   }
 }
 
@@ -32,23 +34,22 @@ export class EnterpriseTaxResolver {
   }
 
   @Authorized('staff:TAX', 'staff:BUSINESS_REGISTRATION', 'analyst')
-  @FieldResolver(() => [TaxObligation])
+  @FieldResolver(() => TaxObligationPage, { description: 'This enterprise\'s obligations, latest due first' })
   async taxObligations(
     @Root() enterprise: EnterpriseRef,
+    @Args() page: PageArgs,
     @Ctx() ctx: RequestContext,
     @Arg('status', () => TaxObligationStatus, { nullable: true }) status?: TaxObligationStatus | null,
-  ): Promise<TaxObligation[]> {
-    return withStatus(await obligationsBy(ctx, 'taxpayerEnterpriseCode').load(enterprise.enterpriseCode), status);
+  ): Promise<TaxObligationPage> {
+    return pageOf(withStatus(await obligationsBy(ctx, 'taxpayerEnterpriseCode').load(enterprise.enterpriseCode), status), page);
   }
 }
 
 @Resolver(() => LandParcelRef)
 export class LandParcelTaxResolver {
   @Authorized('staff:TAX', 'staff:LAND', 'analyst')
-  // cost analysis: at most about this many items (gateway's @listSize; a list without a hint counts 20)
-  @Directive('@listSize(assumedSize: 10)')
-  @FieldResolver(() => [TaxObligation], { description: 'Land taxes and fees assessed on this parcel' })
-  landTaxes(@Root() parcel: LandParcelRef, @Ctx() ctx: RequestContext): Promise<TaxObligation[]> {
-    return obligationsBy(ctx, 'parcelId').load(parcel.id);
+  @FieldResolver(() => TaxObligationPage, { description: 'Land taxes and fees assessed on this parcel' })
+  async landTaxes(@Root() parcel: LandParcelRef, @Args() page: PageArgs, @Ctx() ctx: RequestContext): Promise<TaxObligationPage> {
+    return pageOf(await obligationsBy(ctx, 'parcelId').load(parcel.id), page);
   }
 }
