@@ -26,12 +26,12 @@ function DossierRow({ dossier }: { dossier: DossierSummaryFragment }) {
   );
 }
 
-export function MyDossiers({ session }: { session: Session }) {
-  const { data, loading, error, refetch } = useQuery(MyDossiersDocument, { variables: { personalNumber: session.subject } });
-  const dossiers = data?.citizen?.dossiers ?? [];
+export function MyDossiers(_props: { session: Session }) {
+  const { data, loading, error, refetch } = useQuery(MyDossiersDocument);
+  const dossiers = data?.me.citizen?.dossiers?.items ?? [];
   return (
     <section id="my-dossiers">
-      <h2>Hồ sơ của tôi {data?.citizen ? <small>· {data.citizen.fullName}</small> : null}</h2>
+      <h2>Hồ sơ của tôi {data?.me.citizen ? <small>· {data.me.citizen.fullName}</small> : null}</h2>
       <button type="button" onClick={() => refetch()}>Tải lại</button>
       <ErrorNotice error={error} />
       {loading && !data ? <p>Đang tải…</p> : null}
