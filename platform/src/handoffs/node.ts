@@ -16,6 +16,7 @@ import { checkPayload } from './payload-validation';
 import { EnvelopeVerifier, Verdict } from './verify';
 import { entryLog, logger } from '../observability/logger';
 import { outsideTransaction } from '../sqlite-serial';
+import { OutboxRelay, relayBucket } from './relay';
 
 /** The header carrying the id of the request that caused a handoff (informational, not signed). */
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -82,6 +83,8 @@ export interface HandoffNodeOptions {
   maxBytes?: number;
   relayIntervalMs?: number;
   relayBatchSize?: number;
+  /** The relay's lease on its outbox buckets (HANDOFF_RELAY_LEASE_MS, default 15 s): see OutboxRelay. */
+  relayLeaseMs?: number;
   log?: (entry: Record<string, unknown>) => void;
   /** Called once messages are committed, before the bus offset is: fault injection for crash tests. */
   afterCommit?: (applied: Envelope[]) => void;
@@ -118,6 +121,8 @@ export class HandoffNode {
   private readonly retryWindowMs: number;
   private readonly maxBytes: number;
   private readonly log: (entry: Record<string, unknown>) => void;
+  /** Publishes this node's share of the outbox (other replicas on the same database publish the rest). */
+  readonly relay: OutboxRelay;
 
   constructor(private readonly options: HandoffNodeOptions) {
     this.member = options.member;
@@ -127,6 +132,10 @@ export class HandoffNode {
     const window = Number(process.env.HANDOFF_RETRY_WINDOW_MS);
     this.retryWindowMs = options.retryWindowMs ?? (window > 0 ? window : 5 * 60_000);
     this.log = options.log ?? entryLog(logger(this.member));
+    this.relay = new OutboxRelay({
+      member: this.member, dataSource: options.dataSource, transport: options.transport, leaseMs: options.relayLeaseMs, batchSize: options.relayBatchSize,
+      log: this.log, published: (rows) => this.published(rows),
+    });
   }
 
   get transport(): Transport {
@@ -182,7 +191,7 @@ export class HandoffNode {
       messageId: envelope.messageId, topic: topicFor(envelope.recipient), messageKey: envelope.correlationId,
       recipient: envelope.recipient.slice(0, 40), messageType: envelope.messageType.slice(0, 80), officerId: envelope.officerId?.slice(0, 64) ?? null,
       envelope: JSON.stringify(envelope), createdAt: now, sentAt: null, attempts: 0,
-      requestId: request.requestId?.slice(0, 128) ?? null,
+      requestId: request.requestId?.slice(0, 128) ?? null, bucket: relayBucket(envelope.correlationId),
     }]);
     this.nudgeRelay();
     return envelope;
@@ -202,6 +211,7 @@ export class HandoffNode {
       messageId: envelope.messageId, topic: notificationTopic(notification.channel), messageKey: envelope.correlationId,
       recipient: 'notifications', messageType: envelope.messageType.slice(0, 80), officerId: envelope.officerId?.slice(0, 64) ?? null,
       envelope: JSON.stringify(envelope), createdAt: new Date(), sentAt: null, attempts: 0, requestId: requestId?.slice(0, 128) ?? null,
+      bucket: relayBucket(envelope.correlationId),
     }]);
     this.nudgeRelay();
   }
@@ -247,20 +257,15 @@ export class HandoffNode {
     })();
   }
 
-  /** Publishes the oldest unsent rows in id order; marks them sent only after the bus acknowledged. */
+  /**
+   * Publishes the oldest unsent rows of the outbox buckets this node's relay holds, in id order; marks them sent only
+   * after the bus acknowledged (OutboxRelay: several replicas share one database without publishing a row twice).
+   */
   async relayOnce(): Promise<number> {
-    const rows = await this.options.dataSource.getRepository(OutboxMessage).find({
-      where: { sentAt: IsNull() }, order: { id: 'ASC' }, take: this.options.relayBatchSize ?? 500,
-    });
-    if (!rows.length) return 0;
-    const topics = [...new Set(rows.map((r) => r.topic))];
-    await this.options.transport.ensureTopics(topics);
-    await this.options.transport.publish(rows.map((row) => ({
-      topic: row.topic, key: row.messageKey, value: row.envelope,
-      headers: { 'x-message-id': row.messageId, 'x-sender': this.member, ...(row.requestId ? { [REQUEST_ID_HEADER]: row.requestId } : {}) },
-    })));
-    await this.options.dataSource.getRepository(OutboxMessage)
-      .update({ id: In(rows.map((r) => r.id)) }, { sentAt: new Date(), attempts: () => 'attempts + 1' });
+    return this.relay.relayOnce();
+  }
+
+  private published(rows: { messageId: string; messageKey: string; messageType: string; recipient: string; requestId: string | null }[]): void {
     this.options.observer?.published(rows.map((r) => r.messageType));
     for (const row of rows) {
       this.log({
@@ -268,7 +273,6 @@ export class HandoffNode {
         recipient: row.recipient, requestId: row.requestId ?? null,
       });
     }
-    return rows.length;
   }
 
   /** Outbox rows not yet published (metrics). */
@@ -314,6 +318,7 @@ export class HandoffNode {
     clearTimeout(this.relayTimer);
     clearInterval(this.sweepTimer);
     await this.relaying;
+    await this.relay.release();
     await this.subscription?.stop();
     this.subscription = undefined;
     await this.releasing;
