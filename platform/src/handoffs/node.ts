@@ -405,10 +405,20 @@ export class HandoffNode {
    */
   private async applyInOrder(manager: EntityManager, items: Item[]): Promise<Outcome> {
     const codes = [...new Set(items.map((i) => i.envelope.correlationId))];
-    const [open, held] = await Promise.all([
-      manager.find(DeadLetterRecord, { select: { correlationId: true, sender: true, messageId: true }, where: { correlationId: In(codes), status: DeadLetterStatus.OPEN } }),
-      manager.find(HeldMessage, { select: { id: true, correlationId: true, sender: true, messageId: true }, where: { correlationId: In(codes) } }),
-    ]);
+    const ids = [...new Set(items.map((i) => i.envelope.messageId))];
+    // One round trip for what the batch needs to know: its dossiers' open dead letters and held messages, and which of
+    // its messages the inbox already has.
+    const marks = (list: unknown[]) => list.map(() => '?').join(', ');
+    const known: { kind: string; id: number | string | null; correlation_id: string; sender: string; message_id: string }[] = await manager.query(
+      `SELECT 'open' AS kind, NULL AS id, correlation_id, sender, message_id FROM handoff_dead_letter WHERE status = ? AND correlation_id IN (${marks(codes)})
+       UNION ALL SELECT 'held' AS kind, id, correlation_id, sender, message_id FROM handoff_held WHERE correlation_id IN (${marks(codes)})
+       UNION ALL SELECT 'inbox' AS kind, NULL AS id, correlation_id, sender, message_id FROM handoff_inbox WHERE message_id IN (${marks(ids)})`,
+      [DeadLetterStatus.OPEN, ...codes, ...codes, ...ids],
+    );
+    const row = (r: (typeof known)[number]) => ({ id: Number(r.id), correlationId: r.correlation_id, sender: r.sender, messageId: r.message_id });
+    const open = known.filter((r) => r.kind === 'open').map(row);
+    const held = known.filter((r) => r.kind === 'held').map(row);
+    const inbox = new Set(known.filter((r) => r.kind === 'inbox').map((r) => `${r.sender}|${r.message_id}`));
     const apply: Item[] = [];
     const hold: Item[] = [];
     let unblocked = false;
@@ -441,7 +451,7 @@ export class HandoffNode {
       offset: message.offset.slice(0, 20), heldAt: now,
     })));
     await fastInsert(manager, HandoffLogEntry, hold.map(({ envelope }) => this.logRow(envelope, HandoffDirection.RECEIVED, HandoffOutcome.HELD, 'held: an earlier message of the dossier is dead-lettered', now)));
-    const { fresh, duplicates } = await this.applyAll(manager, apply);
+    const { fresh, duplicates } = await this.applyAll(manager, apply, inbox);
     return { fresh, duplicates, held: hold.map((h) => h.envelope), unblocked };
   }
 
@@ -449,11 +459,9 @@ export class HandoffNode {
    * Applies messages in the caller's transaction, in order: the inbox and log rows of the batch in one statement each,
    * then each handler. Returns those applied now (not before) and the duplicates.
    */
-  private async applyAll(manager: EntityManager, items: Item[]): Promise<{ fresh: Envelope[]; duplicates: Envelope[] }> {
+  private async applyAll(manager: EntityManager, items: Item[], before: Set<string>): Promise<{ fresh: Envelope[]; duplicates: Envelope[] }> {
     if (!items.length) return { fresh: [], duplicates: [] };
     const key = (e: { sender: string; messageId: string }) => `${e.sender}|${e.messageId}`;
-    const ids = [...new Set(items.map((i) => i.envelope.messageId))];
-    const before = new Set((await manager.find(InboxMessage, { select: { messageId: true, sender: true }, where: { messageId: In(ids) } })).map(key));
     const fresh: Item[] = [];
     const duplicates: Envelope[] = [];
     for (const item of items) {
