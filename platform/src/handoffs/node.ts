@@ -40,6 +40,13 @@ export interface HandoffContext<P = any> {
   send(request: SendRequest): Promise<void>;
   /** Queues a broadcast event (e.g. a dossier status notification) in the same transaction. */
   notify(notification: Notification): Promise<void>;
+  /**
+   * Every message applied in this transaction, in order (this one among them): a handler may load what they all need
+   * at once (e.g. their dossiers, with one locking query) and keep it in `memo` for the others.
+   */
+  batch: readonly Envelope[];
+  /** Shared by the handlers of one transaction, and dropped with it (a rollback leaves nothing behind). */
+  memo: Map<string, unknown>;
 }
 
 /** A signed event for whoever listens on a notification topic (the gateway's subscriptions, notification senders). */
@@ -483,10 +490,12 @@ export class HandoffNode {
     await fastInsert(manager, HandoffLogEntry, duplicates.map((e) => this.logRow(e, HandoffDirection.RECEIVED, HandoffOutcome.DUPLICATE_IGNORED, 'already applied', now)));
     // What handlers send and notify is inserted once for the batch, after them, still in this transaction.
     const queued: Partial<OutboxMessage>[] = [];
+    const batch = fresh.map((i) => i.envelope);
+    const memo = new Map<string, unknown>();
     for (const { envelope, requestId } of fresh) {
       // what a handler sends on carries the id of the request that started the chain
       const context: HandoffContext = {
-        envelope, manager,
+        envelope, manager, batch, memo,
         send: async (request) => void queued.push(this.outboxRowFor({ requestId, ...request }).row),
         notify: async (notification) => void queued.push(this.notificationRowFor(notification, requestId)),
       };
