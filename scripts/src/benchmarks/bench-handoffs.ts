@@ -92,7 +92,8 @@ async function receiverProcess(): Promise<void> {
     // a dead letter fails the bench: the parent is told which message and why
     log: (entry) => {
       if (/dead-letter/.test(String(entry.msg)) && entry.messageId) process.send!({ deadLettered: String(entry.messageId), reason: String(entry.reason ?? entry.msg) });
-      else if (entry.level === 'error') console.error(JSON.stringify(entry));
+      // warnings too: a stalled consumer, a retried fault, a lost lease explain a slow run
+      else if (entry.level === 'error' || entry.level === 'warn') console.error(JSON.stringify(entry));
     },
     afterCommit: (applied) => {
       const at = now();
