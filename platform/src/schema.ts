@@ -36,6 +36,7 @@ export const column = {
   string: (name: string, length: number, options?: ColumnOptions) => base(name, 'varchar', options, { length: String(length) }),
   text: (name: string, options?: ColumnOptions) => base(name, 'text', options),
   int: (name: string, options?: ColumnOptions) => base(name, 'integer', options),
+  bigint: (name: string, options?: ColumnOptions) => base(name, 'bigint', options),
   decimal: (name: string, precision: number, scale: number, options?: ColumnOptions) =>
     base(name, 'decimal', options, { precision, scale }),
   boolean: (name: string, options?: ColumnOptions) => base(name, 'boolean', options),

@@ -47,6 +47,33 @@ export class OutboxMessage {
   /** The request that caused it (sent as the `x-request-id` header, for the logs); null when none did. */
   @Column({ type: 'varchar', length: 128, nullable: true })
   requestId: string | null;
+
+  /** relayBucket(messageKey): the rows of a dossier share a bucket, published by one relay at a time. */
+  @Column({ type: 'integer', default: 0 })
+  bucket: number;
+}
+
+/** Which relay publishes each outbox bucket, until when (ms since the epoch, the database's clock). */
+@Entity('handoff_relay_lease')
+export class RelayLease {
+  @PrimaryColumn({ type: 'integer' })
+  bucket: number;
+
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  owner: string | null;
+
+  @Column({ type: 'bigint', default: 0 })
+  leasedUntil: string;
+}
+
+/** The outbox relays running on this database (each renews its row): their count sets each one's fair share of buckets. */
+@Entity('handoff_relay')
+export class RelayMember {
+  @PrimaryColumn({ type: 'varchar', length: 100 })
+  owner: string;
+
+  @Column({ type: 'bigint' })
+  aliveUntil: string;
 }
 
 /**
@@ -278,4 +305,4 @@ export class RefusedMessage {
   refusedAt: Date;
 }
 
-export const HANDOFF_ENTITIES = [OutboxMessage, InboxMessage, HandoffLogEntry, DeadLetterRecord, HeldMessage, RefusedMessage];
+export const HANDOFF_ENTITIES = [OutboxMessage, InboxMessage, HandoffLogEntry, DeadLetterRecord, HeldMessage, RefusedMessage, RelayLease, RelayMember];

@@ -10,6 +10,7 @@ export * from './keys';
 export * from './log-resolver';
 export * from './migration';
 export * from './node';
+export * from './relay';
 export * from './setup';
 export * from './size';
 export * from './status';

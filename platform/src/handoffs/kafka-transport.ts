@@ -7,7 +7,10 @@ export interface KafkaTransportOptions {
   brokers: string[];
   clientId: string;
   partitions?: number;
-  /** Partitions a consumer applies at once (each in its own transaction; one dossier stays in one partition). */
+  /**
+   * Partitions a consumer applies at once (each in its own transaction; one dossier stays in one partition); default:
+   * all of a topic's (the apply path waits on the database, not the CPU, so partitions in parallel fill the wait).
+   */
   concurrency?: number;
   /** Copies of each new topic (HANDOFF_REPLICATION_FACTOR); default min(3, brokers in the cluster). */
   replicationFactor?: number;
@@ -195,7 +198,7 @@ export class KafkaTransport implements Transport {
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: this.options.concurrency ?? 3,
+        partitionsConsumedConcurrently: this.options.concurrency ?? this.options.partitions ?? 6,
         eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
           if (!isRunning() || isStale() || !batch.messages.length) return;
           const messages: IncomingMessage[] = batch.messages.map((m) => ({

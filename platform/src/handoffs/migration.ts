@@ -1,5 +1,6 @@
 import { MigrationInterface, QueryRunner, TableColumn } from 'typeorm';
 import { column, table } from '../schema';
+import { RELAY_BUCKETS, relayBucket } from './relay';
 
 /** The outbox, inbox and message log every subgraph keeps in its own database. */
 export class HandoffTables1763900000000 implements MigrationInterface {
@@ -170,7 +171,49 @@ function isMysql(queryRunner: QueryRunner): boolean {
   return ['mysql', 'mariadb'].includes(queryRunner.connection.options.type);
 }
 
+/**
+ * Several outbox relays per database: each outbox row's bucket (by message key), the lease of each bucket (which relay
+ * publishes it, until when) and the relays alive. Unsent rows get their bucket here; sent ones keep 0 (never read again).
+ */
+export class HandoffRelayLeases1766300000000 implements MigrationInterface {
+  name = 'HandoffRelayLeases1766300000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.addColumn('handoff_outbox', new TableColumn(column.int('bucket', { default: 0 })));
+    const unsent: { id: number; message_key: string }[] = await queryRunner.query('SELECT id, message_key FROM handoff_outbox WHERE sent_at IS NULL');
+    const byBucket = new Map<number, number[]>();
+    for (const row of unsent) {
+      const bucket = relayBucket(row.message_key);
+      byBucket.set(bucket, [...(byBucket.get(bucket) ?? []), Number(row.id)]);
+    }
+    for (const [bucket, ids] of byBucket) {
+      for (let i = 0; i < ids.length; i += 500) {
+        const chunk = ids.slice(i, i + 500);
+        await queryRunner.query(`UPDATE handoff_outbox SET bucket = ? WHERE id IN (${chunk.map(() => '?').join(', ')})`, [bucket, ...chunk]);
+      }
+    }
+    await queryRunner.createTable(table('handoff_relay_lease', [
+      { ...column.int('bucket'), isPrimary: true },
+      column.string('owner', 100, { nullable: true }),
+      column.bigint('leased_until', { default: 0 }),
+    ]));
+    const buckets = Array.from({ length: RELAY_BUCKETS }, (_, bucket) => bucket);
+    await queryRunner.query(`INSERT INTO handoff_relay_lease (bucket, owner, leased_until) VALUES ${buckets.map(() => '(?, NULL, 0)').join(', ')}`, buckets);
+    await queryRunner.createTable(table('handoff_relay', [
+      column.key('owner', 100),
+      column.bigint('alive_until'),
+    ]));
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.dropTable('handoff_relay');
+    await queryRunner.dropTable('handoff_relay_lease');
+    await queryRunner.dropColumn('handoff_outbox', 'bucket');
+  }
+}
+
 /** What a member's database needs for handoffs (subgraphs add theirs; the partner stand-ins and benches use these). */
 export const HANDOFF_MIGRATIONS = [
   HandoffTables1763900000000, HandoffOutboxRequestId1764800000000, HandoffDeadLettersHeldRefused1766100000000, HandoffOutboxLargeEnvelope1766200000000,
+  HandoffRelayLeases1766300000000,
 ];

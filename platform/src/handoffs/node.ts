@@ -16,6 +16,7 @@ import { checkPayload } from './payload-validation';
 import { EnvelopeVerifier, Verdict } from './verify';
 import { entryLog, logger } from '../observability/logger';
 import { outsideTransaction } from '../sqlite-serial';
+import { OutboxRelay, relayBucket } from './relay';
 
 /** The header carrying the id of the request that caused a handoff (informational, not signed). */
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -39,6 +40,13 @@ export interface HandoffContext<P = any> {
   send(request: SendRequest): Promise<void>;
   /** Queues a broadcast event (e.g. a dossier status notification) in the same transaction. */
   notify(notification: Notification): Promise<void>;
+  /**
+   * Every message applied in this transaction, in order (this one among them): a handler may load what they all need
+   * at once (e.g. their dossiers, with one locking query) and keep it in `memo` for the others.
+   */
+  batch: readonly Envelope[];
+  /** Shared by the handlers of one transaction, and dropped with it (a rollback leaves nothing behind). */
+  memo: Map<string, unknown>;
 }
 
 /** A signed event for whoever listens on a notification topic (the gateway's subscriptions, notification senders). */
@@ -82,6 +90,10 @@ export interface HandoffNodeOptions {
   maxBytes?: number;
   relayIntervalMs?: number;
   relayBatchSize?: number;
+  /** The relay's lease on its outbox buckets (HANDOFF_RELAY_LEASE_MS, default 15 s): see OutboxRelay. */
+  relayLeaseMs?: number;
+  /** Messages applied per transaction (HANDOFF_APPLY_BATCH, default 100): a bus batch is applied in transactions of this many. */
+  applyBatchSize?: number;
   log?: (entry: Record<string, unknown>) => void;
   /** Called once messages are committed, before the bus offset is: fault injection for crash tests. */
   afterCommit?: (applied: Envelope[]) => void;
@@ -117,7 +129,10 @@ export class HandoffNode {
   private readonly maxAttempts: number;
   private readonly retryWindowMs: number;
   private readonly maxBytes: number;
+  private readonly applyBatchSize: number;
   private readonly log: (entry: Record<string, unknown>) => void;
+  /** Publishes this node's share of the outbox (other replicas on the same database publish the rest). */
+  readonly relay: OutboxRelay;
 
   constructor(private readonly options: HandoffNodeOptions) {
     this.member = options.member;
@@ -127,6 +142,11 @@ export class HandoffNode {
     const window = Number(process.env.HANDOFF_RETRY_WINDOW_MS);
     this.retryWindowMs = options.retryWindowMs ?? (window > 0 ? window : 5 * 60_000);
     this.log = options.log ?? entryLog(logger(this.member));
+    this.applyBatchSize = options.applyBatchSize ?? applyBatchFromEnv();
+    this.relay = new OutboxRelay({
+      member: this.member, dataSource: options.dataSource, transport: options.transport, leaseMs: options.relayLeaseMs, batchSize: options.relayBatchSize,
+      log: this.log, published: (rows) => this.published(rows),
+    });
   }
 
   get transport(): Transport {
@@ -163,6 +183,14 @@ export class HandoffNode {
 
   /** Signs and queues a handoff inside the caller's transaction; the relay publishes it after commit. */
   async send(manager: EntityManager, request: SendRequest): Promise<Envelope> {
+    const { envelope, row } = this.outboxRowFor(request);
+    await fastInsert(manager, OutboxMessage, [row]);
+    this.nudgeRelay();
+    return envelope;
+  }
+
+  /** Checks, signs and builds the outbox row of a handoff (send, or a handler's send, inserted with the batch). */
+  private outboxRowFor(request: SendRequest): { envelope: Envelope; row: Partial<OutboxMessage> } {
     const contract = contractFor(request.messageType, 1);
     if (!contract) throw new Error(`No contract for message type ${request.messageType}`);
     if (!this.verifier.allowsSending(this.member, request.messageType, request.recipient)) {
@@ -181,16 +209,14 @@ export class HandoffNode {
       officerId: request.officerId ?? null,
       payload: request.payload as Record<string, unknown>,
     }, this.options.keys.privateKey);
-    const now = new Date();
     // The outbox row is also the sender's record of the handoff (queued at createdAt, published at sentAt).
-    await fastInsert(manager, OutboxMessage, [{
+    const row: Partial<OutboxMessage> = {
       messageId: envelope.messageId, topic: topicFor(envelope.recipient), messageKey: envelope.correlationId,
       recipient: envelope.recipient.slice(0, 40), messageType: envelope.messageType.slice(0, 80), officerId: envelope.officerId?.slice(0, 64) ?? null,
-      envelope: JSON.stringify(envelope), createdAt: now, sentAt: null, attempts: 0,
-      requestId: request.requestId?.slice(0, 128) ?? null,
-    }]);
-    this.nudgeRelay();
-    return envelope;
+      envelope: JSON.stringify(envelope), createdAt: new Date(), sentAt: null, attempts: 0,
+      requestId: request.requestId?.slice(0, 128) ?? null, bucket: relayBucket(envelope.correlationId),
+    };
+    return { envelope, row };
   }
 
   /**
@@ -198,17 +224,22 @@ export class HandoffNode {
    * contract or access rule applies, it is signed by this member and published by the same relay.
    */
   async notify(manager: EntityManager, notification: Notification, requestId: string | null = null): Promise<void> {
+    await fastInsert(manager, OutboxMessage, [this.notificationRowFor(notification, requestId)]);
+    this.nudgeRelay();
+  }
+
+  private notificationRowFor(notification: Notification, requestId: string | null): Partial<OutboxMessage> {
     const envelope = signEnvelope({
       messageId: newMessageId(), correlationId: notification.correlationId, sender: this.member, recipient: 'notifications',
       messageType: notification.messageType, schemaVersion: 1, issuedAt: new Date().toISOString(), officerId: notification.officerId ?? null,
       payload: notification.payload,
     }, this.options.keys.privateKey);
-    await fastInsert(manager, OutboxMessage, [{
+    return {
       messageId: envelope.messageId, topic: notificationTopic(notification.channel), messageKey: envelope.correlationId,
       recipient: 'notifications', messageType: envelope.messageType.slice(0, 80), officerId: envelope.officerId?.slice(0, 64) ?? null,
       envelope: JSON.stringify(envelope), createdAt: new Date(), sentAt: null, attempts: 0, requestId: requestId?.slice(0, 128) ?? null,
-    }]);
-    this.nudgeRelay();
+      bucket: relayBucket(envelope.correlationId),
+    };
   }
 
   private logRow(envelope: Envelope, direction: HandoffDirection, outcome: HandoffOutcome, reason: string | null, at = new Date()) {
@@ -252,39 +283,15 @@ export class HandoffNode {
     })();
   }
 
-  /** Publishes the oldest unsent rows in id order; marks them sent only after the bus acknowledged. */
   /**
-   * `SELECT 1 … WHERE sent_at IS NULL LIMIT 1` (an index lookup), built once. The relay polls every 100 ms and mostly
-   * finds nothing; a TypeORM find builds its SQL through the query builder every time, which was ~5 % of the
-   * subgraphs' CPU under the portal mix (none of whose requests writes to the outbox).
+   * Publishes the oldest unsent rows of the outbox buckets this node's relay holds, in id order; marks them sent only
+   * after the bus acknowledged (OutboxRelay: several replicas share one database without publishing a row twice).
    */
-  private pendingProbe?: string;
-
-  private async anythingToRelay(): Promise<boolean> {
-    const { dataSource } = this.options;
-    if (!this.pendingProbe) {
-      const metadata = dataSource.getMetadata(OutboxMessage);
-      const sentAt = metadata.findColumnWithPropertyName('sentAt')!.databaseName;
-      this.pendingProbe = `SELECT 1 AS pending FROM ${dataSource.driver.escape(metadata.tableName)} WHERE ${dataSource.driver.escape(sentAt)} IS NULL LIMIT 1`;
-    }
-    const rows: unknown[] = await dataSource.query(this.pendingProbe);
-    return rows.length > 0;
+  async relayOnce(): Promise<number> {
+    return this.relay.relayOnce();
   }
 
-  async relayOnce(): Promise<number> {
-    if (!(await this.anythingToRelay())) return 0;
-    const rows = await this.options.dataSource.getRepository(OutboxMessage).find({
-      where: { sentAt: IsNull() }, order: { id: 'ASC' }, take: this.options.relayBatchSize ?? 500,
-    });
-    if (!rows.length) return 0;
-    const topics = [...new Set(rows.map((r) => r.topic))];
-    await this.options.transport.ensureTopics(topics);
-    await this.options.transport.publish(rows.map((row) => ({
-      topic: row.topic, key: row.messageKey, value: row.envelope,
-      headers: { 'x-message-id': row.messageId, 'x-sender': this.member, ...(row.requestId ? { [REQUEST_ID_HEADER]: row.requestId } : {}) },
-    })));
-    await this.options.dataSource.getRepository(OutboxMessage)
-      .update({ id: In(rows.map((r) => r.id)) }, { sentAt: new Date(), attempts: () => 'attempts + 1' });
+  private published(rows: { messageId: string; messageKey: string; messageType: string; recipient: string; requestId: string | null }[]): void {
     this.options.observer?.published(rows.map((r) => r.messageType));
     for (const row of rows) {
       this.log({
@@ -292,7 +299,6 @@ export class HandoffNode {
         recipient: row.recipient, requestId: row.requestId ?? null,
       });
     }
-    return rows.length;
   }
 
   /** Outbox rows not yet published (metrics). */
@@ -338,6 +344,7 @@ export class HandoffNode {
     clearTimeout(this.relayTimer);
     clearInterval(this.sweepTimer);
     await this.relaying;
+    await this.relay.release();
     await this.subscription?.stop();
     this.subscription = undefined;
     await this.releasing;
@@ -361,21 +368,29 @@ export class HandoffNode {
       }
     }
     if (!items.length) return;
-    let outcome: Outcome | undefined;
-    try {
-      outcome = await this.options.dataSource.transaction((manager) => this.applyInOrder(manager, items));
-    } catch {
-      // one of them failed: find which, applying the others one by one (in order: a dead letter holds its dossier)
-    }
-    if (outcome) this.committed(outcome, items);
-    else {
-      for (const item of items) {
-        await heartbeat();
-        await this.applyOne(item, heartbeat);
+    // In transactions of up to applyBatchSize messages, in order: locks stay short, commits (and the bench's latency)
+    // come sooner, and the bus hears from us between them.
+    let release = false;
+    for (let start = 0; start < items.length; start += this.applyBatchSize) {
+      const part = items.slice(start, start + this.applyBatchSize);
+      if (start) await heartbeat();
+      let outcome: Outcome | undefined;
+      try {
+        outcome = await this.options.dataSource.transaction((manager) => this.applyInOrder(manager, part));
+      } catch {
+        // one of them failed: find which, applying the others one by one (in order: a dead letter holds its dossier)
       }
+      if (outcome) this.committed(outcome, part);
+      else {
+        for (const item of part) {
+          await heartbeat();
+          await this.applyOne(item, heartbeat);
+        }
+      }
+      release ||= !outcome || outcome.unblocked;
     }
     // what waited behind a dead letter applied just now; a failure here is the sweep's to retry, not this batch's
-    if (!outcome || outcome.unblocked) {
+    if (release) {
       await this.releaseHeld(heartbeat).catch((error) => this.log({ level: 'warn', msg: 'releasing held handoffs failed; will retry', error: errorText(error) }));
     }
   }
@@ -402,10 +417,20 @@ export class HandoffNode {
    */
   private async applyInOrder(manager: EntityManager, items: Item[]): Promise<Outcome> {
     const codes = [...new Set(items.map((i) => i.envelope.correlationId))];
-    const [open, held] = await Promise.all([
-      manager.find(DeadLetterRecord, { select: { correlationId: true, sender: true, messageId: true }, where: { correlationId: In(codes), status: DeadLetterStatus.OPEN } }),
-      manager.find(HeldMessage, { select: { id: true, correlationId: true, sender: true, messageId: true }, where: { correlationId: In(codes) } }),
-    ]);
+    const ids = [...new Set(items.map((i) => i.envelope.messageId))];
+    // One round trip for what the batch needs to know: its dossiers' open dead letters and held messages, and which of
+    // its messages the inbox already has.
+    const marks = (list: unknown[]) => list.map(() => '?').join(', ');
+    const known: { kind: string; id: number | string | null; correlation_id: string; sender: string; message_id: string }[] = await manager.query(
+      `SELECT 'open' AS kind, NULL AS id, correlation_id, sender, message_id FROM handoff_dead_letter WHERE status = ? AND correlation_id IN (${marks(codes)})
+       UNION ALL SELECT 'held' AS kind, id, correlation_id, sender, message_id FROM handoff_held WHERE correlation_id IN (${marks(codes)})
+       UNION ALL SELECT 'inbox' AS kind, NULL AS id, correlation_id, sender, message_id FROM handoff_inbox WHERE message_id IN (${marks(ids)})`,
+      [DeadLetterStatus.OPEN, ...codes, ...codes, ...ids],
+    );
+    const row = (r: (typeof known)[number]) => ({ id: Number(r.id), correlationId: r.correlation_id, sender: r.sender, messageId: r.message_id });
+    const open = known.filter((r) => r.kind === 'open').map(row);
+    const held = known.filter((r) => r.kind === 'held').map(row);
+    const inbox = new Set(known.filter((r) => r.kind === 'inbox').map((r) => `${r.sender}|${r.message_id}`));
     const apply: Item[] = [];
     const hold: Item[] = [];
     let unblocked = false;
@@ -438,7 +463,7 @@ export class HandoffNode {
       offset: message.offset.slice(0, 20), heldAt: now,
     })));
     await fastInsert(manager, HandoffLogEntry, hold.map(({ envelope }) => this.logRow(envelope, HandoffDirection.RECEIVED, HandoffOutcome.HELD, 'held: an earlier message of the dossier is dead-lettered', now)));
-    const { fresh, duplicates } = await this.applyAll(manager, apply);
+    const { fresh, duplicates } = await this.applyAll(manager, apply, inbox);
     return { fresh, duplicates, held: hold.map((h) => h.envelope), unblocked };
   }
 
@@ -446,11 +471,9 @@ export class HandoffNode {
    * Applies messages in the caller's transaction, in order: the inbox and log rows of the batch in one statement each,
    * then each handler. Returns those applied now (not before) and the duplicates.
    */
-  private async applyAll(manager: EntityManager, items: Item[]): Promise<{ fresh: Envelope[]; duplicates: Envelope[] }> {
+  private async applyAll(manager: EntityManager, items: Item[], before: Set<string>): Promise<{ fresh: Envelope[]; duplicates: Envelope[] }> {
     if (!items.length) return { fresh: [], duplicates: [] };
     const key = (e: { sender: string; messageId: string }) => `${e.sender}|${e.messageId}`;
-    const ids = [...new Set(items.map((i) => i.envelope.messageId))];
-    const before = new Set((await manager.find(InboxMessage, { select: { messageId: true, sender: true }, where: { messageId: In(ids) } })).map(key));
     const fresh: Item[] = [];
     const duplicates: Envelope[] = [];
     for (const item of items) {
@@ -470,14 +493,22 @@ export class HandoffNode {
       officerId: e.officerId?.slice(0, 64) ?? null, appliedAt: now,
     })));
     await fastInsert(manager, HandoffLogEntry, duplicates.map((e) => this.logRow(e, HandoffDirection.RECEIVED, HandoffOutcome.DUPLICATE_IGNORED, 'already applied', now)));
+    // What handlers send and notify is inserted once for the batch, after them, still in this transaction.
+    const queued: Partial<OutboxMessage>[] = [];
+    const batch = fresh.map((i) => i.envelope);
+    const memo = new Map<string, unknown>();
     for (const { envelope, requestId } of fresh) {
       // what a handler sends on carries the id of the request that started the chain
       const context: HandoffContext = {
-        envelope, manager, send: async (request) => void (await this.send(manager, { requestId, ...request })), notify: (notification) => this.notify(manager, notification, requestId),
+        envelope, manager, batch, memo,
+        send: async (request) => void queued.push(this.outboxRowFor({ requestId, ...request }).row),
+        notify: async (notification) => void queued.push(this.notificationRowFor(notification, requestId)),
       };
       if (envelope.messageType === REFUSED_TYPE) await this.recordRefusal(context);
       await this.options.handlers[envelope.messageType]?.(context);
     }
+    for (let i = 0; i < queued.length; i += 200) await fastInsert(manager, OutboxMessage, queued.slice(i, i + 200));
+    if (queued.length) this.nudgeRelay();
     return { fresh: fresh.map((i) => i.envelope), duplicates };
   }
 
@@ -679,6 +710,15 @@ export class HandoffNode {
       requestId: message.headers[REQUEST_ID_HEADER] ?? null, reason, kind, ...(record.omitted ? { omitted: 'original too large; sha256 kept' } : {}),
     });
   }
+}
+
+/** HANDOFF_APPLY_BATCH: messages applied per transaction (default 100, 1 to 1000). */
+export function applyBatchFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.HANDOFF_APPLY_BATCH;
+  if (raw === undefined || raw === '') return 100;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 1000) throw new Error(`HANDOFF_APPLY_BATCH must be a whole number from 1 to 1000, not "${raw}"`);
+  return value;
 }
 
 /** The message type a recipient sends back to a verified sender whose message it refused. */

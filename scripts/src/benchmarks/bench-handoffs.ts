@@ -6,8 +6,9 @@ import { parseArgs } from 'node:util';
 import { In } from 'typeorm';
 import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, Kafka, logLevel, ResourcePatternTypes } from 'kafkajs';
 import {
-  AccessTable, databaseConfig, describeDatabase, dropMysqlDatabase, entitiesOf, HANDOFF_ENTITIES, HandoffNode, HANDOFF_MIGRATIONS,
-  kafkaSecurityFromEnv, KafkaTransport, keysFromEnv, migrationsOf, openDatabase, statusReport, transportFromEnv,
+  AccessTable, databaseConfig, describeDatabase, dropMysqlDatabase, EmbeddedTransport, entitiesOf, HANDOFF_ENTITIES, HandoffNode, HANDOFF_MIGRATIONS,
+  IncomingMessage, kafkaSecurityFromEnv, KafkaTransport, keysFromEnv, migrationsOf, newMessageId, openDatabase, signEnvelope, statusReport, topicFor,
+  transportFromEnv,
 } from '@onestop/platform';
 import { Dossier, DossierStatus, mayMove, singleWindow, TRANSITIONS } from '@onestop/single-window';
 import { Progress, progressBar } from '../cli/progress';
@@ -23,7 +24,10 @@ import { aclTable, busTopics } from '../cli/kafka-acls-table';
  * exits with 1 when one is dead-lettered or not applied within the run.
  */
 const USAGE = `npm run bench:handoffs -- [--brokers host:port,…] [--messages 20000] [--rate N] [--seconds 20] [--writers 32]
-    [--dossiers 2000] [--wait-seconds 120] [--embedded]
+    [--dossiers 2000] [--wait-seconds 120] [--embedded] [--apply-only N]
+  --apply-only N: the receiver's apply path alone, in this process and without a bus: N signed status reports in
+  batches of up to 100 per partition, 6 partitions at once, through HandoffNode.handleBatch (verification, inbox,
+  handlers, log, outbox of the notifications); handoffs/s and CPU ms per handoff.
   Saturation (--messages handoffs as fast as the writers go), then N/s offered for --seconds (default 60 % of the
   saturation rate). Secured bus: KAFKA_SECURITY=sasl_ssl and npm run kafka -- env's variables. Exits with 1 when a
   handoff is dead-lettered or not applied within --wait-seconds of the last write.`;
@@ -88,7 +92,8 @@ async function receiverProcess(): Promise<void> {
     // a dead letter fails the bench: the parent is told which message and why
     log: (entry) => {
       if (/dead-letter/.test(String(entry.msg)) && entry.messageId) process.send!({ deadLettered: String(entry.messageId), reason: String(entry.reason ?? entry.msg) });
-      else if (entry.level === 'error') console.error(JSON.stringify(entry));
+      // warnings too: a stalled consumer, a retried fault, a lost lease explain a slow run
+      else if (entry.level === 'error' || entry.level === 'warn') console.error(JSON.stringify(entry));
     },
     afterCommit: (applied) => {
       const at = now();
@@ -97,7 +102,8 @@ async function receiverProcess(): Promise<void> {
   });
   await node.start();
   process.send!({ ready: true });
-  process.on('message', async (message: { stop?: boolean }) => {
+  process.on('message', async (message: { stop?: boolean; cpu?: boolean }) => {
+    if (message.cpu) process.send!({ cpu: process.cpuUsage() });
     if (!message.stop) return;
     await node.stop();
     await transport.close();
@@ -106,10 +112,67 @@ async function receiverProcess(): Promise<void> {
   });
 }
 
+/**
+ * The apply path alone: signed status reports handed to HandoffNode.handleBatch as the Kafka consumer would (batches
+ * of up to 100 per partition, partitions at once), on the receiver's real database and handlers. Fails unless every
+ * report is applied.
+ */
+async function applyOnly(env: NodeJS.ProcessEnv, codes: string[], count: number): Promise<void> {
+  const PARTITIONS = 6;
+  const BATCH = 100;
+  const db = await openDatabase({ config: databaseConfig('single-window', env), entities: entitiesOf(singleWindow), migrations: migrationsOf(singleWindow) });
+  const bus = new EmbeddedTransport(path.join(env.DATA_DIR!, 'apply-only-bus.sqlite'));
+  let applied = 0;
+  let deadLettered = 0;
+  const node = new HandoffNode({
+    member: 'single-window', dataSource: db.dataSource, transport: bus, keys: keysFromEnv('single-window', env), handlers: singleWindow.handoffs!,
+    log: (entry) => {
+      if (/dead-letter/.test(String(entry.msg))) deadLettered++;
+    },
+    afterCommit: (envelopes) => void (applied += envelopes.length),
+  });
+  const land = keysFromEnv('land', env);
+  const run = async (label: string, n: number) => {
+    // partition by dossier, as the bus does: a dossier's reports stay in order
+    const partitions: IncomingMessage[][] = Array.from({ length: PARTITIONS }, () => []);
+    for (let index = 0; index < n; index++) {
+      const code = codes[index % codes.length];
+      const report = statusReport({ dossierCode: code, statusCode: 4, status: index % 2 ? 'IN_APPRAISAL' : 'APPROVAL', unitCode: 'land' });
+      const envelope = signEnvelope({
+        messageId: newMessageId(), correlationId: code, sender: 'land', recipient: 'single-window', messageType: report.messageType, schemaVersion: 1,
+        issuedAt: new Date().toISOString(), officerId: null, payload: report.payload,
+      }, land.privateKey);
+      const partition = (index % codes.length) % PARTITIONS;
+      partitions[partition].push({
+        topic: topicFor('single-window'), partition, offset: String(partitions[partition].length), key: code, value: Buffer.from(JSON.stringify(envelope)), headers: {},
+      });
+    }
+    applied = 0;
+    deadLettered = 0;
+    const cpu = process.cpuUsage();
+    const started = now();
+    await Promise.all(partitions.map(async (messages) => {
+      for (let i = 0; i < messages.length; i += BATCH) await node.handleBatch(messages.slice(i, i + BATCH));
+    }));
+    const seconds = (now() - started) / 1000;
+    const used = process.cpuUsage(cpu);
+    console.log(`| ${label} | ${n} | ${applied} | ${deadLettered} | ${(applied / seconds).toFixed(0)} | ${((used.user + used.system) / 1000 / n).toFixed(2)} |`);
+    if (applied !== n) throw new Error(`${label}: ${applied} of ${n} applied, ${deadLettered} dead-lettered`);
+  };
+  console.log(`Apply path alone on ${describeDatabase(databaseConfig('single-window', env))}: ${PARTITIONS} partitions at once, batches of up to ${BATCH}.
+| run | handoffs | applied | dead-lettered | handoffs/s | CPU ms/handoff |
+|---|---:|---:|---:|---:|---:|`);
+  await run('warm-up', Math.min(2000, count));
+  await run('measured', count);
+  await node.stop();
+  await bus.close();
+  await db.dataSource.destroy();
+}
+
 async function main() {
   const { values } = parseArgs({ options: {
     messages: { type: 'string' }, writers: { type: 'string' }, dossiers: { type: 'string' }, embedded: { type: 'boolean' }, rate: { type: 'string' },
-    seconds: { type: 'string' }, brokers: { type: 'string' }, 'wait-seconds': { type: 'string' }, help: { type: 'boolean' },
+    seconds: { type: 'string' }, brokers: { type: 'string' }, 'wait-seconds': { type: 'string' }, help: { type: 'boolean' }, 'apply-only': { type: 'string' },
   } });
   if (values.help) {
     console.log(USAGE);
@@ -149,6 +212,11 @@ async function main() {
   });
   await receiverDb.dataSource.destroy();
   if (!open.length) throw new Error('no open dossiers to report on');
+  if (values['apply-only']) {
+    await applyOnly(env, open.map((d) => d.code), Number(values['apply-only']));
+    if (env.DB_URL) for (const name of ['single-window', 'civil-status', 'business-registration', 'land', 'tax']) await dropMysqlDatabase(databaseConfig(name, env));
+    process.exit(0);
+  }
   const senderDb = await openDatabase({ config: databaseConfig('bench-land', env), entities: HANDOFF_ENTITIES, migrations: HANDOFF_MIGRATIONS });
 
   // Each phase registers its messages here; the receiver's commit reports are matched against them.
@@ -157,10 +225,21 @@ async function main() {
     progress: Progress;
   } | undefined;
   const receiver = fork(__filename, ['--receiver'], { env });
+  /** CPU seconds the receiving process has used so far (user + system): its cost per handoff, whatever else runs. */
+  let cpuWaiter: ((seconds: number) => void) | undefined;
+  const receiverCpu = () => new Promise<number>((resolve) => {
+    cpuWaiter = resolve;
+    receiver.send({ cpu: true });
+  });
+  const ownCpu = () => {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1e6;
+  };
   await new Promise<void>((resolve, reject) => {
     receiver.once('exit', (code) => reject(new Error(`receiver exited with ${code}`)));
-    receiver.on('message', (message: { ready?: boolean; applied?: string[]; at?: number; deadLettered?: string; reason?: string }) => {
+    receiver.on('message', (message: { ready?: boolean; applied?: string[]; at?: number; deadLettered?: string; reason?: string; cpu?: NodeJS.CpuUsage }) => {
       if (message.ready) resolve();
+      if (message.cpu) cpuWaiter?.((message.cpu.user + message.cpu.system) / 1e6);
       if (!phase) return;
       if (message.deadLettered && phase.sent.has(message.deadLettered)) phase.deadLettered.set(message.deadLettered, message.reason ?? '');
       let applied = 0;
@@ -191,6 +270,7 @@ async function main() {
     const progress = progressBar(label, count, { unit: 'applied' });
     phase = { sent: new Map(), latencies: [], lastCommit: 0, total: count, deadLettered: new Map(), done, progress };
     const current = phase;
+    const cpuBefore = { receiver: await receiverCpu(), sender: ownCpu() };
     const started = now();
     let next = 0;
     const writer = async () => {
@@ -217,12 +297,14 @@ async function main() {
     await finished;
     clearTimeout(timeout);
     progress.stop();
+    const cpu = { receiver: (await receiverCpu()) - cpuBefore.receiver, sender: ownCpu() - cpuBefore.sender };
     const latencies = [...current.latencies].sort((a, b) => a - b);
     return {
       label, count, applied: latencies.length, deadLettered: current.deadLettered,
       writes: count / ((written - started) / 1000),
       throughput: latencies.length / ((current.lastCommit - started) / 1000),
       p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1) ?? 0,
+      receiverCpuMs: (cpu.receiver * 1000) / Math.max(1, latencies.length), senderCpuMs: (cpu.sender * 1000) / count,
     };
   };
 
@@ -234,11 +316,11 @@ async function main() {
   const steady = rate || Math.max(50, Math.round((saturation.throughput * 0.6) / 50) * 50);
   results.push(await run(`${steady}/s offered`, Math.round(steady * Number(values.seconds ?? 20)), steady));
   console.log(`
-| bus | load | handoffs | applied | outbox writes/s | end-to-end handoffs/s | p50 ms | p99 ms | max ms |
-|---|---|---:|---:|---:|---:|---:|---:|---:|`);
+| bus | load | handoffs | applied | outbox writes/s | end-to-end handoffs/s | p50 ms | p99 ms | max ms | receiver CPU ms/handoff | sender CPU ms/handoff |
+|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|`);
   const failures: string[] = [];
   for (const r of [warmUp, ...results]) {
-    if (r !== warmUp) console.log(`| ${bus} + ${env.DB_URL ? 'MariaDB' : 'SQLite'} | ${r.label} | ${r.count} | ${r.applied} | ${r.writes.toFixed(0)} | ${r.throughput.toFixed(0)} | ${r.p50.toFixed(0)} | ${r.p99.toFixed(0)} | ${r.max.toFixed(0)} |`);
+    if (r !== warmUp) console.log(`| ${bus} + ${env.DB_URL ? 'MariaDB' : 'SQLite'} | ${r.label} | ${r.count} | ${r.applied} | ${r.writes.toFixed(0)} | ${r.throughput.toFixed(0)} | ${r.p50.toFixed(0)} | ${r.p99.toFixed(0)} | ${r.max.toFixed(0)} | ${r.receiverCpuMs.toFixed(2)} | ${r.senderCpuMs.toFixed(2)} |`);
     if (r.deadLettered.size) {
       const [first, reason] = [...r.deadLettered][0];
       failures.push(`${label(r)}: ${r.deadLettered.size} of ${r.count} dead-lettered (first ${first}: ${reason})`);

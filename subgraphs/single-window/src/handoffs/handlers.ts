@@ -1,4 +1,4 @@
-import { EntityManager } from 'typeorm';
+import { In } from 'typeorm';
 import { HandoffContext, HandoffHandlers, HandoffRejection, rowLock } from '@onestop/platform';
 import { Dossier } from '../entities/dossier';
 import { DossierEvent } from '../entities/dossier-event';
@@ -21,14 +21,27 @@ interface CertificateIssued {
   holderPersonalNumber: string;
 }
 
-async function dossierOf(manager: EntityManager, code: string): Promise<Dossier> {
-  const dossier = await manager.getRepository(Dossier).findOne({ where: { code }, lock: rowLock(manager) });
-  if (!dossier) throw new HandoffRejection(`unknown dossier ${code}`);
+/**
+ * The message's dossier, locked. The first handler of a transaction locks the dossiers of every message in it with one
+ * query (in key order); the others find theirs in the memo, as the earlier messages left them (moveDossier updates the
+ * object it is given).
+ */
+async function dossierOf({ envelope, manager, batch, memo }: HandoffContext): Promise<Dossier> {
+  let dossiers = memo.get('dossiers') as Map<string, Dossier> | undefined;
+  if (!dossiers) {
+    const codes = [...new Set(batch.map((e) => e.correlationId))];
+    const rows = await manager.getRepository(Dossier).find({ where: { code: In(codes) }, order: { code: 'ASC' }, lock: rowLock(manager) });
+    dossiers = new Map(rows.map((d) => [d.code, d]));
+    memo.set('dossiers', dossiers);
+  }
+  const dossier = dossiers.get(envelope.correlationId);
+  if (!dossier) throw new HandoffRejection(`unknown dossier ${envelope.correlationId}`);
   return dossier;
 }
 
 /** Applies an agency's status report through the lifecycle: an illegal move is dead-lettered with the reason. */
-async function applyStatusReport({ envelope, manager, notify }: HandoffContext<StatusChanged>): Promise<void> {
+async function applyStatusReport(context: HandoffContext<StatusChanged>): Promise<void> {
+  const { envelope, manager, notify } = context;
   const report = envelope.payload;
   const status = report.status as DossierStatus;
   if (!(status in NATIONAL_STATUS_CODE)) throw new HandoffRejection(`unknown status ${report.status}`);
@@ -38,7 +51,7 @@ async function applyStatusReport({ envelope, manager, notify }: HandoffContext<S
   if ([DossierStatus.DRAFT, DossierStatus.RECEIVED, DossierStatus.INTAKE_REJECTED, DossierStatus.RETURNED].includes(status)) {
     throw new HandoffRejection(`${status} is set by the service center, not reported by ${envelope.sender}`);
   }
-  const dossier = await dossierOf(manager, envelope.correlationId);
+  const dossier = await dossierOf(context);
   try {
     await moveDossier(manager, dossier, {
       to: status, at: new Date(report.at), action: 'STATUS_REPORTED', agencyCode: report.unitCode, officerId: envelope.officerId, note: report.reason ?? null,
@@ -49,8 +62,9 @@ async function applyStatusReport({ envelope, manager, notify }: HandoffContext<S
   }
 }
 
-async function recordCertificate({ envelope, manager }: HandoffContext<CertificateIssued>): Promise<void> {
-  const dossier = await dossierOf(manager, envelope.correlationId);
+async function recordCertificate(context: HandoffContext<CertificateIssued>): Promise<void> {
+  const { envelope, manager } = context;
+  const dossier = await dossierOf(context);
   const certificate = envelope.payload;
   await manager.getRepository(DossierEvent).insert({
     dossierCode: dossier.code, at: new Date(envelope.issuedAt), action: 'RESULT_RECEIVED', status: dossier.status, statusCode: dossier.statusCode,
