@@ -49,6 +49,9 @@ export const VIETNAMESE: Record<string, (extensions: Extensions, message: string
   SUBGRAPH_TIMEOUT: (e) => `${system(e)} không trả lời kịp thời; vui lòng thử lại sau`,
   SUBGRAPH_UNAVAILABLE: (e) => `${system(e)} tạm thời không truy cập được; vui lòng thử lại sau`,
   SUBGRAPH_ERROR: (e) => `${system(e)} không xử lý được yêu cầu này`,
+  PAYLOAD_TOO_LARGE: (e) => (e.maxBytes !== undefined
+    ? `Tệp vượt quá dung lượng cho phép (${text(e.maxBytes)} byte)` : 'Tệp vượt quá dung lượng cho phép'),
+  UNSUPPORTED_MEDIA_TYPE: () => 'Định dạng tệp không được chấp nhận: chỉ nhận PDF, JPEG hoặc PNG',
   OPERATION_LIMIT_EXCEEDED: (e) => (e.limit
     ? `Câu truy vấn vượt giới hạn ${LIMITS[text(e.limit)] ?? text(e.limit)}: ${text(e.actual)}, tối đa ${text(e.max)}`
     : 'Câu truy vấn vượt giới hạn cho phép'),

@@ -8,6 +8,7 @@ import { createSubgraphDispatcher, SubgraphDataSource } from './subgraph-data-so
 import { SupergraphFile } from './supergraph-file';
 import { cacheGatewayOperations } from './operation-cache';
 import { explorerEnabled, explorerRoutes } from './explorer';
+import { useOperationResolution } from './plugins/use-operation-resolution';
 import { configuredPortalRoutes } from './portal';
 import { documentProxyRoutes } from './documents-proxy';
 import { ExecutionResult, GraphQLError, GraphQLSchema } from 'graphql';
@@ -86,6 +87,7 @@ function operationPolicy(options: GatewayOptions, limiter: ClientLimiter | undef
   const rateLimit = options.rateLimit ?? defaultRateLimit();
   return [
     ...(rateLimit === false || !limiter ? [] : [useRateLimit({ ...rateLimit, limiter })]),
+    useOperationResolution(),
     usePersistedOperations(options.persistedOperations),
     useIntrospectionPolicy(options.introspection),
     ...(options.limits === false ? [] : [useOperationLimits({ listSizes, ...options.limits })]),

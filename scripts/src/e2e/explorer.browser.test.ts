@@ -377,6 +377,7 @@ describeWith(['chromium'], 'the explorer (GraphiQL at /explorer) in a browser', 
     const dossierReport = saved('dossiers-by-status-and-agency');
     await openSaved(page, dossierReport.id);
     await page.locator('.graphiql-tab-active', { hasText: 'DossiersByStatusAndAgency' }).waitFor();
+    await waitForEditor(page, '.graphiql-query-editor .CodeMirror', (text) => text === dossierReport.query);
     const dossiers = await run(page);
     assert.equal(dossiers.errors, undefined, JSON.stringify(dossiers.errors));
     await page.locator('[data-workspace-open="table"]').click();

@@ -143,11 +143,11 @@ describeWith(['chromium'], 'the reference portal and officer console (/portal) i
     const mine = manifest.operations.find((o: any) => o.name === 'MyDossiers');
     const sent = await fetch(stack!.gatewayUrl, {
       method: 'POST', headers: { 'content-type': 'application/json', ...citizen },
-      body: JSON.stringify({ variables: { personalNumber }, extensions: { persistedQuery: { version: 1, sha256Hash: mine.id } } }),
+      body: JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: mine.id } } }),
     });
     const byId = (await sent.json()) as any;
     assert.equal(byId.errors, undefined, JSON.stringify(byId.errors));
-    assert.ok(byId.data.citizen.fullName);
+    assert.ok(byId.data.me.citizen.fullName);
   });
 
   test('a citizen files online, sees it in their dossiers, and watches its status change when an officer acts', async () => {
@@ -201,8 +201,8 @@ describeWith(['chromium'], 'the reference portal and officer console (/portal) i
     await page.goto(portalUrl);
     // The first dossier filed above: find it in the citizen's list through the graph (admin), then look it up anonymously.
     const admin = await stack!.as(ADMIN);
-    const listed = await graphql(stack!.gatewayUrl, `query($n: String!) { citizen(personalNumber: $n) { dossiers { code status } } }`, { n: personalNumber }, admin);
-    const received = listed.data!.citizen.dossiers.find((d: any) => d.status === 'RECEIVED');
+    const listed = await graphql(stack!.gatewayUrl, `query($n: String!) { citizen(personalNumber: $n) { dossiers(limit: 100) { items { code status } } } }`, { n: personalNumber }, admin);
+    const received = listed.data!.citizen.dossiers.items.find((d: any) => d.status === 'RECEIVED');
     assert.ok(received, JSON.stringify(listed));
     await page.locator('#lookup input[name="code"]').fill(received.code);
     await page.locator('#lookup button[type="submit"]').click();
