@@ -16,8 +16,11 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 dir="${KAFKA_DIR:-$root/.cache/kafka}"
-base_port="${KAFKA_PORT:-9092}"
-base_controller_port="${KAFKA_CONTROLLER_PORT:-9093}"
+# The ports a cluster was first started on are remembered with it: a later `start` (a killed node restarted by a test)
+# or `brokers` without KAFKA_PORT finds the same ones.
+remembered_port() { [ -f "$dir/ports" ] && sed -n "${1}p" "$dir/ports"; }
+base_port="${KAFKA_PORT:-$(remembered_port 1 || echo 9092)}"
+base_controller_port="${KAFKA_CONTROLLER_PORT:-$(remembered_port 2 || echo 9093)}"
 libs="$dir/libs"
 start_wait="${KAFKA_START_WAIT:-120}"
 
@@ -156,6 +159,7 @@ start() {
   mkdir -p "$dir"
   fetch
   echo "$n" > "$dir/cluster-size"
+  printf '%s\n%s\n' "$base_port" "$base_controller_port" > "$dir/ports"
   [ -z "$want_security" ] || echo "$want_security" > "$dir/security"
   local format_extra=()
   if [ "$(security)" = sasl_ssl ]; then

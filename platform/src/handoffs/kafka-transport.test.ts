@@ -1,8 +1,9 @@
 import { test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import net from 'node:net';
+import tls from 'node:tls';
 import { ConfigResourceTypes, ISocketFactory, Kafka, logLevel } from 'kafkajs';
-import { runId, service, testWith } from '../testing';
+import { kafkaTestSecurity, runId, service, testWith } from '../testing';
 import { KafkaTransport, topicSettings } from './kafka-transport';
 import { deadLetterTopicFor, topicFor } from './contracts';
 
@@ -19,8 +20,9 @@ testWith(['kafka'], 'topics are created replicated over the cluster (min(3, brok
   const brokers = service('kafka')!.split(',');
   const prefix = `rf${runId()}`;
   const topics = [topicFor('land', prefix), deadLetterTopicFor('land', prefix)];
-  const transport = new KafkaTransport({ brokers, clientId: 'onestop-test-topics', partitions: 2 });
-  const admin = new Kafka({ clientId: 'onestop-test-topics-check', brokers, logLevel: logLevel.NOTHING }).admin();
+  const security = kafkaTestSecurity();
+  const transport = new KafkaTransport({ brokers, clientId: 'onestop-test-topics', partitions: 2, security });
+  const admin = new Kafka({ clientId: 'onestop-test-topics-check', brokers, logLevel: logLevel.NOTHING, ...security }).admin();
   await admin.connect();
   try {
     await transport.ensureTopics(topics);
@@ -52,8 +54,9 @@ testWith(['kafka'], 'topics are created replicated over the cluster (min(3, brok
 function losingFirstProduceResponse(): { factory: ISocketFactory; arm: () => void; lost: () => number } {
   let armed = false;
   let lost = 0;
-  const factory: ISocketFactory = ({ host, port, onConnect }) => {
-    const socket = net.connect({ host, port }, onConnect);
+  const factory: ISocketFactory = ({ host, port, ssl, onConnect }) => {
+    // (over TLS the frames are read and written in clear on the TLS socket, as kafkajs's own factory makes it)
+    const socket = ssl ? tls.connect({ host, port, ...ssl }, onConnect) : net.connect({ host, port }, onConnect);
     let target: number | undefined;
     let pending = Buffer.alloc(0);
     const write = socket.write.bind(socket) as (chunk: Buffer, ...rest: unknown[]) => boolean;
@@ -92,8 +95,9 @@ testWith(['kafka'], 'a produce whose response was lost is retried without a dupl
   const brokers = service('kafka')!.split(',');
   const topic = topicFor('land', `idem${runId()}`);
   const fault = losingFirstProduceResponse();
-  const transport = new KafkaTransport({ brokers, clientId: 'onestop-test-idempotent', partitions: 1, socketFactory: fault.factory });
-  const admin = new Kafka({ clientId: 'onestop-test-idempotent-check', brokers, logLevel: logLevel.NOTHING }).admin();
+  const security = kafkaTestSecurity();
+  const transport = new KafkaTransport({ brokers, clientId: 'onestop-test-idempotent', partitions: 1, socketFactory: fault.factory, security });
+  const admin = new Kafka({ clientId: 'onestop-test-idempotent-check', brokers, logLevel: logLevel.NOTHING, ...security }).admin();
   await admin.connect();
   try {
     await transport.ensureTopics([topic]);

@@ -13,7 +13,7 @@ import { DEFINITIONS } from '../stack/definitions';
 import { listDeadLetters, replayDeadLetters } from '../cli/dead-letters';
 import { RunningPartner, startPartners } from '../stack/partners';
 import { ADMIN, startStack, Stack } from '../stack/stack';
-import { graphql, subscribeOverWebSocket } from '../testing/helpers';
+import { graphql, kcatArgs, subscribeOverWebSocket } from '../testing/helpers';
 import { FlowParticipants, pickParticipants } from './handoff-fixtures';
 
 export interface HandoffSuiteConfig {
@@ -657,9 +657,10 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
           signedBy(config.keysDir, 'social-insurance', { correlationId: received.code, sender: 'social-insurance', recipient: 'civil-status', messageType: 'social-insurance.health-card-issued',
             payload: { personalNumber: birth.payload.personalNumber, cardNumber: 'TE1990000000001', validFrom: birth.payload.birthDate } }),
         ];
-        const brokers = config.env.KAFKA_BROKERS!;
+        // as the guide says: over SASL_SSL with a kcat configuration file when the cluster is secured
+        const reach = kcatArgs(config.env);
         for (const answer of answers) {
-          execFileSync(config.kcat!, ['-P', '-b', brokers, '-X', 'partitioner=murmur2_random', '-t', topicFor('civil-status'), '-k', received.code, '-H', `x-sender=${answer.sender}`], {
+          execFileSync(config.kcat!, ['-P', ...reach, '-X', 'partitioner=murmur2_random', '-t', topicFor('civil-status'), '-k', received.code, '-H', `x-sender=${answer.sender}`], {
             input: `${JSON.stringify(answer)}\n`, timeout: 30_000,
           });
         }
