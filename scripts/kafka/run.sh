@@ -3,7 +3,8 @@
 # cluster of several (each node both broker and controller).
 #   run.sh start [--brokers N] [--secure] | stop | status | brokers | env | logs
 # Node i (1..N) listens on KAFKA_PORT + 2(i-1) (9092, 9094, 9096, …) and its controller on KAFKA_CONTROLLER_PORT + 2(i-1)
-# (9093, 9095, …); it keeps its files in KAFKA_DIR/node<i> (KAFKA_DIR: .cache/kafka). The cluster's size is remembered:
+# (9093, 9095, …) (choose ports below the kernel's ephemeral range, 32768 and up on Linux: a client's own end of a
+# connection may hold such a port when a killed node binds it again); it keeps its files in KAFKA_DIR/node<i> (KAFKA_DIR: .cache/kafka). The cluster's size is remembered:
 # a later `start` without --brokers starts the same nodes, and only those not running (a killed node rejoins).
 # Needs java >= 17 and mvn. `start` returns once every node has finished starting (or fails with its log); a stale pid
 # file or a data dir left by a killed node does not get in the way.
@@ -196,7 +197,7 @@ start() {
       if ! running "$i"; then
         echo "Kafka node $i exited during start-up; see $d/stdout.log and $d/kafka.log"
         tail -20 "$d/stdout.log"; tail -c +"${log_from[$i]}" "$d/kafka.log" | tail -20
-        rm -f "$(pidfile_of "$i")"; stop >/dev/null; exit 1
+        rm -f "$(pidfile_of "$i")"; stop_nodes "${to_start[@]}" >/dev/null; exit 1
       fi
       still+=("$i")
     done
@@ -206,21 +207,24 @@ start() {
     waiting=("${still[@]}")
     sleep 0.5
   done
-  echo "Kafka node(s) ${waiting[*]} did not finish starting in $start_wait s; stopping the cluster. Last log lines:"
+  echo "Kafka node(s) ${waiting[*]} did not finish starting in $start_wait s; stopping the node(s) this start started. Last log lines:"
   for i in "${waiting[@]}"; do tail -c +"${log_from[$i]}" "$(node_dir "$i")/kafka.log" | tail -20; done
-  stop >/dev/null
+  stop_nodes "${to_start[@]}" >/dev/null
   exit 1
 }
 
-stop() {
+stop() { stop_nodes $(nodes); }
+
+# Stops these nodes only: a node that fails to restart leaves the others of its cluster serving.
+stop_nodes() {
   local any=
-  for i in $(nodes); do
+  for i in "$@"; do
     if ! running "$i"; then rm -f "$(pidfile_of "$i")"; continue; fi
     any=1
     kill "$(cat "$(pidfile_of "$i")")" 2>/dev/null || true
   done
   if [ -z "$any" ]; then echo "Kafka not running"; return; fi
-  for i in $(nodes); do
+  for i in "$@"; do
     for _ in $(seq 1 60); do running "$i" || break; sleep 0.5; done
     if running "$i"; then echo "Kafka node $i did not stop in 30 s: killing it"; kill -9 "$(cat "$(pidfile_of "$i")")" 2>/dev/null || true; fi
     rm -f "$(pidfile_of "$i")"

@@ -33,6 +33,21 @@ export function topicSettings(topic: string, replicationFactor: number, deadLett
   return { replicationFactor, configEntries };
 }
 
+/** A consumer group member missing for this long is dropped by the coordinator; a commit stuck as long is hopeless. */
+const SESSION_TIMEOUT_MS = 10_000;
+
+/** True when `promise` resolved within `ms`; rejects as it does; false when it is still pending then. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const settled = promise.then(() => true);
+  settled.catch(() => undefined); // a failure after the deadline is no one's to hear (and must not crash the process)
+  try {
+    return await Promise.race([settled, new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), ms); })]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * kafkajs underneath: an idempotent producer (a retried send is written once: the broker drops a batch whose producer
  * id and sequence it already has), acks = all, one request in flight (order per key), offsets committed by hand after
@@ -174,7 +189,7 @@ export class KafkaTransport implements Transport {
     const begin = async (): Promise<void> => {
       const consumer = this.kafka.consumer({
         groupId: options.groupId,
-        sessionTimeout: 10_000,
+        sessionTimeout: SESSION_TIMEOUT_MS,
         heartbeatInterval: 1000,
         retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000 },
       });
@@ -214,7 +229,16 @@ export class KafkaTransport implements Transport {
           const last = batch.messages[batch.messages.length - 1].offset;
           // Both, only now: the fetch position moves on (resolve) and the group's offset is stored (commit).
           resolveOffset(last);
-          await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+          // kafkajs retries a commit to the coordinator it has cached, and when that broker died ("Broker N not found
+          // in the cached metadata") it never looks the coordinator up again: the member stops fetching until the
+          // watchdog. A commit that has not returned within the session timeout (by then the group dropped this member
+          // anyway) ends the member now; the new one resumes from the last commit and the inbox ignores what comes twice.
+          const commit = consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+          if (!(await settlesWithin(commit, SESSION_TIMEOUT_MS))) {
+            this.log({ level: 'warn', msg: 'handoff consumer: offset commit did not return (its coordinator is gone?); a new member replaces it', group: options.groupId, partition: batch.partition });
+            replace(consumer);
+            return;
+          }
           await heartbeat();
           lastSign = Date.now();
         },
