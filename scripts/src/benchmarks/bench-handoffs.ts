@@ -181,6 +181,9 @@ async function receiverProcess(): Promise<void> {
       process.send!({ applied: applied.map((e) => e.messageId), at });
     },
   });
+  // An orphan receiver would stay in the consumer group (its id has no topic prefix) and, as its leader, assign the next
+  // run's partitions to no one: it goes with the bench.
+  process.on('disconnect', () => process.exit(1));
   await node.start();
   process.send!({ ready: true });
   process.on('message', async (message: { stop?: boolean }) => {
