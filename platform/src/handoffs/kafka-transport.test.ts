@@ -113,3 +113,88 @@ testWith(['kafka'], 'a produce whose response was lost is retried without a dupl
     await transport.close();
   }
 });
+
+/**
+ * A socket factory that, once armed, drops the next OffsetCommit request (API key 8) and everything written after it
+ * on that connection, without closing it: to the consumer, its group coordinator has gone silent (as a killed broker
+ * looks until kafkajs gives up on it, which it does not for a commit).
+ */
+function silencingCommitConnection(): { factory: ISocketFactory; arm: () => void; silenced: () => number; destroy: () => void } {
+  let armed = false;
+  let silenced = 0;
+  const sockets: net.Socket[] = [];
+  const factory: ISocketFactory = ({ host, port, ssl, onConnect }) => {
+    const socket = ssl ? tls.connect({ host, port, ...ssl }, onConnect) : net.connect({ host, port }, onConnect);
+    sockets.push(socket);
+    let silent = false;
+    const write = socket.write.bind(socket) as (chunk: Buffer, ...rest: unknown[]) => boolean;
+    socket.write = ((chunk: Buffer, ...rest: unknown[]) => {
+      if (armed && Buffer.isBuffer(chunk) && chunk.length >= 12 && chunk.readInt16BE(4) === 8) {
+        armed = false;
+        silent = true;
+        silenced++;
+      }
+      if (silent) return true;
+      return write(chunk, ...rest);
+    }) as typeof socket.write;
+    return socket;
+  };
+  return { factory, arm: () => void (armed = true), silenced: () => silenced, destroy: () => sockets.forEach((s) => s.destroy()) };
+}
+
+testWith(['kafka'], 'a consumer whose offset commit never returns is replaced within the session timeout; delivery resumes from the last commit, without a crash', async () => {
+  const brokers = service('kafka')!.split(',');
+  const topic = topicFor('land', `commit${runId()}`);
+  const fault = silencingCommitConnection();
+  const security = kafkaTestSecurity();
+  const transport = new KafkaTransport({ brokers, clientId: 'onestop-test-commit', partitions: 1, socketFactory: fault.factory, security });
+  const admin = new Kafka({ clientId: 'onestop-test-commit-check', brokers, logLevel: logLevel.NOTHING, ...security }).admin();
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+  process.on('unhandledRejection', onUnhandled);
+  await admin.connect();
+  const seen: { value: string; at: number }[] = [];
+  const waitFor = async (what: string, check: () => boolean, ms: number) => {
+    const until = Date.now() + ms;
+    while (!check()) {
+      if (Date.now() > until) throw new Error(`timed out after ${ms} ms waiting for ${what}; seen ${JSON.stringify(seen.map((s) => s.value))}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+  const count = (value: string) => seen.filter((s) => s.value === value).length;
+  let subscription: { stop(): Promise<void> } | undefined;
+  try {
+    await transport.ensureTopics([topic]);
+    subscription = await transport.consume({
+      groupId: `onestop-test-commit-${runId()}`, topics: [topic],
+      handleBatch: async (messages) => {
+        for (const m of messages) seen.push({ value: m.value!.toString(), at: Date.now() });
+      },
+    });
+    await transport.publish([{ topic, key: 'D1', value: 'a', headers: {} }]);
+    await waitFor('a', () => count('a') === 1, 60_000);
+    fault.arm();
+    const armedAt = Date.now();
+    await transport.publish([{ topic, key: 'D1', value: 'b', headers: {} }]);
+    await waitFor('b', () => count('b') === 1, 30_000);
+    await transport.publish([{ topic, key: 'D1', value: 'c', headers: {} }]);
+    // its commit never reached the group: the member that replaces the silenced one gets b again, then c
+    await waitFor('b again and c', () => count('b') >= 2 && count('c') >= 1, 60_000);
+    assert.equal(fault.silenced(), 1, 'the fault was injected');
+    const resumedAfter = seen.find((s) => s.value === 'c')!.at - armedAt;
+    // 10 s for the commit, 1 s before the new member joins, then its rebalance (the silenced member's session expires)
+    assert.ok(resumedAfter < 40_000, `delivery resumed ${resumedAfter} ms after the coordinator went silent`);
+    assert.equal(count('a'), 1, 'what was committed is not delivered again');
+    // the abandoned commit fails late (kafkajs's 30 s request timeout, or its connection closed): no one hears it,
+    // nothing crashes
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, armedAt + 35_000 - Date.now())));
+    assert.deepEqual(unhandled, []);
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+    await subscription?.stop();
+    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin.disconnect();
+    await transport.close();
+    fault.destroy(); // the silenced connection, which its abandoned consumer may still hold
+  }
+});

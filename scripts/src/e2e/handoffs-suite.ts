@@ -5,8 +5,9 @@ import { generateKeyPairSync, KeyObject, createPrivateKey } from 'node:crypto';
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import {
-  deadLetterTopicFor, Envelope, newMessageId, signEnvelope, topicFor, transportFromEnv, Transport, validateEnterpriseCode,
+  deadLetterTopicFor, Envelope, HandoffLogEntry, newMessageId, OutboxMessage, signEnvelope, topicFor, transportFromEnv, Transport, validateEnterpriseCode,
 } from '@onestop/platform';
+import { IsNull } from 'typeorm';
 import { seedDemoData } from '../demo-data';
 import { procedureCode, CENTER, districtLandBranch, LAND_OFFICE, TAX_OFFICE } from '../demo-data/reference';
 import { DEFINITIONS } from '../stack/definitions';
@@ -633,7 +634,14 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
               `${p.name}: ${p.output.filter((line) => /warn|error|crash/i.test(line)).slice(-8).join('\n')}`).join('\n');
             const stuck = await dossier(code);
             const log = allLogs(stuck).map((l) => `${l.recordedBy} ${l.direction} ${l.messageType} ${l.sender}→${l.recipient} ${l.outcome} ${l.reason ?? ''}`).join('\n');
-            throw new Error(`${error.message}; status ${stuck.status}\nhandoff log:\n${log}\n${said}\npartners:\n${partnerSaid.slice(-16).join('\n')}`);
+            // The stand-in partners run in this process: what each recorded for the dossier, its unsent outbox, its lag.
+            const partnerState = await Promise.all(partners.map(async (p) => {
+              const rows = await p.database.dataSource.getRepository(HandoffLogEntry).find({ where: { correlationId: code } });
+              const unsent = await p.database.dataSource.getRepository(OutboxMessage).count({ where: { sentAt: IsNull() } });
+              const lag = await p.node.consumerLag().catch((e) => String(e));
+              return `${p.name}: ${rows.map((r) => `${r.direction} ${r.messageType} ${r.outcome}`).join(', ')}; outbox unsent ${unsent}; lag ${JSON.stringify(lag)}`;
+            }));
+            throw new Error(`${error.message}; status ${stuck.status}\nhandoff log:\n${log}\n${said}\npartners:\n${partnerState.join('\n')}\n${partnerSaid.slice(-16).join('\n')}`);
           });
           assertAppliedOnce(d);
           assert.equal(d.civilStatusRecords.length, 1, `${code}: one birth record`);
