@@ -4,7 +4,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { ConfigResourceTypes, ISocketFactory, Kafka, logLevel } from 'kafkajs';
 import { kafkaTestSecurity, runId, service, testWith } from '../testing';
-import { KafkaTransport, topicSettings } from './kafka-transport';
+import { groupPartition, KafkaTransport, topicSettings } from './kafka-transport';
 import { deadLetterTopicFor, topicFor } from './contracts';
 
 test('topic settings: min.insync.replicas one less than the copies (at least 1); dead letters kept for ever unless told', () => {
@@ -14,6 +14,14 @@ test('topic settings: min.insync.replicas one less than the copies (at least 1);
     { name: 'min.insync.replicas', value: '1' }, { name: 'retention.ms', value: '-1' }, { name: 'retention.bytes', value: '-1' },
   ]);
   assert.equal(topicSettings('p.handoff.tax.dead-letter', 3, 30 * 86_400_000).configEntries[1].value, '2592000000');
+});
+
+test("a group's partition of __consumer_offsets is Kafka's: abs(Java hashCode) modulo the partitions", () => {
+  // values from java.lang.String#hashCode (JDK 17); the last hashes to Integer.MIN_VALUE, which Kafka's Utils.abs maps to 0
+  assert.equal(groupPartition('onestop-civil-status', 50), 17); // hashCode -499387567
+  assert.equal(groupPartition('onestop-single-window', 50), 44); // 93605744
+  assert.equal(groupPartition('Đ-hồ sơ', 50), 46); // -1792661146 (UTF-16 code units)
+  assert.equal(groupPartition('polygenelubricants', 50), 0); // -2147483648
 });
 
 testWith(['kafka'], 'topics are created replicated over the cluster (min(3, brokers) copies), with min.insync.replicas and dead-letter retention', async () => {
@@ -26,7 +34,10 @@ testWith(['kafka'], 'topics are created replicated over the cluster (min(3, brok
   await admin.connect();
   try {
     await transport.ensureTopics(topics);
-    const clusterSize = (await admin.describeCluster()).brokers.length;
+    const cluster = await admin.describeCluster();
+    const clusterSize = cluster.brokers.length;
+    const coordinator = await transport.groupCoordinator(`onestop-land-${prefix}`);
+    assert.ok(cluster.brokers.some((b) => b.nodeId === coordinator), `coordinator ${coordinator} is a broker of the cluster`);
     const copies = Math.min(3, clusterSize);
     const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
     for (const topic of metadata) {

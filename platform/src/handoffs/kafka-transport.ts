@@ -37,6 +37,13 @@ export function topicSettings(topic: string, replicationFactor: number, deadLett
 const SESSION_TIMEOUT_MS = 10_000;
 
 /** True when `promise` resolved within `ms`; rejects as it does; false when it is still pending then. */
+/** Kafka's partition of __consumer_offsets for a group: Utils.abs(groupId.hashCode()) % partitions. */
+export function groupPartition(groupId: string, partitions: number): number {
+  let hash = 0;
+  for (let i = 0; i < groupId.length; i++) hash = (Math.imul(hash, 31) + groupId.charCodeAt(i)) | 0;
+  return (hash === -2147483648 ? 0 : Math.abs(hash)) % partitions;
+}
+
 async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const settled = promise.then(() => true);
@@ -274,6 +281,25 @@ export class KafkaTransport implements Transport {
         }
       },
     };
+  }
+
+  /**
+   * The node id of the broker coordinating a consumer group: the leader of the group's partition of __consumer_offsets
+   * (Kafka's rule: abs(Java hashCode of the group id) modulo that topic's partition count). Needs the right to
+   * describe __consumer_offsets (the cluster's admin). Operations and fault tests: which broker a group depends on.
+   */
+  async groupCoordinator(groupId: string): Promise<number> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: ['__consumer_offsets'] });
+      const partitions = topics[0].partitions;
+      const partition = partitions.find((p) => p.partitionId === groupPartition(groupId, partitions.length));
+      if (!partition || partition.leader < 0) throw new Error(`no leader for the partition of group ${groupId} in __consumer_offsets`);
+      return partition.leader;
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   /**

@@ -27,8 +27,8 @@ const USAGE = `npm run bench:handoffs -- [--brokers host:port,…] [--messages 2
   Saturation (--messages handoffs as fast as the writers go), then N/s offered for --seconds (default 60 % of the
   saturation rate). Secured bus: KAFKA_SECURITY=sasl_ssl and npm run kafka -- env's variables. Exits with 1 when a
   handoff is dead-lettered or not applied within --wait-seconds of the last write.
-  --faults: instead, one burst of --messages (400) handoffs, one per dossier, at --rate (20/s) while node 1 of the
-  cluster of KAFKA_DIR (.cache/kafka) is killed (kill -9) and restarted, then the receiver process is killed (kill -9)
+  --faults: instead, one burst of --messages (400) handoffs, one per dossier, at --rate (20/s) while the node of the
+  cluster of KAFKA_DIR (.cache/kafka) coordinating the receiver's group is killed (kill -9) and restarted, then the receiver process is killed (kill -9)
   and started again; checks in the receiver's database that each was applied exactly once, and prints the recovery times.`;
 const label = (r: { label: string }) => r.label;
 // (not from the testing helpers: they load @jest/globals, which refuses to load outside jest)
@@ -42,6 +42,13 @@ function percentile(sorted: number[], p: number): number {
 
 const now = () => performance.timeOrigin + performance.now();
 
+/** The cluster's admin (KAFKA_ADMIN_USERNAME, KAFKA_ADMIN_PASSWORD[_FILE] or KAFKA_CREDENTIALS_DIR); none on plaintext. */
+function adminSecurity(env: NodeJS.ProcessEnv) {
+  return kafkaSecurityFromEnv('admin', {
+    ...env, KAFKA_USERNAME: env.KAFKA_ADMIN_USERNAME || 'admin', KAFKA_PASSWORD: env.KAFKA_ADMIN_PASSWORD ?? '', KAFKA_PASSWORD_FILE: env.KAFKA_ADMIN_PASSWORD_FILE ?? '',
+  });
+}
+
 /**
  * On a secured bus members may not create topics: as admin (KAFKA_ADMIN_PASSWORD[_FILE] or KAFKA_CREDENTIALS_DIR),
  * creates the bench's topics and grants the contracts' ACLs on them (never removing any), as `npm run kafka:acls`
@@ -49,9 +56,7 @@ const now = () => performance.timeOrigin + performance.now();
  */
 async function prepareSecuredBus(env: NodeJS.ProcessEnv, prefix: string): Promise<() => Promise<void>> {
   const brokers = env.KAFKA_BROKERS!.split(',').map((b) => b.trim()).filter(Boolean);
-  const security = kafkaSecurityFromEnv('admin', {
-    ...env, KAFKA_USERNAME: env.KAFKA_ADMIN_USERNAME || 'admin', KAFKA_PASSWORD: env.KAFKA_ADMIN_PASSWORD ?? '', KAFKA_PASSWORD_FILE: env.KAFKA_ADMIN_PASSWORD_FILE ?? '',
-  });
+  const security = adminSecurity(env);
   const topics = busTopics(prefix);
   const transport = new KafkaTransport({ brokers, clientId: 'onestop-admin', security, partitions: Number(env.HANDOFF_PARTITIONS) || undefined });
   try {
@@ -86,7 +91,7 @@ type Run = (label: string, count: number, offered: number, at?: Record<number, (
 }>;
 
 /**
- * --faults: one burst, one handoff per dossier, with node 1 of the cluster killed (kill -9) at 20 % of the sends and
+ * --faults: one burst, one handoff per dossier, with the node of the cluster coordinating the receiver's group killed (kill -9) at 20 % of the sends and
  * started again 10 s later, and the receiving process killed (kill -9) at 60 % and started again. Then, from the
  * receiver's database: every handoff in its inbox (none lost), one APPLIED line each in its message log (none applied
  * twice), and the redeliveries it ignored. Recovery: after each fault, the longest time without any commit, and the
@@ -95,13 +100,17 @@ type Run = (label: string, count: number, offered: number, at?: Record<number, (
 async function faultRun(options: { count: number; rate: number; run: Run; commits: Map<string, number[]>; env: NodeJS.ProcessEnv; killReceiver: () => Promise<void> }): Promise<string[]> {
   const root = path.resolve(__dirname, '..', '..', '..');
   const kafkaDir = options.env.KAFKA_DIR || path.join(root, '.cache', 'kafka');
-  const pidFile = path.join(kafkaDir, 'node1', 'kafka.pid');
-  if (!fs.existsSync(pidFile)) throw new Error(`--faults kills node 1 of the cluster in ${kafkaDir} (KAFKA_DIR), but it has no ${pidFile}: start it with npm run kafka -- start --brokers 3`);
+  // The broker coordinating the receiver's consumer group: the hardest one to lose (see the transport's consume).
+  const brokers = options.env.KAFKA_BROKERS!.split(',').map((b) => b.trim()).filter(Boolean);
+  const admin = new KafkaTransport({ brokers, clientId: 'onestop-admin', security: adminSecurity(options.env) });
+  const coordinator = await admin.groupCoordinator('onestop-single-window').finally(() => admin.close());
+  const pidFile = path.join(kafkaDir, `node${coordinator}`, 'kafka.pid');
+  if (!fs.existsSync(pidFile)) throw new Error(`--faults kills node ${coordinator} (the receiver's group coordinator) of the cluster in ${kafkaDir} (KAFKA_DIR), but it has no ${pidFile}: start it with npm run kafka -- start --brokers 3`);
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   const faults: { name: string; at: number; back?: number }[] = [];
   const result = await options.run(`${options.count} dossiers with faults`, options.count, options.rate, {
     [Math.floor(options.count * 0.2)]: async () => {
-      const fault = { name: 'broker node 1 kill -9, restarted 10 s later', at: now() } as (typeof faults)[number];
+      const fault = { name: `broker node ${coordinator} (the receiver's group coordinator) kill -9, restarted 10 s later`, at: now() } as (typeof faults)[number];
       faults.push(fault);
       process.kill(Number(fs.readFileSync(pidFile, 'utf8')), 'SIGKILL');
       await sleep(10_000);
