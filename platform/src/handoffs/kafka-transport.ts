@@ -1,4 +1,4 @@
-import { Admin, Consumer, ISocketFactory, Kafka, logLevel, Producer } from 'kafkajs';
+import { Admin, AssignerProtocol, Consumer, ISocketFactory, Kafka, logLevel, Producer } from 'kafkajs';
 import { entryLog, logger } from '../observability/logger';
 import { KafkaSecurity } from './kafka-security';
 import { ConsumeOptions, ConsumerLag, headersToStrings, IncomingMessage, OutgoingMessage, Subscription, Transport } from './transport';
@@ -209,6 +209,11 @@ export class KafkaTransport implements Transport {
       consumer.on(consumer.events.CRASH, (event) => {
         const restart = event.payload.restart;
         this.log({ level: 'error', msg: 'handoff consumer crashed', group: options.groupId, error: String(event.payload.error), restart: restart ? 'by kafkajs' : 'new member' });
+        // a member already replaced that kafkajs would restart by itself: it must not come back beside its successor
+        if (current !== consumer) {
+          void consumer.disconnect().catch(() => undefined);
+          return;
+        }
         if (restart || stopped) return;
         replace(consumer);
       });
@@ -220,6 +225,11 @@ export class KafkaTransport implements Transport {
         partitionsConsumedConcurrently: this.options.concurrency ?? 3,
         eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
           if (!isRunning() || isStale() || !batch.messages.length) return;
+          // a replaced member (its commit stuck) that kept its loop: it leaves, its successor has the partitions
+          if (current !== consumer) {
+            void consumer.disconnect().catch(() => undefined);
+            return;
+          }
           const messages: IncomingMessage[] = batch.messages.map((m) => ({
             topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key?.toString() ?? null, value: m.value,
             headers: headersToStrings(m.headers),
@@ -281,6 +291,25 @@ export class KafkaTransport implements Transport {
         }
       },
     };
+  }
+
+  /** A consumer group's state and members, each with the partitions assigned to it (diagnostics: a member that holds
+   * partitions and makes no progress). */
+  async groupMembers(groupId: string): Promise<{ state: string; members: { clientId: string; memberId: string; partitions: Record<string, number[]> }[] }> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const { groups: [group] } = await admin.describeGroups([groupId]);
+      return {
+        state: group.state,
+        members: group.members.map((m) => ({
+          clientId: m.clientId, memberId: m.memberId,
+          partitions: (m.memberAssignment.length ? AssignerProtocol.MemberAssignment.decode(m.memberAssignment)?.assignment : undefined) ?? {},
+        })),
+      };
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   /**

@@ -5,7 +5,7 @@ import { generateKeyPairSync, KeyObject, createPrivateKey } from 'node:crypto';
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import {
-  deadLetterTopicFor, Envelope, HandoffLogEntry, newMessageId, OutboxMessage, signEnvelope, topicFor, transportFromEnv, Transport, validateEnterpriseCode,
+  deadLetterTopicFor, Envelope, HandoffLogEntry, InboxMessage, newMessageId, OutboxMessage, signEnvelope, topicFor, transportFromEnv, Transport, validateEnterpriseCode,
 } from '@onestop/platform';
 import { IsNull } from 'typeorm';
 import { seedDemoData } from '../demo-data';
@@ -643,11 +643,16 @@ export function handoffSuite(label: string, setup: () => HandoffSuiteConfig | un
             // The stand-in partners run in this process: what each recorded for the dossier, its unsent outbox, its lag.
             const partnerState = await Promise.all(partners.map(async (p) => {
               const rows = await p.database.dataSource.getRepository(HandoffLogEntry).find({ where: { correlationId: code } });
+              const applied = await p.database.dataSource.getRepository(InboxMessage).find({ where: { correlationId: code } });
+              const sent = await p.database.dataSource.getRepository(OutboxMessage).find({ where: { messageKey: code } });
               const unsent = await p.database.dataSource.getRepository(OutboxMessage).count({ where: { sentAt: IsNull() } });
               const lag = await p.node.consumerLag().catch((e) => String(e));
-              return `${p.name}: ${rows.map((r) => `${r.direction} ${r.messageType} ${r.outcome}`).join(', ')}; outbox unsent ${unsent}; lag ${JSON.stringify(lag)}`;
+              return `${p.name}: applied ${applied.map((r) => r.messageType).join(', ')}; sent ${sent.map((r) => `${r.messageType} ${r.sentAt ? 'published' : 'queued'}`).join(', ')}; log ${rows.map((r) => `${r.direction} ${r.messageType} ${r.outcome}`).join(', ')}; outbox unsent ${unsent}; lag ${JSON.stringify(lag)}`;
             }));
-            throw new Error(`${error.message}; status ${stuck.status}\nhandoff log:\n${log}\n${said}\npartners:\n${partnerState.join('\n')}\n${partnerSaid.slice(-16).join('\n')}`);
+            const kafkaBus = bus as Transport & { groupMembers?(group: string): Promise<unknown> };
+            const groups = await Promise.all(['onestop-civil-status', 'onestop-police'].map(async (group) =>
+              `${group}: ${JSON.stringify(await kafkaBus.groupMembers?.(group).catch((e) => String(e)))}; lag ${JSON.stringify(await bus.lag?.(group, [topicFor(group.replace('onestop-', ''))]).catch((e) => String(e)))}`));
+            throw new Error(`${error.message}; status ${stuck.status}\nhandoff log:\n${log}\n${said}\npartners:\n${partnerState.join('\n')}\n${partnerSaid.slice(-16).join('\n')}\ngroups:\n${groups.join('\n')}`);
           });
           assertAppliedOnce(d);
           assert.equal(d.civilStatusRecords.length, 1, `${code}: one birth record`);
