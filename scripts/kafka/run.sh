@@ -62,6 +62,9 @@ running() {
   tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q 'kafka\.Kafka ' || return 1
 }
 
+# A process that exists and is not a zombie (a pid this script has just started).
+alive() { [ -r "/proc/$1/stat" ] && [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != "Z" ]; }
+
 answers() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 java_cmd() { java -Dlog4j.configuration="file:$dir/log4j-format.properties" -cp "$libs/*" "$@"; }
@@ -194,7 +197,8 @@ start() {
     for i in "${waiting[@]}"; do
       local d; d="$(node_dir "$i")"
       if answers "$(port_of "$i")" && tail -c +"${log_from[$i]}" "$d/kafka.log" | grep -q 'Kafka Server started'; then continue; fi
-      if ! running "$i"; then
+      # (not `running`: until nohup has exec'd java, the fresh pid's command line is still this script's)
+      if ! alive "$(cat "$(pidfile_of "$i")")"; then
         echo "Kafka node $i exited during start-up; see $d/stdout.log and $d/kafka.log"
         tail -20 "$d/stdout.log"; tail -c +"${log_from[$i]}" "$d/kafka.log" | tail -20
         rm -f "$(pidfile_of "$i")"; stop_nodes "${to_start[@]}" >/dev/null; exit 1
