@@ -3,7 +3,8 @@
 # cluster of several (each node both broker and controller).
 #   run.sh start [--brokers N] [--secure] | stop | status | brokers | env | logs
 # Node i (1..N) listens on KAFKA_PORT + 2(i-1) (9092, 9094, 9096, …) and its controller on KAFKA_CONTROLLER_PORT + 2(i-1)
-# (9093, 9095, …); it keeps its files in KAFKA_DIR/node<i> (KAFKA_DIR: .cache/kafka). The cluster's size is remembered:
+# (9093, 9095, …) (choose ports below the kernel's ephemeral range, 32768 and up on Linux: a client's own end of a
+# connection may hold such a port when a killed node binds it again); it keeps its files in KAFKA_DIR/node<i> (KAFKA_DIR: .cache/kafka). The cluster's size is remembered:
 # a later `start` without --brokers starts the same nodes, and only those not running (a killed node rejoins).
 # Needs java >= 17 and mvn. `start` returns once every node has finished starting (or fails with its log); a stale pid
 # file or a data dir left by a killed node does not get in the way.
@@ -16,8 +17,11 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 dir="${KAFKA_DIR:-$root/.cache/kafka}"
-base_port="${KAFKA_PORT:-9092}"
-base_controller_port="${KAFKA_CONTROLLER_PORT:-9093}"
+# The ports a cluster was first started on are remembered with it: a later `start` (a killed node restarted by a test)
+# or `brokers` without KAFKA_PORT finds the same ones.
+remembered_port() { [ -f "$dir/ports" ] && sed -n "${1}p" "$dir/ports"; }
+base_port="${KAFKA_PORT:-$(remembered_port 1 || echo 9092)}"
+base_controller_port="${KAFKA_CONTROLLER_PORT:-$(remembered_port 2 || echo 9093)}"
 libs="$dir/libs"
 start_wait="${KAFKA_START_WAIT:-120}"
 
@@ -57,6 +61,9 @@ running() {
   [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != "Z" ] || return 1
   tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q 'kafka\.Kafka ' || return 1
 }
+
+# A process that exists and is not a zombie (a pid this script has just started).
+alive() { [ -r "/proc/$1/stat" ] && [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != "Z" ]; }
 
 answers() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -156,6 +163,7 @@ start() {
   mkdir -p "$dir"
   fetch
   echo "$n" > "$dir/cluster-size"
+  printf '%s\n%s\n' "$base_port" "$base_controller_port" > "$dir/ports"
   [ -z "$want_security" ] || echo "$want_security" > "$dir/security"
   local format_extra=()
   if [ "$(security)" = sasl_ssl ]; then
@@ -189,10 +197,11 @@ start() {
     for i in "${waiting[@]}"; do
       local d; d="$(node_dir "$i")"
       if answers "$(port_of "$i")" && tail -c +"${log_from[$i]}" "$d/kafka.log" | grep -q 'Kafka Server started'; then continue; fi
-      if ! running "$i"; then
+      # (not `running`: until nohup has exec'd java, the fresh pid's command line is still this script's)
+      if ! alive "$(cat "$(pidfile_of "$i")")"; then
         echo "Kafka node $i exited during start-up; see $d/stdout.log and $d/kafka.log"
         tail -20 "$d/stdout.log"; tail -c +"${log_from[$i]}" "$d/kafka.log" | tail -20
-        rm -f "$(pidfile_of "$i")"; stop >/dev/null; exit 1
+        rm -f "$(pidfile_of "$i")"; stop_nodes "${to_start[@]}" >/dev/null; exit 1
       fi
       still+=("$i")
     done
@@ -202,21 +211,24 @@ start() {
     waiting=("${still[@]}")
     sleep 0.5
   done
-  echo "Kafka node(s) ${waiting[*]} did not finish starting in $start_wait s; stopping the cluster. Last log lines:"
+  echo "Kafka node(s) ${waiting[*]} did not finish starting in $start_wait s; stopping the node(s) this start started. Last log lines:"
   for i in "${waiting[@]}"; do tail -c +"${log_from[$i]}" "$(node_dir "$i")/kafka.log" | tail -20; done
-  stop >/dev/null
+  stop_nodes "${to_start[@]}" >/dev/null
   exit 1
 }
 
-stop() {
+stop() { stop_nodes $(nodes); }
+
+# Stops these nodes only: a node that fails to restart leaves the others of its cluster serving.
+stop_nodes() {
   local any=
-  for i in $(nodes); do
+  for i in "$@"; do
     if ! running "$i"; then rm -f "$(pidfile_of "$i")"; continue; fi
     any=1
     kill "$(cat "$(pidfile_of "$i")")" 2>/dev/null || true
   done
   if [ -z "$any" ]; then echo "Kafka not running"; return; fi
-  for i in $(nodes); do
+  for i in "$@"; do
     for _ in $(seq 1 60); do running "$i" || break; sleep 0.5; done
     if running "$i"; then echo "Kafka node $i did not stop in 30 s: killing it"; kill -9 "$(cat "$(pidfile_of "$i")")" 2>/dev/null || true; fi
     rm -f "$(pidfile_of "$i")"

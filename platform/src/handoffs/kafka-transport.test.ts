@@ -1,9 +1,10 @@
 import { test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import net from 'node:net';
+import tls from 'node:tls';
 import { ConfigResourceTypes, ISocketFactory, Kafka, logLevel } from 'kafkajs';
-import { runId, service, testWith } from '../testing';
-import { KafkaTransport, topicSettings } from './kafka-transport';
+import { kafkaTestSecurity, runId, service, testWith } from '../testing';
+import { groupPartition, KafkaTransport, topicSettings } from './kafka-transport';
 import { deadLetterTopicFor, topicFor } from './contracts';
 
 test('topic settings: min.insync.replicas one less than the copies (at least 1); dead letters kept for ever unless told', () => {
@@ -15,16 +16,28 @@ test('topic settings: min.insync.replicas one less than the copies (at least 1);
   assert.equal(topicSettings('p.handoff.tax.dead-letter', 3, 30 * 86_400_000).configEntries[1].value, '2592000000');
 });
 
+test("a group's partition of __consumer_offsets is Kafka's: abs(Java hashCode) modulo the partitions", () => {
+  // values from java.lang.String#hashCode (JDK 17); the last hashes to Integer.MIN_VALUE, which Kafka's Utils.abs maps to 0
+  assert.equal(groupPartition('onestop-civil-status', 50), 17); // hashCode -499387567
+  assert.equal(groupPartition('onestop-single-window', 50), 44); // 93605744
+  assert.equal(groupPartition('Đ-hồ sơ', 50), 46); // -1792661146 (UTF-16 code units)
+  assert.equal(groupPartition('polygenelubricants', 50), 0); // -2147483648
+});
+
 testWith(['kafka'], 'topics are created replicated over the cluster (min(3, brokers) copies), with min.insync.replicas and dead-letter retention', async () => {
   const brokers = service('kafka')!.split(',');
   const prefix = `rf${runId()}`;
   const topics = [topicFor('land', prefix), deadLetterTopicFor('land', prefix)];
-  const transport = new KafkaTransport({ brokers, clientId: 'onestop-test-topics', partitions: 2 });
-  const admin = new Kafka({ clientId: 'onestop-test-topics-check', brokers, logLevel: logLevel.NOTHING }).admin();
+  const security = kafkaTestSecurity();
+  const transport = new KafkaTransport({ brokers, clientId: 'onestop-test-topics', partitions: 2, security });
+  const admin = new Kafka({ clientId: 'onestop-test-topics-check', brokers, logLevel: logLevel.NOTHING, ...security }).admin();
   await admin.connect();
   try {
     await transport.ensureTopics(topics);
-    const clusterSize = (await admin.describeCluster()).brokers.length;
+    const cluster = await admin.describeCluster();
+    const clusterSize = cluster.brokers.length;
+    const coordinator = await transport.groupCoordinator(`onestop-land-${prefix}`);
+    assert.ok(cluster.brokers.some((b) => b.nodeId === coordinator), `coordinator ${coordinator} is a broker of the cluster`);
     const copies = Math.min(3, clusterSize);
     const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
     for (const topic of metadata) {
@@ -52,8 +65,9 @@ testWith(['kafka'], 'topics are created replicated over the cluster (min(3, brok
 function losingFirstProduceResponse(): { factory: ISocketFactory; arm: () => void; lost: () => number } {
   let armed = false;
   let lost = 0;
-  const factory: ISocketFactory = ({ host, port, onConnect }) => {
-    const socket = net.connect({ host, port }, onConnect);
+  const factory: ISocketFactory = ({ host, port, ssl, onConnect }) => {
+    // (over TLS the frames are read and written in clear on the TLS socket, as kafkajs's own factory makes it)
+    const socket = ssl ? tls.connect({ host, port, ...ssl }, onConnect) : net.connect({ host, port }, onConnect);
     let target: number | undefined;
     let pending = Buffer.alloc(0);
     const write = socket.write.bind(socket) as (chunk: Buffer, ...rest: unknown[]) => boolean;
@@ -92,8 +106,9 @@ testWith(['kafka'], 'a produce whose response was lost is retried without a dupl
   const brokers = service('kafka')!.split(',');
   const topic = topicFor('land', `idem${runId()}`);
   const fault = losingFirstProduceResponse();
-  const transport = new KafkaTransport({ brokers, clientId: 'onestop-test-idempotent', partitions: 1, socketFactory: fault.factory });
-  const admin = new Kafka({ clientId: 'onestop-test-idempotent-check', brokers, logLevel: logLevel.NOTHING }).admin();
+  const security = kafkaTestSecurity();
+  const transport = new KafkaTransport({ brokers, clientId: 'onestop-test-idempotent', partitions: 1, socketFactory: fault.factory, security });
+  const admin = new Kafka({ clientId: 'onestop-test-idempotent-check', brokers, logLevel: logLevel.NOTHING, ...security }).admin();
   await admin.connect();
   try {
     await transport.ensureTopics([topic]);
@@ -107,5 +122,90 @@ testWith(['kafka'], 'a produce whose response was lost is retried without a dupl
     await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
     await admin.disconnect();
     await transport.close();
+  }
+});
+
+/**
+ * A socket factory that, once armed, drops the next OffsetCommit request (API key 8) and everything written after it
+ * on that connection, without closing it: to the consumer, its group coordinator has gone silent (as a killed broker
+ * looks until kafkajs gives up on it, which it does not for a commit).
+ */
+function silencingCommitConnection(): { factory: ISocketFactory; arm: () => void; silenced: () => number; destroy: () => void } {
+  let armed = false;
+  let silenced = 0;
+  const sockets: net.Socket[] = [];
+  const factory: ISocketFactory = ({ host, port, ssl, onConnect }) => {
+    const socket = ssl ? tls.connect({ host, port, ...ssl }, onConnect) : net.connect({ host, port }, onConnect);
+    sockets.push(socket);
+    let silent = false;
+    const write = socket.write.bind(socket) as (chunk: Buffer, ...rest: unknown[]) => boolean;
+    socket.write = ((chunk: Buffer, ...rest: unknown[]) => {
+      if (armed && Buffer.isBuffer(chunk) && chunk.length >= 12 && chunk.readInt16BE(4) === 8) {
+        armed = false;
+        silent = true;
+        silenced++;
+      }
+      if (silent) return true;
+      return write(chunk, ...rest);
+    }) as typeof socket.write;
+    return socket;
+  };
+  return { factory, arm: () => void (armed = true), silenced: () => silenced, destroy: () => sockets.forEach((s) => s.destroy()) };
+}
+
+testWith(['kafka'], 'a consumer whose offset commit never returns is replaced within the session timeout; delivery resumes from the last commit, without a crash', async () => {
+  const brokers = service('kafka')!.split(',');
+  const topic = topicFor('land', `commit${runId()}`);
+  const fault = silencingCommitConnection();
+  const security = kafkaTestSecurity();
+  const transport = new KafkaTransport({ brokers, clientId: 'onestop-test-commit', partitions: 1, socketFactory: fault.factory, security });
+  const admin = new Kafka({ clientId: 'onestop-test-commit-check', brokers, logLevel: logLevel.NOTHING, ...security }).admin();
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+  process.on('unhandledRejection', onUnhandled);
+  await admin.connect();
+  const seen: { value: string; at: number }[] = [];
+  const waitFor = async (what: string, check: () => boolean, ms: number) => {
+    const until = Date.now() + ms;
+    while (!check()) {
+      if (Date.now() > until) throw new Error(`timed out after ${ms} ms waiting for ${what}; seen ${JSON.stringify(seen.map((s) => s.value))}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+  const count = (value: string) => seen.filter((s) => s.value === value).length;
+  let subscription: { stop(): Promise<void> } | undefined;
+  try {
+    await transport.ensureTopics([topic]);
+    subscription = await transport.consume({
+      groupId: `onestop-test-commit-${runId()}`, topics: [topic],
+      handleBatch: async (messages) => {
+        for (const m of messages) seen.push({ value: m.value!.toString(), at: Date.now() });
+      },
+    });
+    await transport.publish([{ topic, key: 'D1', value: 'a', headers: {} }]);
+    await waitFor('a', () => count('a') === 1, 60_000);
+    fault.arm();
+    const armedAt = Date.now();
+    await transport.publish([{ topic, key: 'D1', value: 'b', headers: {} }]);
+    await waitFor('b', () => count('b') === 1, 30_000);
+    await transport.publish([{ topic, key: 'D1', value: 'c', headers: {} }]);
+    // its commit never reached the group: the member that replaces the silenced one gets b again, then c
+    await waitFor('b again and c', () => count('b') >= 2 && count('c') >= 1, 60_000);
+    assert.equal(fault.silenced(), 1, 'the fault was injected');
+    const resumedAfter = seen.find((s) => s.value === 'c')!.at - armedAt;
+    // 10 s for the commit, 1 s before the new member joins, then its rebalance (the silenced member's session expires)
+    assert.ok(resumedAfter < 40_000, `delivery resumed ${resumedAfter} ms after the coordinator went silent`);
+    assert.equal(count('a'), 1, 'what was committed is not delivered again');
+    // the abandoned commit fails late (kafkajs's 30 s request timeout, or its connection closed): no one hears it,
+    // nothing crashes
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, armedAt + 35_000 - Date.now())));
+    assert.deepEqual(unhandled, []);
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+    await subscription?.stop();
+    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin.disconnect();
+    await transport.close();
+    fault.destroy(); // the silenced connection, which its abandoned consumer may still hold
   }
 });

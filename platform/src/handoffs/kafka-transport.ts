@@ -1,4 +1,4 @@
-import { Admin, Consumer, ISocketFactory, Kafka, logLevel, Producer } from 'kafkajs';
+import { Admin, AssignerProtocol, Consumer, ISocketFactory, Kafka, logLevel, Producer } from 'kafkajs';
 import { entryLog, logger } from '../observability/logger';
 import { KafkaSecurity } from './kafka-security';
 import { ConsumeOptions, ConsumerLag, headersToStrings, IncomingMessage, OutgoingMessage, Subscription, Transport } from './transport';
@@ -34,6 +34,28 @@ export function topicSettings(topic: string, replicationFactor: number, deadLett
   const configEntries = [{ name: 'min.insync.replicas', value: String(Math.max(1, replicationFactor - 1)) }];
   if (topic.endsWith('.dead-letter')) configEntries.push({ name: 'retention.ms', value: String(deadLetterRetentionMs) }, { name: 'retention.bytes', value: '-1' });
   return { replicationFactor, configEntries };
+}
+
+/** A consumer group member missing for this long is dropped by the coordinator; a commit stuck as long is hopeless. */
+const SESSION_TIMEOUT_MS = 10_000;
+
+/** True when `promise` resolved within `ms`; rejects as it does; false when it is still pending then. */
+/** Kafka's partition of __consumer_offsets for a group: Utils.abs(groupId.hashCode()) % partitions. */
+export function groupPartition(groupId: string, partitions: number): number {
+  let hash = 0;
+  for (let i = 0; i < groupId.length; i++) hash = (Math.imul(hash, 31) + groupId.charCodeAt(i)) | 0;
+  return (hash === -2147483648 ? 0 : Math.abs(hash)) % partitions;
+}
+
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const settled = promise.then(() => true);
+  settled.catch(() => undefined); // a failure after the deadline is no one's to hear (and must not crash the process)
+  try {
+    return await Promise.race([settled, new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), ms); })]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
@@ -177,7 +199,7 @@ export class KafkaTransport implements Transport {
     const begin = async (): Promise<void> => {
       const consumer = this.kafka.consumer({
         groupId: options.groupId,
-        sessionTimeout: 10_000,
+        sessionTimeout: SESSION_TIMEOUT_MS,
         heartbeatInterval: 1000,
         retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000 },
       });
@@ -190,6 +212,11 @@ export class KafkaTransport implements Transport {
       consumer.on(consumer.events.CRASH, (event) => {
         const restart = event.payload.restart;
         this.log({ level: 'error', msg: 'handoff consumer crashed', group: options.groupId, error: String(event.payload.error), restart: restart ? 'by kafkajs' : 'new member' });
+        // a member already replaced that kafkajs would restart by itself: it must not come back beside its successor
+        if (current !== consumer) {
+          void consumer.disconnect().catch(() => undefined);
+          return;
+        }
         if (restart || stopped) return;
         replace(consumer);
       });
@@ -201,6 +228,11 @@ export class KafkaTransport implements Transport {
         partitionsConsumedConcurrently: this.options.concurrency ?? this.options.partitions ?? 6,
         eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
           if (!isRunning() || isStale() || !batch.messages.length) return;
+          // a replaced member (its commit stuck) that kept its loop: it leaves, its successor has the partitions
+          if (current !== consumer) {
+            void consumer.disconnect().catch(() => undefined);
+            return;
+          }
           const messages: IncomingMessage[] = batch.messages.map((m) => ({
             topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key?.toString() ?? null, value: m.value,
             headers: headersToStrings(m.headers),
@@ -217,7 +249,16 @@ export class KafkaTransport implements Transport {
           const last = batch.messages[batch.messages.length - 1].offset;
           // Both, only now: the fetch position moves on (resolve) and the group's offset is stored (commit).
           resolveOffset(last);
-          await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+          // kafkajs retries a commit to the coordinator it has cached, and when that broker died ("Broker N not found
+          // in the cached metadata") it never looks the coordinator up again: the member stops fetching until the
+          // watchdog. A commit that has not returned within the session timeout (by then the group dropped this member
+          // anyway) ends the member now; the new one resumes from the last commit and the inbox ignores what comes twice.
+          const commit = consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+          if (!(await settlesWithin(commit, SESSION_TIMEOUT_MS))) {
+            this.log({ level: 'warn', msg: 'handoff consumer: offset commit did not return (its coordinator is gone?); a new member replaces it', group: options.groupId, partition: batch.partition });
+            replace(consumer);
+            return;
+          }
           await heartbeat();
           lastSign = Date.now();
         },
@@ -253,6 +294,44 @@ export class KafkaTransport implements Transport {
         }
       },
     };
+  }
+
+  /** A consumer group's state and members, each with the partitions assigned to it (diagnostics: a member that holds
+   * partitions and makes no progress). */
+  async groupMembers(groupId: string): Promise<{ state: string; members: { clientId: string; memberId: string; partitions: Record<string, number[]> }[] }> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const { groups: [group] } = await admin.describeGroups([groupId]);
+      return {
+        state: group.state,
+        members: group.members.map((m) => ({
+          clientId: m.clientId, memberId: m.memberId,
+          partitions: (m.memberAssignment.length ? AssignerProtocol.MemberAssignment.decode(m.memberAssignment)?.assignment : undefined) ?? {},
+        })),
+      };
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /**
+   * The node id of the broker coordinating a consumer group: the leader of the group's partition of __consumer_offsets
+   * (Kafka's rule: abs(Java hashCode of the group id) modulo that topic's partition count). Needs the right to
+   * describe __consumer_offsets (the cluster's admin). Operations and fault tests: which broker a group depends on.
+   */
+  async groupCoordinator(groupId: string): Promise<number> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: ['__consumer_offsets'] });
+      const partitions = topics[0].partitions;
+      const partition = partitions.find((p) => p.partitionId === groupPartition(groupId, partitions.length));
+      if (!partition || partition.leader < 0) throw new Error(`no leader for the partition of group ${groupId} in __consumer_offsets`);
+      return partition.leader;
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   /**

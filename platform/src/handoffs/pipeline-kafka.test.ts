@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runId, service, testWith } from '../testing';
+import { kafkaTestSecurity, runId, service, testWith } from '../testing';
 
 import { openDatabase } from '../database';
 import { deadLetterTopicFor, MEMBERS, topicFor } from './contracts';
@@ -24,7 +24,7 @@ testWith(['kafka'], 'Kafka: a deep body, one just under 1 MB, invalid UTF-8 and 
   const brokers = service('kafka')!.split(',');
   const keysDir = path.join(dir, 'keys');
   ensureDevKeys(keysDir, MEMBERS);
-  const transport = new KafkaTransport({ brokers, clientId: 'onestop-jam-land', partitions: 1 });
+  const transport = new KafkaTransport({ brokers, clientId: 'onestop-jam-land', partitions: 1, security: kafkaTestSecurity() });
   const database = await openDatabase({ config: { kind: 'sqlite', file: path.join(dir, 'land.sqlite') }, entities: HANDOFF_ENTITIES, migrations: HANDOFF_MIGRATIONS });
   const dossier = '000.00.31.H99-260701-0001';
   const sign = (fields: Partial<Envelope> = {}): Envelope => signEnvelope({

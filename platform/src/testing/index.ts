@@ -6,6 +6,7 @@ import type * as JestGlobals from '@jest/globals';
 import { databaseConfig } from '../config';
 import { dropMysqlDatabase, openDatabase, pendingSchemaChanges } from '../database';
 import { entitiesOf, migrationsOf, SubgraphDefinition } from '../subgraph';
+import { KafkaSecurity, kafkaSecurityFromEnv } from '../handoffs/kafka-security';
 
 // What tests across the workspace share (test code only: `@onestop/platform/testing`, never loaded by a service).
 // Benchmarks and CLIs use its plain helpers too, outside jest: jest's globals are loaded only when a test is declared.
@@ -17,7 +18,7 @@ const jestGlobals = (): typeof JestGlobals => require('@jest/globals') as typeof
  */
 const SERVICES = {
   mysql: { variable: 'TEST_MYSQL_URL', what: 'MariaDB/MySQL (TEST_MYSQL_URL)' },
-  kafka: { variable: 'TEST_KAFKA_BROKERS', what: 'a Kafka broker (TEST_KAFKA_BROKERS; npm run kafka -- start)' },
+  kafka: { variable: 'TEST_KAFKA_BROKERS', what: 'a Kafka cluster (TEST_KAFKA_BROKERS, and TEST_KAFKA_SECRETS when it is secured; npm run kafka -- start)' },
   kafkaSecure: { variable: 'TEST_KAFKA_SECURE_BROKERS', what: 'a secured Kafka cluster (TEST_KAFKA_SECURE_BROKERS, TEST_KAFKA_SECURE_SECRETS; npm run kafka -- start --secure)' },
   redis: { variable: 'TEST_REDIS_URL', what: 'Redis (TEST_REDIS_URL; redis-server)' },
   s3: { variable: 'TEST_S3_ENDPOINT', what: 'an S3-compatible server (TEST_S3_ENDPOINT, TEST_S3_CREDENTIALS; npm run s3 -- start)' },
@@ -42,6 +43,27 @@ export function s3TestEnv(): Record<string, string> | undefined {
   const lines = fs.readFileSync(process.env.TEST_S3_CREDENTIALS ?? '', 'utf8').split('\n');
   const value = (name: string) => lines.find((line) => line.startsWith(`${name}=`))?.slice(name.length + 1).trim() ?? '';
   return { DOCUMENT_STORE: 's3', S3_ENDPOINT: endpoint, S3_ACCESS_KEY_ID: value('S3_ACCESS_KEY_ID'), S3_SECRET_ACCESS_KEY: value('S3_SECRET_ACCESS_KEY') };
+}
+
+/**
+ * How a process under test reaches the Kafka suites' cluster: its brokers and, when the global setup found it secured
+ * (TEST_KAFKA_SECRETS: the directory `npm run kafka -- start --secure` writes), SASL_SSL as its admin. The suites use
+ * topics of their own run (HANDOFF_TOPIC_PREFIX), which they create: the contracts' ACLs name the real topics, and are
+ * the secured suite's to test (kafka-security.secure.test.ts), with the agencies' own users.
+ */
+export function kafkaTestEnv(): NodeJS.ProcessEnv {
+  const brokers = service('kafka');
+  const secrets = process.env.TEST_KAFKA_SECRETS;
+  if (!brokers || !secrets) return { KAFKA_BROKERS: brokers ?? '', KAFKA_SECURITY: 'plaintext' };
+  return {
+    KAFKA_BROKERS: brokers, KAFKA_SECURITY: 'sasl_ssl', KAFKA_USERNAME: 'admin', KAFKA_CREDENTIALS_DIR: secrets,
+    KAFKA_CA_FILE: path.join(secrets, 'ca.pem'), KAFKA_TLS_SERVERNAME: 'localhost',
+  };
+}
+
+/** kafkajs's ssl and sasl options for a test's own clients of the Kafka suites' cluster (none when it is plaintext). */
+export function kafkaTestSecurity(): KafkaSecurity {
+  return kafkaSecurityFromEnv('admin', kafkaTestEnv());
 }
 
 /** The MariaDB/MySQL server the MySQL suites use. */

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fork } from 'node:child_process';
+import { execFile, fork } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { In } from 'typeorm';
+import { DataSource, In, IsNull } from 'typeorm';
 import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, Kafka, logLevel, ResourcePatternTypes } from 'kafkajs';
 import {
-  AccessTable, databaseConfig, describeDatabase, dropMysqlDatabase, EmbeddedTransport, entitiesOf, HANDOFF_ENTITIES, HandoffNode, HANDOFF_MIGRATIONS,
+  OutboxMessage, AccessTable, databaseConfig, describeDatabase, dropMysqlDatabase, EmbeddedTransport, entitiesOf, HANDOFF_ENTITIES, HandoffNode, HANDOFF_MIGRATIONS,
   IncomingMessage, kafkaSecurityFromEnv, KafkaTransport, keysFromEnv, migrationsOf, newMessageId, openDatabase, signEnvelope, statusReport, topicFor,
   transportFromEnv,
 } from '@onestop/platform';
@@ -24,13 +24,16 @@ import { aclTable, busTopics } from '../cli/kafka-acls-table';
  * exits with 1 when one is dead-lettered or not applied within the run.
  */
 const USAGE = `npm run bench:handoffs -- [--brokers host:port,…] [--messages 20000] [--rate N] [--seconds 20] [--writers 32]
-    [--dossiers 2000] [--wait-seconds 120] [--embedded] [--apply-only N]
+    [--dossiers 2000] [--wait-seconds 120] [--embedded] [--apply-only N] [--faults]
   --apply-only N: the receiver's apply path alone, in this process and without a bus: N signed status reports in
   batches of up to 100 per partition, 6 partitions at once, through HandoffNode.handleBatch (verification, inbox,
   handlers, log, outbox of the notifications); handoffs/s and CPU ms per handoff.
   Saturation (--messages handoffs as fast as the writers go), then N/s offered for --seconds (default 60 % of the
   saturation rate). Secured bus: KAFKA_SECURITY=sasl_ssl and npm run kafka -- env's variables. Exits with 1 when a
-  handoff is dead-lettered or not applied within --wait-seconds of the last write.`;
+  handoff is dead-lettered or not applied within --wait-seconds of the last write.
+  --faults: instead, one burst of --messages (400) handoffs, one per dossier, at --rate (20/s) while the node of the
+  cluster of KAFKA_DIR (.cache/kafka) coordinating the receiver's group is killed (kill -9) and restarted, then the receiver process is killed (kill -9)
+  and started again; checks in the receiver's database that each was applied exactly once, and prints the recovery times.`;
 const label = (r: { label: string }) => r.label;
 // (not from the testing helpers: they load @jest/globals, which refuses to load outside jest)
 const runId = () => `${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
@@ -43,6 +46,13 @@ function percentile(sorted: number[], p: number): number {
 
 const now = () => performance.timeOrigin + performance.now();
 
+/** The cluster's admin (KAFKA_ADMIN_USERNAME, KAFKA_ADMIN_PASSWORD[_FILE] or KAFKA_CREDENTIALS_DIR); none on plaintext. */
+function adminSecurity(env: NodeJS.ProcessEnv) {
+  return kafkaSecurityFromEnv('admin', {
+    ...env, KAFKA_USERNAME: env.KAFKA_ADMIN_USERNAME || 'admin', KAFKA_PASSWORD: env.KAFKA_ADMIN_PASSWORD ?? '', KAFKA_PASSWORD_FILE: env.KAFKA_ADMIN_PASSWORD_FILE ?? '',
+  });
+}
+
 /**
  * On a secured bus members may not create topics: as admin (KAFKA_ADMIN_PASSWORD[_FILE] or KAFKA_CREDENTIALS_DIR),
  * creates the bench's topics and grants the contracts' ACLs on them (never removing any), as `npm run kafka:acls`
@@ -50,9 +60,7 @@ const now = () => performance.timeOrigin + performance.now();
  */
 async function prepareSecuredBus(env: NodeJS.ProcessEnv, prefix: string): Promise<() => Promise<void>> {
   const brokers = env.KAFKA_BROKERS!.split(',').map((b) => b.trim()).filter(Boolean);
-  const security = kafkaSecurityFromEnv('admin', {
-    ...env, KAFKA_USERNAME: env.KAFKA_ADMIN_USERNAME || 'admin', KAFKA_PASSWORD: env.KAFKA_ADMIN_PASSWORD ?? '', KAFKA_PASSWORD_FILE: env.KAFKA_ADMIN_PASSWORD_FILE ?? '',
-  });
+  const security = adminSecurity(env);
   const topics = busTopics(prefix);
   const transport = new KafkaTransport({ brokers, clientId: 'onestop-admin', security, partitions: Number(env.HANDOFF_PARTITIONS) || undefined });
   try {
@@ -82,6 +90,94 @@ async function prepareSecuredBus(env: NodeJS.ProcessEnv, prefix: string): Promis
   };
 }
 
+type Run = (label: string, count: number, offered: number, at?: Record<number, () => Promise<void> | void>) => Promise<{
+  count: number; applied: number; deadLettered: Map<string, string>; p50: number; p99: number; max: number; sent: Map<string, number>;
+}>;
+
+/**
+ * --faults: one burst, one handoff per dossier, with the node of the cluster coordinating the receiver's group killed (kill -9) at 20 % of the sends and
+ * started again 10 s later, and the receiving process killed (kill -9) at 60 % and started again. Then, from the
+ * receiver's database: every handoff in its inbox, which is the applied log (none lost; one row each: none applied
+ * twice), and the redeliveries it ignored. Recovery: after each fault, the longest time without any commit, and the
+ * longest end-to-end time of the handoffs sent in the 30 s after it. Returns the failures.
+ */
+async function faultRun(options: { count: number; rate: number; run: Run; commits: Map<string, number[]>; env: NodeJS.ProcessEnv; killReceiver: () => Promise<void>; senderDb: DataSource }): Promise<string[]> {
+  const root = path.resolve(__dirname, '..', '..', '..');
+  const kafkaDir = options.env.KAFKA_DIR || path.join(root, '.cache', 'kafka');
+  // The broker coordinating the receiver's consumer group: the hardest one to lose (see the transport's consume).
+  const brokers = options.env.KAFKA_BROKERS!.split(',').map((b) => b.trim()).filter(Boolean);
+  const admin = new KafkaTransport({ brokers, clientId: 'onestop-admin', security: adminSecurity(options.env) });
+  const coordinator = await admin.groupCoordinator('onestop-single-window').finally(() => admin.close());
+  const pidFile = path.join(kafkaDir, `node${coordinator}`, 'kafka.pid');
+  if (!fs.existsSync(pidFile)) throw new Error(`--faults kills node ${coordinator} (the receiver's group coordinator) of the cluster in ${kafkaDir} (KAFKA_DIR), but it has no ${pidFile}: start it with npm run kafka -- start --brokers 3`);
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const faults: { name: string; at: number; back?: number }[] = [];
+  const result = await options.run(`${options.count} dossiers with faults`, options.count, options.rate, {
+    [Math.floor(options.count * 0.2)]: async () => {
+      const fault = { name: `broker node ${coordinator} (the receiver's group coordinator) kill -9, restarted 10 s later`, at: now() } as (typeof faults)[number];
+      faults.push(fault);
+      process.kill(Number(fs.readFileSync(pidFile, 'utf8')), 'SIGKILL');
+      await sleep(10_000);
+      await new Promise<void>((resolve, reject) => {
+        execFile('bash', [path.join(root, 'scripts', 'kafka', 'run.sh'), 'start'], { env: { ...process.env, KAFKA_DIR: kafkaDir }, timeout: 240_000 },
+          (error, stdout) => (error ? reject(new Error(`${error.message}\n${stdout}`)) : resolve()));
+      });
+      fault.back = now();
+    },
+    [Math.floor(options.count * 0.6)]: async () => {
+      const fault = { name: 'receiver (consumer process) kill -9, started again', at: now() } as (typeof faults)[number];
+      faults.push(fault);
+      await options.killReceiver();
+      fault.back = now();
+    },
+  });
+  const failures: string[] = [];
+  const ids = [...result.sent.keys()];
+  const db = await openDatabase({ config: databaseConfig('single-window', options.env), entities: entitiesOf(singleWindow), migrations: migrationsOf(singleWindow) });
+  // An applied message is its inbox row (one per sender and message id: the inbox is the applied log); a redelivery
+  // leaves a DUPLICATE_IGNORED line in the message log instead.
+  let inInbox = 0;
+  let twice = 0;
+  let duplicatesIgnored = 0;
+  const missing: string[] = [];
+  try {
+    for (let i = 0; i < ids.length; i += 200) {
+      const chunk = ids.slice(i, i + 200);
+      const marks = chunk.map(() => '?').join(',');
+      const rows: { messageId: string; n: number | string }[] = await db.dataSource.query(
+        `SELECT message_id AS messageId, COUNT(*) AS n FROM handoff_inbox WHERE sender = 'land' AND message_id IN (${marks}) GROUP BY message_id`, chunk);
+      inInbox += rows.length;
+      twice += rows.filter((r) => Number(r.n) > 1).length;
+      const found = new Set(rows.map((r) => r.messageId));
+      missing.push(...chunk.filter((id) => !found.has(id)));
+      duplicatesIgnored += Number((await db.dataSource.query(
+        `SELECT COUNT(*) AS n FROM handoff_log WHERE recorded_by = 'single-window' AND direction = 'RECEIVED' AND outcome = 'DUPLICATE_IGNORED' AND message_id IN (${marks})`, chunk))[0].n);
+    }
+  } finally {
+    await db.dataSource.destroy();
+  }
+  // what became of the missing ones on the sender's side: never published (outbox), or published and not applied
+  const unpublished = missing.length ? await options.senderDb.getRepository(OutboxMessage).count({ where: { messageId: In(missing), sentAt: IsNull() } }) : 0;
+  const reportedTwice = ids.filter((id) => (options.commits.get(id)?.length ?? 0) > 1).length;
+  const lost = ids.length - inInbox;
+  console.log(`\nFaults on ${options.env.KAFKA_BROKERS} (${options.env.KAFKA_SECURITY || 'plaintext'}), ${options.count} dossiers at ${options.rate}/s:`);
+  console.log(`  sent ${ids.length}; applied (in the receiver's inbox) ${inInbox} (lost: ${lost}${lost ? `, of which ${unpublished} still in the sender's outbox` : ''}); applied twice: ${twice} (commits reported twice: ${reportedTwice}); redeliveries ignored as duplicates: ${duplicatesIgnored}; dead-lettered: ${result.deadLettered.size}`);
+  const commitTimes = [...options.commits.values()].flat().sort((a, b) => a - b);
+  for (const fault of faults) {
+    const after = commitTimes.filter((t) => t >= fault.at);
+    let gap = after.length ? after[0] - fault.at : Infinity;
+    for (let i = 1; i < after.length && after[i] < fault.at + 120_000; i++) gap = Math.max(gap, after[i] - after[i - 1]);
+    const window = ids.filter((id) => result.sent.get(id)! >= fault.at && result.sent.get(id)! < fault.at + 30_000);
+    const slowest = Math.max(0, ...window.map((id) => (options.commits.get(id)?.[0] ?? Infinity) - result.sent.get(id)!));
+    console.log(`  ${fault.name}: longest time without a commit ${(gap / 1000).toFixed(1)} s; slowest handoff sent in the 30 s after it ${(slowest / 1000).toFixed(1)} s${fault.back ? `; back after ${((fault.back - fault.at) / 1000).toFixed(1)} s` : ''}`);
+  }
+  console.log(`  end to end over the burst: p50 ${result.p50.toFixed(0)} ms, p99 ${result.p99.toFixed(0)} ms, max ${result.max.toFixed(0)} ms`);
+  if (lost) failures.push(`${lost} of ${ids.length} handoffs not in the receiver's inbox (${unpublished} never published)`);
+  if (twice || reportedTwice) failures.push(`${Math.max(twice, reportedTwice)} handoffs applied twice`);
+  if (result.deadLettered.size) failures.push(`${result.deadLettered.size} dead-lettered`);
+  return failures;
+}
+
 /** The receiving agency in its own process, as in production: reports each commit's time to the bench. */
 async function receiverProcess(): Promise<void> {
   const env = process.env;
@@ -100,6 +196,9 @@ async function receiverProcess(): Promise<void> {
       process.send!({ applied: applied.map((e) => e.messageId), at });
     },
   });
+  // An orphan receiver would stay in the consumer group (its id has no topic prefix) and, as its leader, assign the next
+  // run's partitions to no one: it goes with the bench.
+  process.on('disconnect', () => process.exit(1));
   await node.start();
   process.send!({ ready: true });
   process.on('message', async (message: { stop?: boolean; cpu?: boolean }) => {
@@ -173,6 +272,7 @@ async function main() {
   const { values } = parseArgs({ options: {
     messages: { type: 'string' }, writers: { type: 'string' }, dossiers: { type: 'string' }, embedded: { type: 'boolean' }, rate: { type: 'string' },
     seconds: { type: 'string' }, brokers: { type: 'string' }, 'wait-seconds': { type: 'string' }, help: { type: 'boolean' }, 'apply-only': { type: 'string' },
+    faults: { type: 'boolean' },
   } });
   if (values.help) {
     console.log(USAGE);
@@ -201,7 +301,8 @@ async function main() {
   const secured = useKafka && (env.KAFKA_SECURITY || '').toLowerCase() === 'sasl_ssl';
   const cleanUpBus = secured ? await prepareSecuredBus(env, env.HANDOFF_TOPIC_PREFIX!) : undefined;
   console.log(`Seeding the single-window registry (${describeDatabase(databaseConfig('single-window', env))})…`);
-  await seedWithProgress({ citizens: 2000, env });
+  // (--faults sends one handoff per dossier: a larger registry has enough open dossiers for its burst)
+  await seedWithProgress({ citizens: values.faults ? 6000 : 2000, env });
 
   const receiverDb = await openDatabase({ config: databaseConfig('single-window', env), entities: entitiesOf(singleWindow), migrations: migrationsOf(singleWindow) });
   // The reports alternate IN_APPRAISAL and APPROVAL: only dossiers from which both are legal moves (not DRAFT, not ended).
@@ -222,9 +323,8 @@ async function main() {
   // Each phase registers its messages here; the receiver's commit reports are matched against them.
   let phase: {
     sent: Map<string, number>; latencies: number[]; lastCommit: number; total: number; deadLettered: Map<string, string>; done: () => void;
-    progress: Progress;
+    progress: Progress; dossierOf?: Map<number, string>;
   } | undefined;
-  const receiver = fork(__filename, ['--receiver'], { env });
   /** CPU seconds the receiving process has used so far (user + system): its cost per handoff, whatever else runs. */
   let cpuWaiter: ((seconds: number) => void) | undefined;
   const receiverCpu = () => new Promise<number>((resolve) => {
@@ -235,25 +335,35 @@ async function main() {
     const { user, system } = process.cpuUsage();
     return (user + system) / 1e6;
   };
-  await new Promise<void>((resolve, reject) => {
-    receiver.once('exit', (code) => reject(new Error(`receiver exited with ${code}`)));
-    receiver.on('message', (message: { ready?: boolean; applied?: string[]; at?: number; deadLettered?: string; reason?: string; cpu?: NodeJS.CpuUsage }) => {
-      if (message.ready) resolve();
-      if (message.cpu) cpuWaiter?.((message.cpu.user + message.cpu.system) / 1e6);
-      if (!phase) return;
-      if (message.deadLettered && phase.sent.has(message.deadLettered)) phase.deadLettered.set(message.deadLettered, message.reason ?? '');
-      let applied = 0;
-      for (const id of message.applied ?? []) {
-        const at = phase.sent.get(id);
-        if (at === undefined) continue;
-        phase.latencies.push(message.at! - at);
-        phase.lastCommit = Math.max(phase.lastCommit, message.at!);
-        applied++;
-      }
-      phase.progress.increment(applied, phase.deadLettered.size ? `${phase.deadLettered.size} dead-lettered` : 'applied');
-      if (phase.latencies.length + phase.deadLettered.size >= phase.total) phase.done();
+  /** Every commit the receivers reported, by message id (a second one would be a message applied twice). */
+  const commits = new Map<string, number[]>();
+  const startReceiver = () => {
+    const child = fork(__filename, ['--receiver'], { env });
+    const ready = new Promise<void>((resolve, reject) => {
+      child.once('exit', (code, signal) => reject(new Error(`receiver exited with ${code ?? signal}`)));
+      child.on('message', (message: { ready?: boolean; applied?: string[]; at?: number; deadLettered?: string; reason?: string; cpu?: NodeJS.CpuUsage }) => {
+        if (message.ready) resolve();
+        if (message.cpu) cpuWaiter?.((message.cpu.user + message.cpu.system) / 1e6);
+        for (const id of message.applied ?? []) commits.set(id, [...(commits.get(id) ?? []), message.at!]);
+        if (!phase) return;
+        if (message.deadLettered && phase.sent.has(message.deadLettered)) phase.deadLettered.set(message.deadLettered, message.reason ?? '');
+        let applied = 0;
+        for (const id of message.applied ?? []) {
+          const at = phase.sent.get(id);
+          if (at === undefined || commits.get(id)!.length > 1) continue;
+          phase.latencies.push(message.at! - at);
+          phase.lastCommit = Math.max(phase.lastCommit, message.at!);
+          applied++;
+        }
+        phase.progress.increment(applied, phase.deadLettered.size ? `${phase.deadLettered.size} dead-lettered` : 'applied');
+        if (phase.latencies.length + phase.deadLettered.size >= phase.total) phase.done();
+      });
     });
-  });
+    return { child, ready };
+  };
+  const first = startReceiver();
+  let receiver = first.child;
+  await first.ready;
   const senderTransport = transportFromEnv('land', env);
   const sender = new HandoffNode({ member: 'land', dataSource: senderDb.dataSource, transport: senderTransport, keys: keysFromEnv('land', env), handlers: {}, relayIntervalMs: 20 });
   await sender.start();
@@ -264,7 +374,7 @@ async function main() {
   console.log(`Status reports over ${open.length} open dossiers from ${writers} concurrent writers; sender and receiver in separate processes.`);
 
   /** Sends `count` handoffs (at `offered`/s, or as fast as the writers go) and waits until the receiver committed them all. */
-  const run = async (label: string, count: number, offered: number) => {
+  const run = async (label: string, count: number, offered: number, hooks: Record<number, () => Promise<void> | void> = {}) => {
     let done: () => void = () => undefined;
     const finished = new Promise<void>((resolve) => { done = resolve; });
     const progress = progressBar(label, count, { unit: 'applied' });
@@ -277,11 +387,14 @@ async function main() {
       for (;;) {
         const index = next++;
         if (index >= count) return;
+        // (a fault hook runs in the background: the writers go on meanwhile, as the agencies' officers would)
+        if (hooks[index]) void Promise.resolve(hooks[index]()).catch((error) => console.error(`fault at ${index}: ${String(error)}`));
         if (offered) {
           const wait = started + (index / offered) * 1000 - now();
           if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
         }
         const dossierCode = open[index % open.length].code;
+        current.dossierOf?.set(index, dossierCode);
         const report = statusReport({ dossierCode, statusCode: 4, status: index % 2 ? 'IN_APPRAISAL' : 'APPROVAL', unitCode: 'land' });
         const at = now();
         // The business change and the outbox row commit together, as in a mutation.
@@ -303,10 +416,40 @@ async function main() {
       label, count, applied: latencies.length, deadLettered: current.deadLettered,
       writes: count / ((written - started) / 1000),
       throughput: latencies.length / ((current.lastCommit - started) / 1000),
-      p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1) ?? 0,
+      p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1) ?? 0, sent: current.sent,
       receiverCpuMs: (cpu.receiver * 1000) / Math.max(1, latencies.length), senderCpuMs: (cpu.sender * 1000) / count,
     };
   };
+
+  if (values.faults) {
+    const failures = await faultRun({
+      count: Math.min(Number(values.messages ?? 400), open.length), rate: rate || 20, run, commits, env, senderDb: senderDb.dataSource,
+      killReceiver: async () => {
+        const old = receiver;
+        old.removeAllListeners('exit');
+        const gone = new Promise((resolve) => old.once('exit', resolve));
+        old.kill('SIGKILL');
+        await gone;
+        const next = startReceiver();
+        receiver = next.child;
+        await next.ready;
+      },
+    });
+    await sender.stop();
+    receiver.send({ stop: true });
+    await new Promise((resolve) => receiver.once('exit', resolve));
+    await senderTransport.close();
+    await senderDb.dataSource.destroy();
+    await cleanUpBus?.();
+    if (env.DB_URL) {
+      for (const name of ['single-window', 'civil-status', 'business-registration', 'land', 'tax', 'bench-land']) await dropMysqlDatabase(databaseConfig(name, env));
+    }
+    if (failures.length) {
+      console.error(`\nFAILED:\n${failures.map((f) => `  - ${f}`).join('\n')}`);
+      process.exit(1);
+    }
+    process.exit(0);
+  }
 
   // Warm-up (JIT, connection pools, consumer group, topic metadata): run, not reported.
   const warmUp = await run('warm-up', Math.min(3000, total), rate || 0);

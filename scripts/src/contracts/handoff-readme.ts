@@ -6,6 +6,14 @@ import { accessSection, deadLetterSection, deliverySection, recordSection, signi
 /** The worked example: what an agency outside this repository sends most (police answers civil status). */
 export const WORKED_EXAMPLE = { messageType: 'police.residence-registered', schemaVersion: 1 };
 
+/**
+ * The guide's kcat consumer: one partition of the agency's own topic, from `offset` (the earliest the first time), to
+ * its current end, one line per record (partition, offset, key, value). The kafka-secure suite runs these very arguments.
+ */
+export function kcatConsumeArgs(config: string, topic: string, partition: number, offset: string = 'beginning'): string[] {
+  return ['-F', config, '-C', '-t', topic, '-p', String(partition), '-o', offset, '-e', '-q', '-f', '%p\t%o\t%k\t%s\n'];
+}
+
 const fence = (lang: string, text: string) => `\`\`\`${lang}\n${text.replace(/\n$/, '')}\n\`\`\``;
 
 function envelopeTable(): string {
@@ -135,7 +143,9 @@ export function handoffReadme(files: { schemas: string[] }): string {
     '',
     '## Connecting (SASL_SSL) with kcat',
     '',
-    'Tools: kcat ≥ 1.7 (librdkafka with SASL and SSL), OpenSSL ≥ 3.0 (Ed25519 with `-rawin`), jq, coreutils `basenc`.',
+    'Tools: kcat ≥ 1.7 (librdkafka with SASL and SSL), OpenSSL ≥ 3.0 (Ed25519 with `-rawin`), jq ≥ 1.6, coreutils ≥ 8.31',
+    '(`basenc`). Checked with kcat 1.7.1 (librdkafka 2.x), OpenSSL 3.0, jq 1.6 and coreutils 9.1 (Debian 12) against',
+    'Apache Kafka 3.9 brokers. Any Kafka client library with SASL SCRAM-SHA-512 over TLS does as well as kcat.',
     'Keep the password in a file only you can read, not on the command line:',
     '',
     fence('sh', [
@@ -153,10 +163,11 @@ export function handoffReadme(files: { schemas: string[] }): string {
     '-X sasl.username=police -X sasl.password=… -X ssl.ca.location=ca.pem`. Produce as in the worked example, with',
     '`-F police.kcat.conf` in place of `-b …`. To consume your topic, per partition, from the earliest offset the first time:',
     '',
-    fence('sh', [
-      `kcat -F police.kcat.conf -C -t ${inboxTopic('police')} -p 0 -o beginning -e -q \\`,
-      `  -f '%p\\t%o\\t%k\\t%s\\n'`,
-    ].join('\n')),
+    fence('sh', (() => {
+      const args = kcatConsumeArgs('police.kcat.conf', inboxTopic('police'), 0);
+      const format = args.indexOf('-f');
+      return `kcat ${args.slice(0, format).join(' ')} \\\n  -f '${args[format + 1].replace(/\t/g, '\\t').replace(/\n/g, '\\n')}'`;
+    })()),
     '',
     'Commit only after applying: apply each message in one transaction that also records its `messageId` and the next',
     'offset of its partition (offset + 1), and start the next read from there (`-o <next offset>`). A stop in the middle then',
@@ -198,6 +209,51 @@ export function handoffReadme(files: { schemas: string[] }): string {
     'committing, and when the signature verified, send the sender a signed `handoff.refused` with the reason. Retry',
     'transient faults of your own before refusing, and hold a dossier\'s later messages while one of its messages is',
     'dead-lettered. Accept `handoff.refused` from any member: it tells you which of your messages was refused, and why.',
+    '',
+    '## Limits and retention',
+    '',
+    '- **Record size**: key, value and headers under 1,000,000 bytes; larger records are refused by the brokers and by the',
+    '  receivers (`malformed: too large`). JSON nested deeper than 32 levels is refused.',
+    '- **Retention**: your topic keeps its records 7 days (the brokers\' `log.retention.hours=168`): a consumer that stays',
+    '  away longer loses what it did not read. Senders keep what they send in their outbox, and a message older than the',
+    '  7-day freshness window is refused anyway. Dead-letter topics keep their records for ever unless the province sets',
+    '  `HANDOFF_DEAD_LETTER_RETENTION_DAYS` (they are the only copy of what was refused).',
+    '- **Copies**: each topic has 3 replicas and `min.insync.replicas` 2; produce with `acks=all` (kcat and librdkafka\'s',
+    '  default, `-X acks=all`) so that a write acknowledged survives the loss of a broker. With one broker down you may go',
+    '  on producing; with two down, writes are refused until one is back (retry: the outbox keeps the message).',
+    '- **Partitions**: 6 per topic by default; a dossier\'s messages stay in one partition (the key), so read each',
+    '  partition in order.',
+    '',
+    '## Refusals',
+    '',
+    'A message you sent that the recipient refuses is never applied. If its signature verified, the recipient sends you a',
+    '`handoff.refused` (schema [`handoff.refused.v1.schema.json`](handoff.refused.v1.schema.json)) on your own topic, signed',
+    'by the recipient: its payload names the refused `messageId` and `messageType` and gives the `reason` (one of the',
+    'reasons under "Dead letters" below), with the refused message\'s `correlationId`. Verify it like any message; fix the',
+    'cause and send a new message (a new `messageId`). A message whose signature did not verify gets no answer: it is only',
+    'in the recipient\'s dead letters, which the province\'s operators can show you.',
+    '',
+    '## Testing locally as an outside agency',
+    '',
+    'From a checkout of this repository (Node.js 22, Java ≥ 17 and Maven for the brokers, openssl, kcat, jq):',
+    '',
+    fence('sh', [
+      'npm ci',
+      'npm run kafka -- start --brokers 3 --secure   # three SASL_SSL brokers at 127.0.0.1:9092,9094,9096; secrets in .cache/kafka/secrets',
+      'npm run kafka:acls                            # the topics and the contracts\' ACLs',
+      'eval "$(npm run --silent kafka -- env)"       # KAFKA_BROKERS, KAFKA_SECURITY, KAFKA_CA_FILE, KAFKA_CREDENTIALS_DIR',
+      'PARTNER_STAND_INS=0 npm start                 # the five subgraphs and the gateway on that bus, without the built-in police',
+    ].join('\n')),
+    '',
+    '(`PARTNER_STAND_INS=0`: the repository\'s own stand-ins for police and social insurance would otherwise answer first.)',
+    'Then act as police: `.cache/kafka/secrets/police.password` is its password and `.cache/kafka/secrets/ca.pem` the CA',
+    '(`bootstrap.servers=127.0.0.1:9092` in `police.kcat.conf`). The services trust the public keys in `.data/keys`',
+    '(`HANDOFF_KEYS_DIR`): put your `police.pub.pem` there in place of the generated one and sign with your own key. File a',
+    'birth registration through the portal or the API (README), read the `civil-status.birth-registered` meant for you',
+    'with the consumer above, verify it with openssl, and answer with a signed `police.residence-registered` produced',
+    'with kcat: the dossier moves on. A message with an altered payload, a wrong recipient or a stale `issuedAt` comes',
+    'back as a `handoff.refused` (or, unsigned, lands in civil status\'s dead letters: `npm run handoffs -- dead-letters',
+    'list civil-status`). `npm run kafka -- stop` stops the brokers.',
     '',
     '## Delivery guarantees',
     '',

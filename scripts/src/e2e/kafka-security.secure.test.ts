@@ -6,6 +6,9 @@ import { Kafka, KafkaConfig, logLevel } from 'kafkajs';
 import { deadLetterTopicFor, kafkaSecurityFromEnv, topicFor, transportFromEnv, Transport } from '@onestop/platform';
 import { describeWith, runId, service } from '@onestop/platform/testing';
 import { applyAcls } from '../cli/kafka-acls';
+import { kcatConsumeArgs } from '../contracts/handoff-readme';
+import { execFile } from 'node:child_process';
+import os from 'node:os';
 
 // The secured cluster (`npm run kafka -- start --secure`): every agency is its own SCRAM user and the brokers enforce
 // the ACLs `npm run kafka:acls` derives from the contracts. Each test is a caller the brokers must refuse, or the one they let in.
@@ -136,6 +139,51 @@ describeWith(['kafkaSecure'], 'secured Kafka: SASL_SSL, one user per agency, ACL
         await assert.rejects(probe.connect());
         await probe.disconnect().catch(() => undefined);
       }
+    }
+  });
+
+  const kcat = service('kcat');
+  (kcat ? test : test.skip)(`the guide's kcat consumer, as police over SASL_SSL: its own topic from the earliest offset, and not another's${kcat ? '' : ' [NOT RUN: needs kcat (TEST_KCAT)]'}`, async () => {
+    // civil status sends police a record (a contract allows it); police reads it back with the guide's very command
+    const civilStatus = transportFromEnv('civil-status', env());
+    transports.push(civilStatus);
+    const key = `KCAT-${id}`;
+    await civilStatus.publish([{ topic: topicFor('police'), key, value: JSON.stringify({ probe: id }), headers: {} }]);
+    // police.kcat.conf as the guide writes it (the password in a file only its owner reads)
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onestop-kcat-'));
+    const config = path.join(dir, 'police.kcat.conf');
+    fs.writeFileSync(config, [
+      `bootstrap.servers=${brokers.join(',')}`, 'security.protocol=SASL_SSL', 'sasl.mechanisms=SCRAM-SHA-512', 'sasl.username=police',
+      `sasl.password=${fs.readFileSync(path.join(secrets, 'police.password'), 'utf8').trim()}`, `ssl.ca.location=${path.join(secrets, 'ca.pem')}`, '',
+    ].join('\n'), { mode: 0o600 });
+    const run = (args: string[]) => new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(kcat!, args, { timeout: 60_000 }, (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }));
+    });
+    try {
+      const admin = client('admin').admin();
+      await admin.connect();
+      const partitions = (await admin.fetchTopicMetadata({ topics: [topicFor('police')] })).topics[0].partitions.map((p) => p.partitionId);
+      await admin.disconnect();
+      const lines: string[] = [];
+      for (const partition of partitions) {
+        const read = await run(kcatConsumeArgs(config, topicFor('police'), partition));
+        assert.equal(read.code, 0, read.stderr);
+        lines.push(...read.stdout.split('\n').filter(Boolean));
+      }
+      const mine = lines.map((line) => line.split('\t')).filter(([, , k]) => k === key);
+      assert.equal(mine.length, 1, `one record with key ${key} in ${lines.length} lines`);
+      const [partition, offset, , value] = mine[0];
+      assert.deepEqual(JSON.parse(value), { probe: id });
+      // the next read starts at the recorded next offset (offset + 1): nothing of that partition is read twice
+      const next = await run(kcatConsumeArgs(config, topicFor('police'), Number(partition), String(Number(offset) + 1)));
+      assert.equal(next.code, 0, next.stderr);
+      assert.ok(!next.stdout.includes(key), 'a read from the next offset does not see the applied record again');
+      // police may not read civil status's topic
+      const refused = await run(kcatConsumeArgs(config, topicFor('civil-status'), 0));
+      assert.notEqual(refused.code, 0, 'reading another agency\'s topic fails');
+      assert.match(refused.stderr, /authoriz/i);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 

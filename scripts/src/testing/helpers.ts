@@ -1,8 +1,10 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 
-import { service } from '@onestop/platform/testing';
+import { kafkaTestEnv, service, tempDir } from '@onestop/platform/testing';
 
-export { describeWith, mysqlTestUrl, runId, service, tempDir, testWith } from '@onestop/platform/testing';
+export { describeWith, kafkaTestEnv, kafkaTestSecurity, mysqlTestUrl, runId, service, tempDir, testWith } from '@onestop/platform/testing';
 export type { Service } from '@onestop/platform/testing';
 
 export interface GraphQLResponse<T = Record<string, any>> {
@@ -80,4 +82,22 @@ export async function waitForOutput(proc: { name: string; output: string[] }, pa
     if (Date.now() > deadline) throw new Error(`${proc.name} wrote no line matching ${pattern} in ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/**
+ * kcat's arguments to reach a cluster as `env` says (KAFKA_BROKERS, and for SASL_SSL the user, its password file and the
+ * CA): `-b <brokers>`, and `-F <file>` with the properties the guide documents (schemas/handoffs/README.md), written
+ * to a private file so that the password stays off the command line.
+ */
+export function kcatArgs(env: NodeJS.ProcessEnv = kafkaTestEnv()): string[] {
+  const args = ['-b', env.KAFKA_BROKERS ?? ''];
+  if ((env.KAFKA_SECURITY ?? 'plaintext') !== 'sasl_ssl') return args;
+  const user = env.KAFKA_USERNAME ?? 'admin';
+  const password = env.KAFKA_PASSWORD ?? fs.readFileSync(path.join(env.KAFKA_CREDENTIALS_DIR ?? '', `${user}.password`), 'utf8').trim();
+  const file = path.join(tempDir('kcat'), 'kcat.conf');
+  fs.writeFileSync(file, [
+    'security.protocol=SASL_SSL', 'sasl.mechanisms=SCRAM-SHA-512', `sasl.username=${user}`, `sasl.password=${password}`,
+    `ssl.ca.location=${env.KAFKA_CA_FILE ?? ''}`, '',
+  ].join('\n'), { mode: 0o600 });
+  return [...args, '-F', file];
 }

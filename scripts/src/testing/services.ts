@@ -138,18 +138,30 @@ export function onPath(...names: string[]): string | null {
   return null;
 }
 
+/**
+ * The secrets of the Kafka suites' cluster when it is secured: TEST_KAFKA_SECRETS (empty: plaintext), else those of
+ * the development cluster (.cache/kafka) when `npm run kafka -- start --secure` made it a SASL_SSL one.
+ */
+export function kafkaSuitesSecrets(env: NodeJS.ProcessEnv, devCluster = path.join(__dirname, '../../../.cache/kafka')): string | undefined {
+  if (env.TEST_KAFKA_SECRETS !== undefined) return env.TEST_KAFKA_SECRETS ? path.resolve(env.TEST_KAFKA_SECRETS) : undefined;
+  if (env.TEST_KAFKA_BROKERS) return undefined;
+  const mode = path.join(devCluster, 'security');
+  return fs.existsSync(mode) && fs.readFileSync(mode, 'utf8').trim() === 'sasl_ssl' ? path.join(devCluster, 'secrets') : undefined;
+}
+
 /** Probes every service the suites may need, from the TEST_* variables or their defaults. */
 export async function probeServices(env: NodeJS.ProcessEnv): Promise<ServiceProbe[]> {
   const mysqlUrl = env.TEST_MYSQL_URL || 'mysql://root@127.0.0.1:3306';
   const brokerList = (env.TEST_KAFKA_BROKERS || '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean);
   const secureBrokerList = (env.TEST_KAFKA_SECURE_BROKERS || '127.0.0.1:29092').split(',').map((b) => b.trim()).filter(Boolean);
   const secureSecrets = path.resolve(env.TEST_KAFKA_SECURE_SECRETS || path.join(__dirname, '../../../.cache/kafka-secure/secrets'));
+  const kafkaSecrets = kafkaSuitesSecrets(env);
   const redisUrl = env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
   const s3Endpoint = env.TEST_S3_ENDPOINT || 'http://127.0.0.1:9000';
   const s3Credentials = path.resolve(env.TEST_S3_CREDENTIALS || path.join(__dirname, '../../../.cache/s3proxy/credentials'));
   const [mysqlFound, kafkaFound, redisFound, secureFound, s3Found] = await Promise.all([
-    mysqlAnswers(mysqlUrl), kafkaAnswers(brokerList), redisAnswers(redisUrl), secureKafkaAnswers(secureBrokerList, secureSecrets),
-    s3Answers(s3Endpoint, s3Credentials),
+    mysqlAnswers(mysqlUrl), kafkaSecrets ? secureKafkaAnswers(brokerList, kafkaSecrets) : kafkaAnswers(brokerList), redisAnswers(redisUrl),
+    secureKafkaAnswers(secureBrokerList, secureSecrets), s3Answers(s3Endpoint, s3Credentials),
   ]);
   const kcat = env.TEST_KCAT ? onPath(env.TEST_KCAT) : onPath('kcat', 'kafkacat');
   const chromium = env.TEST_CHROMIUM ? onPath(env.TEST_CHROMIUM) : onPath('chromium', 'chromium-browser');
@@ -161,7 +173,10 @@ export async function probeServices(env: NodeJS.ProcessEnv): Promise<ServiceProb
     },
     {
       variable: 'TEST_KAFKA_BROKERS', label: 'Kafka suites', found: kafkaFound?.brokers ?? null, detail: kafkaFound?.detail ?? null,
-      howToStart: `no broker at ${brokerList.join(',')}; run \`npm run kafka -- start\` or set TEST_KAFKA_BROKERS`,
+      howToStart: kafkaSecrets
+        ? `no SASL_SSL cluster at ${brokerList.join(',')} with the secrets of ${kafkaSecrets}; run \`npm run kafka -- start --secure\` or set TEST_KAFKA_BROKERS and TEST_KAFKA_SECRETS`
+        : `no broker at ${brokerList.join(',')}; run \`npm run kafka -- start\` or set TEST_KAFKA_BROKERS`,
+      extra: { TEST_KAFKA_SECRETS: kafkaSecrets ?? '' },
     },
     {
       variable: 'TEST_KAFKA_SECURE_BROKERS', label: 'secured Kafka suite', found: secureFound?.brokers ?? null, detail: secureFound?.detail ?? null,
