@@ -69,6 +69,6 @@ module.exports = {
   coverageDirectory: '<rootDir>/coverage',
   // Just under the whole suite's count (80.6 % statements and lines, 86.6 % branches, 80.6 % functions): a run of
   // `npm run test:coverage` that drops below fails. A run of some projects only counts the others' files as unrun.
-  coverageThreshold: { global: { statements: 79, lines: 79, branches: 85, functions: 79 } },
+  coverageThreshold: { global: { statements: 80.5, lines: 80.5, branches: 85.5, functions: 82.5 } },
   collectCoverageFrom: ['{platform,gateway,scripts}/src/**/*.ts', 'subgraphs/*/src/**/*.ts', '!**/*.test.ts'],
 };
