@@ -324,11 +324,21 @@ export class KafkaTransport implements Transport {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      const { topics } = await admin.fetchTopicMetadata({ topics: ['__consumer_offsets'] });
-      const partitions = topics[0].partitions;
-      const partition = partitions.find((p) => p.partitionId === groupPartition(groupId, partitions.length));
-      if (!partition || partition.leader < 0) throw new Error(`no leader for the partition of group ${groupId} in __consumer_offsets`);
-      return partition.leader;
+      // On a new cluster __consumer_offsets exists only once a client has looked for a coordinator: describeGroups does
+      // (a FindCoordinator request), and the broker creates the topic; its leaders are elected soon after.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const { topics } = await admin.fetchTopicMetadata({ topics: ['__consumer_offsets'] });
+          const partitions = topics[0].partitions;
+          const partition = partitions.find((p) => p.partitionId === groupPartition(groupId, partitions.length));
+          if (partition && partition.leader >= 0) return partition.leader;
+          if (attempt >= 30) throw new Error(`no leader for the partition of group ${groupId} in __consumer_offsets`);
+        } catch (error) {
+          if (attempt >= 30) throw error;
+        }
+        await admin.describeGroups([groupId]).catch(() => undefined);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
     } finally {
       await admin.disconnect();
     }

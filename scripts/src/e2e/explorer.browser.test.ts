@@ -65,6 +65,9 @@ async function replaceEditorTool(page: Page, tab: 'Variables' | 'Headers', text:
 /** Runs the active tab and waits for a response other than the previous one. */
 async function run(page: Page): Promise<any> {
   const previous = await editorText(page, '.graphiql-response .CodeMirror').catch(() => '');
+  // GraphiQL parses the query editor 100 ms after its last change (debounced), and sends the operation name of that
+  // parse: a click sooner after a report opens would send the previous one's.
+  await page.waitForTimeout(300);
   await page.locator('.graphiql-execute-button').click();
   let text = '';
   const deadline = Date.now() + 30_000;
