@@ -367,6 +367,24 @@ async function main() {
   const senderTransport = transportFromEnv('land', env);
   const sender = new HandoffNode({ member: 'land', dataSource: senderDb.dataSource, transport: senderTransport, keys: keysFromEnv('land', env), handlers: {}, relayIntervalMs: 20 });
   await sender.start();
+  /** Stops both sides, drops the bench's databases, and exits with 1 naming the failures, if any. */
+  const finish = async (failures: string[], heading: string, success?: string): Promise<never> => {
+    await sender.stop();
+    receiver.send({ stop: true });
+    await new Promise((resolve) => receiver.once('exit', resolve));
+    await senderTransport.close();
+    await senderDb.dataSource.destroy();
+    await cleanUpBus?.();
+    if (env.DB_URL) {
+      for (const name of ['single-window', 'civil-status', 'business-registration', 'land', 'tax', 'bench-land']) await dropMysqlDatabase(databaseConfig(name, env));
+    }
+    if (failures.length) {
+      console.error(`\n${heading}\n${failures.map((f) => `  - ${f}`).join('\n')}`);
+      process.exit(1);
+    }
+    if (success) console.log(success);
+    process.exit(0);
+  };
   const brokerCount = (env.KAFKA_BROKERS ?? '').split(',').filter(Boolean).length;
   const security = (env.KAFKA_SECURITY || 'plaintext').toLowerCase();
   const bus = useKafka ? `Kafka ×${brokerCount} ${security}` : 'embedded';
@@ -435,20 +453,7 @@ async function main() {
         await next.ready;
       },
     });
-    await sender.stop();
-    receiver.send({ stop: true });
-    await new Promise((resolve) => receiver.once('exit', resolve));
-    await senderTransport.close();
-    await senderDb.dataSource.destroy();
-    await cleanUpBus?.();
-    if (env.DB_URL) {
-      for (const name of ['single-window', 'civil-status', 'business-registration', 'land', 'tax', 'bench-land']) await dropMysqlDatabase(databaseConfig(name, env));
-    }
-    if (failures.length) {
-      console.error(`\nFAILED:\n${failures.map((f) => `  - ${f}`).join('\n')}`);
-      process.exit(1);
-    }
-    process.exit(0);
+    await finish(failures, 'FAILED:');
   }
 
   // Warm-up (JIT, connection pools, consumer group, topic metadata): run, not reported.
@@ -472,21 +477,7 @@ async function main() {
     if (missing > 0) failures.push(`${label(r)}: ${missing} of ${r.count} not applied within ${waitSeconds} s after the last write`);
   }
 
-  await sender.stop();
-  receiver.send({ stop: true });
-  await new Promise((resolve) => receiver.once('exit', resolve));
-  await senderTransport.close();
-  await senderDb.dataSource.destroy();
-  await cleanUpBus?.();
-  if (env.DB_URL) {
-    for (const name of ['single-window', 'civil-status', 'business-registration', 'land', 'tax', 'bench-land']) await dropMysqlDatabase(databaseConfig(name, env));
-  }
-  if (failures.length) {
-    console.error(`\nFAILED: every handoff sent must be applied.\n${failures.map((f) => `  - ${f}`).join('\n')}`);
-    process.exit(1);
-  }
-  console.log('\nEvery handoff sent was applied, none dead-lettered.');
-  process.exit(0);
+  await finish(failures, 'FAILED: every handoff sent must be applied.', '\nEvery handoff sent was applied, none dead-lettered.');
 }
 
 (process.argv.includes('--receiver') ? receiverProcess() : main()).then(() => undefined, (error) => {
